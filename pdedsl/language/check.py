@@ -1,0 +1,57 @@
+"""Whole-problem checks: what no single statement can tell is wrong.
+
+Run after `build`, before anything trains: a problem must have an unknown and an
+equation, every unknown must appear in an equation, and every equation and
+condition must mention an unknown.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from .errors import PdeError
+from .problem import Problem
+
+
+def check(problem: Problem, text: str, filename: str = "<input>") -> None:
+    """Raise PdeError at the first problem-level mistake in `problem`."""
+
+    def error(message: str, location=None) -> PdeError:
+        line, column = (location.line, location.column) if location else (1, 1)
+        if not text.strip():
+            line = column = None
+        return PdeError(message, filename=filename, text=text, line=line, column=column)
+
+    if not problem.unknowns:
+        raise error("the problem has no unknown: declare one, e.g. 'unknown u(x)'")
+    if not problem.equations:
+        raise error("the problem has no equation (an equation is a line like 'laplacian(u) = 0'"
+                    " without 'on')")
+    for statement in (*problem.equations, *problem.conditions):
+        if not _unknowns_in(statement.eq):
+            kind = "condition" if hasattr(statement, "faces") else "equation"
+            raise error(f"this {kind} mentions no unknown", statement.location)
+    in_equations = set().union(*(_unknowns_in(e.eq) for e in problem.equations))
+    for unknown in problem.unknowns:
+        if unknown.name not in in_equations:
+            raise error(
+                f"the unknown '{unknown.name}' appears in no equation",
+                _declaration(text, unknown.name),
+            )
+
+
+def _unknowns_in(expr: sympy.Basic) -> set[str]:
+    return {f.func.__name__ for f in expr.atoms(sympy.core.function.AppliedUndef)}
+
+
+def _declaration(text: str, name: str):
+    """Where `unknown NAME` is written, to point at it."""
+    import re
+
+    from .problem import Location
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = re.match(rf"\s*unknown\s+({re.escape(name)})\b", line)
+        if match:
+            return Location(number, match.start(1) + 1)
+    return None

@@ -1,0 +1,205 @@
+"""Text -> lark parse tree, with syntax errors a user can read; and the public API.
+
+`parse(text)` and `parse_file(path)` run the three steps of the front end: this
+module's grammar (syntax), `build` (meaning, SymPy), `check` (the whole problem).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from .errors import PdeError
+from .problem import Problem
+
+MAX_CHARS = 1_000_000  # bigger input is refused before parsing
+MAX_BRACKET_DEPTH = 100  # deeper nesting is refused before building
+
+KEYWORDS = (
+    "in time const unknown on boundary exact solver model sample seed fit data periodic"
+).split()
+
+_OPEN = {"LPAR": "(", "LSQB": "["}
+_CLOSE = {"RPAR": "LPAR", "RSQB": "LSQB"}
+
+
+def grammar_path() -> Path:
+    """The grammar inside the installed package, else the source checkout's."""
+    packaged = Path(__file__).resolve().parent.parent / "grammar" / "pde.lark"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent / "grammar" / "pde.lark"
+
+
+class _Brackets:
+    """Post-lexer: drops newlines inside brackets (so a statement continues while a
+    bracket is open) and remembers the open brackets, to name an unclosed one."""
+
+    always_accept = ("_NL",)
+
+    def __init__(self):
+        self.open: list[Token] = []
+
+    def process(self, stream):
+        self.open = []
+        for token in stream:
+            if token.type in _OPEN:
+                self.open.append(token)
+                if len(self.open) > MAX_BRACKET_DEPTH:
+                    raise _TooDeep(token)
+            elif token.type in _CLOSE and self.open:
+                self.open.pop()
+            elif token.type == "_NL" and self.open:
+                continue
+            yield token
+
+
+class _TooDeep(Exception):
+    def __init__(self, token: Token):
+        self.token = token
+
+
+@lru_cache(maxsize=1)
+def _lark() -> tuple[Lark, _Brackets]:
+    brackets = _Brackets()
+    lark = Lark(
+        grammar_path().read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="contextual",
+        postlex=brackets,
+        propagate_positions=True,
+        maybe_placeholders=True,
+    )
+    return lark, brackets
+
+
+def parse_tree(text: str, filename: str = "<input>") -> Tree:
+    """The lark tree of `text`; raises PdeError on a syntax error."""
+    if len(text) > MAX_CHARS:
+        raise PdeError(
+            f"the input is too large ({len(text)} characters; at most {MAX_CHARS})",
+            filename=filename,
+        )
+    lark, brackets = _lark()
+    try:
+        return lark.parse(text + "\n")
+    except _TooDeep as error:
+        raise _error(
+            f"brackets nested too deeply (more than {MAX_BRACKET_DEPTH} levels)",
+            error.token, text, filename,
+        ) from None
+    except UnexpectedInput as error:
+        raise _syntax_error(error, brackets, lark, text, filename) from None
+
+
+def _error(message: str, token, text: str, filename: str) -> PdeError:
+    return PdeError(
+        message, filename=filename, text=text, line=token.line, column=token.column
+    )
+
+
+def _syntax_error(error, brackets, lark, text, filename) -> PdeError:
+    if isinstance(error, UnexpectedCharacters):
+        char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else "?"
+        return PdeError(
+            f"unexpected character {char!r}",
+            filename=filename, text=text, line=error.line, column=error.column,
+        )
+    if not isinstance(error, UnexpectedToken):  # pragma: no cover - lark's other kinds
+        return PdeError("syntax error", filename=filename, text=text,
+                        line=getattr(error, "line", None), column=getattr(error, "column", None))
+    token = error.token
+    expected = set(error.expected)
+    if token.type == "$END" and brackets.open:
+        bracket = brackets.open[-1]
+        return _error(f"'{bracket}' is never closed", bracket, text, filename)
+    if token.type == "$END":
+        # Only reachable at the very end; point just past the last character.
+        lines = text.splitlines() or [""]
+        return PdeError("unexpected end of input", filename=filename, text=text,
+                        line=len(lines), column=len(lines[-1]) + 1)
+    if token.type in _CLOSE and not brackets_balanced_before(text, token):
+        return _error(f"unexpected '{token}': no bracket is open", token, text, filename)
+    if str(token) in KEYWORDS and "NAME" in expected:
+        return _error(
+            f"'{token}' is a keyword and cannot be used as a name", token, text, filename
+        )
+    what = "end of line" if token.type == "_NL" else f"'{token}'"
+    return _error(
+        f"unexpected {what}{_expectation(expected, lark)}", token, text, filename
+    )
+
+
+def brackets_balanced_before(text: str, token: Token) -> bool:
+    """Whether some bracket is open before `token` (a closing one)."""
+    depth = 0
+    for char in text[: token.start_pos]:
+        depth += char in "(["
+        depth -= char in ")]"
+    return depth > 0
+
+
+def _expectation(expected: set[str], lark: Lark) -> str:
+    """`, expected an expression` / `, expected '=' or 'on'`, from lark's list."""
+    if {"NAME", "NUMBER"} <= expected or "MINUS" in expected and "NUMBER" in expected:
+        return ", expected an expression"
+    words = []
+    for name in sorted(expected):
+        if name in ("$END", "_NL"):
+            words.append("end of line")
+        elif name == "NAME":
+            words.append("a name")
+        elif name == "NUMBER":
+            words.append("a number")
+        elif name == "STRING":
+            words.append('a "string"')
+        else:
+            try:
+                pattern = lark.get_terminal(name).pattern
+            except KeyError:  # pragma: no cover
+                continue
+            if pattern.type == "str":
+                words.append(f"'{pattern.value}'")
+            elif name == "_POW":
+                words.append("'^'")
+    words = sorted(set(words))
+    if not words or len(words) > 6:
+        return ""
+    if len(words) == 1:
+        return f", expected {words[0]}"
+    return f", expected {', '.join(words[:-1])} or {words[-1]}"
+
+
+def parse(text: str, filename: str = "<input>") -> Problem:
+    """A checked Problem from the text of a `.pde` file; raises PdeError."""
+    from .build import build
+    from .check import check
+
+    tree = parse_tree(text, filename)
+    try:
+        problem = build(tree, text, filename)
+        check(problem, text, filename)
+    except RecursionError:
+        raise PdeError("the input is nested too deeply", filename=filename) from None
+    return problem
+
+
+def parse_file(path: str | os.PathLike) -> Problem:
+    """A checked Problem from a `.pde` file; a missing or unreadable file is a PdeError."""
+    name = os.fspath(path)
+    try:
+        text = Path(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PdeError("no such file", filename=name) from None
+    except IsADirectoryError:
+        raise PdeError("is a directory, not a file", filename=name) from None
+    except UnicodeDecodeError as error:
+        raise PdeError(f"not a text file (UTF-8): {error.reason}", filename=name) from None
+    except OSError as error:
+        raise PdeError(f"cannot read the file: {error.strerror or error}", filename=name) \
+            from None
+    return parse(text, filename=name)
