@@ -1,0 +1,78 @@
+"""A Problem as readable mathematics: Unicode (SymPy's pretty printer) or LaTeX.
+
+What `pdedsl check` prints, so a user can see that the file says what they meant.
+"""
+
+from __future__ import annotations
+
+import sympy
+from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.pretty.stringpict import prettyForm
+
+from .problem import Problem
+
+
+def show(problem: Problem, *, latex: bool = False, unicode: bool = True) -> str:
+    """The whole problem, one section per kind of statement."""
+    math = _latex if latex else (lambda e, tail="": _pretty(e, tail, unicode))
+    inside = "∈" if unicode and not latex else "in"
+    name = problem.source.name if problem.source else "<input>"
+    lines = [f"{name}: ok"]
+
+    def section(title: str, items: list[str]) -> None:
+        if items:
+            lines.append(title)
+            lines.extend(_indent(item) for item in items)
+
+    section("variables", [
+        f"{v.name} {inside} [{v.lower}, {v.upper}]" + ("   (time)" if v.is_time else "")
+        for v in problem.variables
+    ])
+    section("constants", [math(sympy.Eq(c.symbol, c.value, evaluate=False))
+                          for c in problem.constants])
+    section("unknowns", [f"{u.name}({', '.join(u.variables)})" for u in problem.unknowns])
+    section("equations (interior)", [math(e.eq) for e in problem.equations])
+    section("conditions", [math(c.eq, f"   on {c.where}") for c in problem.conditions])
+    section("exact solution", [
+        math(sympy.Eq(problem.unknown(n).applied, value, evaluate=False))
+        for n, value in problem.exact.items()
+    ])
+    section("settings", _settings(problem))
+    return "\n".join(lines)
+
+
+def _pretty(expr: sympy.Basic, tail: str, unicode: bool) -> str:
+    printer = PrettyPrinter({"use_unicode": unicode, "wrap_line": False})
+    form = printer._print(expr)
+    if tail:
+        form = prettyForm(*form.right(tail))
+    return form.render(wrap_line=False)
+
+
+def _latex(expr: sympy.Basic, tail: str = "") -> str:
+    text = sympy.latex(expr)
+    if tail:
+        text += r" \quad \text{" + tail.strip() + "}"
+    return text
+
+
+def _settings(problem: Problem) -> list[str]:
+    s = problem.settings
+
+    def options(values) -> str:
+        return ", ".join(f"{k} = {v}" for k, v in values.items())
+
+    items = []
+    if s.solver:
+        items.append(f"solver {s.solver}({options(s.solver_options)})")
+    if s.model:
+        items.append(f"model mlp({options(s.model)})")
+    if s.sample:
+        items.append(f"sample {options(s.sample)}")
+    if s.seed is not None:
+        items.append(f"seed {s.seed}")
+    return items
+
+
+def _indent(block: str) -> str:
+    return "\n".join(("  " + line).rstrip() for line in block.splitlines())
