@@ -1,0 +1,186 @@
+"""SymPy -> JAX: a Problem's equations become per-point residual functions.
+
+One lookup table maps SymPy node types to jnp functions; expressions are walked
+once, at compile time, into nested Python closures (no code strings, no lambdify).
+Derivatives of unknowns are nested forward-mode directional derivatives
+(`jax.jvp` along coordinate axes), so `laplacian(u)` costs d second derivatives,
+never a full Hessian.
+
+A residual function takes `fields` (one scalar function per unknown, each of the
+full coordinate vector) and one point `x` (d,), and returns a scalar. The training
+code vmaps it over points and differentiates it with respect to the parameters.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from functools import reduce
+from typing import Callable, Sequence
+
+import jax
+import jax.numpy as jnp
+import sympy
+from sympy.core.function import AppliedUndef
+
+from .language.problem import Face, Problem
+
+Field = Callable[[jax.Array], jax.Array]  # x (d,) -> scalar
+Residual = Callable[[Sequence[Field], jax.Array], jax.Array]  # (fields, x) -> scalar
+Closure = Callable[[jax.Array, dict], jax.Array]  # (x, derivative values) -> value
+
+FUNCTIONS: dict[type, Callable] = {
+    sympy.sin: jnp.sin,
+    sympy.cos: jnp.cos,
+    sympy.tan: jnp.tan,
+    sympy.asin: jnp.arcsin,
+    sympy.acos: jnp.arccos,
+    sympy.atan: jnp.arctan,
+    sympy.sinh: jnp.sinh,
+    sympy.cosh: jnp.cosh,
+    sympy.tanh: jnp.tanh,
+    sympy.exp: jnp.exp,
+    sympy.log: jnp.log,
+    sympy.Abs: jnp.abs,
+    sympy.Add: lambda *a: reduce(operator.add, a),
+    sympy.Mul: lambda *a: reduce(operator.mul, a),
+}
+
+
+class CompileError(ValueError):
+    """An expression holds something the compiler has no JAX counterpart for."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """One residual block: an equation inside the domain or a condition on one face.
+
+    `group` names the equation or condition the block comes from: the blocks of one
+    condition on several faces share their loss weight 1/N (N = all its points).
+    """
+
+    label: str
+    group: int
+    face: Face | None  # None: the interior
+    residual: Residual
+
+
+@dataclass(frozen=True)
+class CompiledProblem:
+    """What training needs from a Problem: residual blocks and the exact solution."""
+
+    problem: Problem
+    blocks: tuple[Block, ...]
+    unknown_axes: tuple[tuple[int, ...], ...]  # per unknown: which coordinates it reads
+    exact: tuple[Callable[[jax.Array], jax.Array], ...] | None  # per unknown, x -> scalar
+
+
+def compile_problem(problem: Problem) -> CompiledProblem:
+    """Lower every equation and every (condition, face) pair to a residual function."""
+    names = [v.name for v in problem.variables]
+    constants = problem.constant_values()
+    unknowns = [u.name for u in problem.unknowns]
+    blocks = []
+    for i, equation in enumerate(problem.equations):
+        residual = lower_residual(equation.residual.subs(constants), names, unknowns)
+        blocks.append(Block(f"{equation.eq.lhs} = {equation.eq.rhs}", i, None, residual))
+    for j, condition in enumerate(problem.conditions, start=len(problem.equations)):
+        for face in condition.faces:
+            expr = condition.on_face(face).subs(constants)
+            value = problem.face_value(face)
+            label = f"{condition.eq.lhs} = {condition.eq.rhs} on {face.variable} = {value:g}"
+            blocks.append(Block(label, j, face, lower_residual(expr, names, unknowns)))
+    axes = tuple(tuple(names.index(v) for v in u.variables) for u in problem.unknowns)
+    exact = None
+    if problem.exact and set(problem.exact) == set(unknowns):
+        exact = tuple(
+            lower_function(problem.exact[u].subs(constants), names) for u in unknowns
+        )
+    return CompiledProblem(problem, tuple(blocks), axes, exact)
+
+
+def lower_function(expr: sympy.Expr, names: list[str]) -> Callable[[jax.Array], jax.Array]:
+    """An expression of the coordinates only (a source term, an exact solution)."""
+    closure = _lower(sympy.sympify(expr), names, {})
+    return lambda x: closure(x, {})
+
+
+def lower_residual(expr: sympy.Expr, names: list[str], unknowns: list[str]) -> Residual:
+    """An expression of the coordinates and of the unknowns and their derivatives.
+
+    Each distinct derivative node (and each bare unknown) is evaluated once per
+    point, then the expression is evaluated with those values.
+    """
+    nodes = sorted(
+        expr.atoms(sympy.Derivative) | {a for a in expr.atoms(AppliedUndef)},
+        key=sympy.default_sort_key,
+    )
+    slots = {node: k for k, node in enumerate(nodes)}
+    closure = _lower(expr, names, slots)
+    plans = [_derivative_plan(node, names, unknowns) for node in nodes]
+
+    def residual(fields: Sequence[Field], x: jax.Array) -> jax.Array:
+        values = {k: derivative(fields[u], axes)(x) for k, (u, axes) in enumerate(plans)}
+        return closure(x, values)
+
+    return residual
+
+
+def _derivative_plan(node: sympy.Expr, names: list[str], unknowns: list[str]) -> tuple[int, tuple[int, ...]]:
+    """(unknown index, coordinate axes to differentiate along, in order)."""
+    if isinstance(node, sympy.Derivative):
+        function = node.expr
+        axes = tuple(names.index(str(s)) for s, n in node.variable_count for _ in range(n))
+    else:
+        function, axes = node, ()
+    if not isinstance(function, AppliedUndef) or function.func.__name__ not in unknowns:
+        raise CompileError(f"cannot differentiate {function}: not an unknown")
+    return unknowns.index(function.func.__name__), axes
+
+
+def derivative(f: Field, axes: tuple[int, ...]) -> Field:
+    """∂^k f / ∂x_{a1}...∂x_{ak} by nested forward-mode directional derivatives."""
+    for axis in axes:
+        f = _directional(f, axis)
+    return f
+
+
+def _directional(f: Field, axis: int) -> Field:
+    def df(x):
+        tangent = jnp.zeros_like(x).at[axis].set(1)
+        return jax.jvp(f, (x,), (tangent,))[1]
+
+    return df
+
+
+def _lower(expr: sympy.Basic, names: list[str], slots: dict) -> Closure:
+    """The recursive walk: one closure per node, built once."""
+    if expr in slots:
+        k = slots[expr]
+        return lambda x, values: values[k]
+    if isinstance(expr, sympy.Symbol):
+        if expr.name not in names:
+            raise CompileError(f"'{expr.name}' has no value (not a variable or constant)")
+        axis = names.index(expr.name)
+        return lambda x, values: x[axis]
+    if expr.is_number:
+        try:
+            value = float(expr)
+        except TypeError:
+            raise CompileError(f"{expr} is not a real number") from None
+        return lambda x, values: value
+    if isinstance(expr, sympy.Pow):
+        base = _lower(expr.base, names, slots)
+        exponent = expr.exp
+        if exponent == sympy.Rational(1, 2):
+            return lambda x, values: jnp.sqrt(base(x, values))
+        if exponent.is_Integer:
+            n = int(exponent)
+            return lambda x, values: base(x, values) ** n
+        power = _lower(exponent, names, slots)
+        return lambda x, values: base(x, values) ** power(x, values)
+    function = FUNCTIONS.get(type(expr)) or FUNCTIONS.get(expr.func)
+    if function is None:
+        raise CompileError(f"no JAX counterpart for {type(expr).__name__} in {expr}")
+    args = [_lower(a, names, slots) for a in expr.args]
+    return lambda x, values: function(*(a(x, values) for a in args))

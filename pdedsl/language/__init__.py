@@ -1,0 +1,21 @@
+"""Text in the `.pde` language -> a checked `Problem`. Imports no JAX."""
+
+from .errors import PdeError
+from .problem import (
+    Condition,
+    Constant,
+    Equation,
+    Face,
+    NormalDerivative,
+    Problem,
+    Settings,
+    Source,
+    Unknown,
+    Variable,
+)
+from .parser import parse, parse_file
+
+__all__ = [
+    "Condition", "Constant", "Equation", "Face", "NormalDerivative", "PdeError",
+    "Problem", "Settings", "Source", "Unknown", "Variable", "parse", "parse_file",
+]

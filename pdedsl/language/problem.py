@@ -1,0 +1,245 @@
+"""The `Problem`: what a `.pde` file says, as plain data and SymPy expressions.
+
+Everything downstream (compile, sample, train, plot) reads a Problem and nothing
+else from the front end. It holds no JAX and no parse tree: equations are SymPy
+`Eq` objects whose derivatives are `Derivative` nodes of applied unknowns such as
+`u(x, y)`; constants stay symbols (so `--set kappa=0.1` can change them) and are
+resolved to numbers by `constant_values`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fractions
+from dataclasses import dataclass, field
+from typing import Literal, Mapping
+
+import sympy
+
+Side = Literal["lower", "upper"]
+
+
+class NormalDerivative(sympy.Function):
+    """`dn(expr)`: derivative along the outward unit normal of the face it is used on.
+
+    It stays unevaluated in the Problem, because one condition may hold on several
+    faces with different normals; `Condition.on_face` expands it per face.
+    """
+
+    nargs = 1
+
+    def _latex(self, printer):
+        return r"\partial_n " + printer._print(self.args[0])
+
+    def _pretty(self, printer):
+        from sympy.printing.pretty.stringpict import prettyForm
+
+        arg = printer._print(self.args[0])
+        return prettyForm(*arg.left("∂ₙ"))
+
+    def _sympystr(self, printer):
+        return "dn(%s)" % printer._print(self.args[0])
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A coordinate and its range `[lower, upper]`; `is_time` for `time t in [...]`.
+
+    The ends are constant SymPy expressions (they may mention declared constants).
+    """
+
+    name: str
+    lower: sympy.Expr
+    upper: sympy.Expr
+    is_time: bool = False
+
+    @property
+    def symbol(self) -> sympy.Symbol:
+        return sympy.Symbol(self.name)
+
+
+@dataclass(frozen=True)
+class Constant:
+    """`const name = value`; value is an expression of numbers and earlier constants."""
+
+    name: str
+    value: sympy.Expr
+
+    @property
+    def symbol(self) -> sympy.Symbol:
+        return sympy.Symbol(self.name)
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A field to solve for, over some of the problem's variables, in that order."""
+
+    name: str
+    variables: tuple[str, ...]
+
+    @property
+    def function(self) -> sympy.FunctionClass:
+        return sympy.Function(self.name)
+
+    @property
+    def applied(self) -> sympy.Expr:
+        """`u(x, y)`: the node equations use for this unknown."""
+        return self.function(*(sympy.Symbol(v) for v in self.variables))
+
+
+@dataclass(frozen=True)
+class Face:
+    """The part of the box where `variable` sits at its lower or upper end."""
+
+    variable: str
+    side: Side
+
+    def __str__(self) -> str:
+        return f"{self.variable}={self.side}"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a statement was written, so later stages can point at it."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Equation:
+    """An equation holding in the interior of the domain."""
+
+    eq: sympy.Eq
+    location: Location | None = None
+
+    @property
+    def residual(self) -> sympy.Expr:
+        return self.eq.lhs - self.eq.rhs
+
+
+@dataclass(frozen=True)
+class Condition:
+    """An equation holding on `faces` (a union of box faces).
+
+    `where` is the text after `on`, as written, for messages and display.
+    """
+
+    eq: sympy.Eq
+    faces: tuple[Face, ...]
+    where: str
+    location: Location | None = None
+
+    @property
+    def residual(self) -> sympy.Expr:
+        return self.eq.lhs - self.eq.rhs
+
+    def on_face(self, face: Face) -> sympy.Expr:
+        """The residual on one face, with `dn(e)` replaced by ±∂e/∂(face variable)."""
+        sign = -1 if face.side == "lower" else 1
+        x = sympy.Symbol(face.variable)
+        return self.residual.replace(
+            lambda e: isinstance(e, NormalDerivative),
+            lambda e: sign * sympy.diff(e.args[0], x),
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings statements, validated against `pdedsl.language.settings.SCHEMA`.
+
+    Only what the file wrote; defaults are filled in by the solver, so that a value
+    given on the command line or to `solve(...)` overrides the file's.
+    """
+
+    solver: str | None = None
+    solver_options: Mapping[str, object] = field(default_factory=dict)
+    model: Mapping[str, object] = field(default_factory=dict)
+    sample: Mapping[str, object] = field(default_factory=dict)
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """The file a problem came from: its name (for messages) and its text."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One checked PDE problem on a box.
+
+    `variables` are in declaration order; that order is the column order of every
+    array of points downstream.
+    """
+
+    variables: tuple[Variable, ...]
+    unknowns: tuple[Unknown, ...]
+    equations: tuple[Equation, ...]
+    conditions: tuple[Condition, ...] = ()
+    constants: tuple[Constant, ...] = ()
+    exact: Mapping[str, sympy.Expr] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
+    source: Source | None = None
+
+    @property
+    def time(self) -> Variable | None:
+        return next((v for v in self.variables if v.is_time), None)
+
+    @property
+    def spatial(self) -> tuple[Variable, ...]:
+        return tuple(v for v in self.variables if not v.is_time)
+
+    @property
+    def symbols(self) -> tuple[sympy.Symbol, ...]:
+        return tuple(v.symbol for v in self.variables)
+
+    def variable(self, name: str) -> Variable:
+        return next(v for v in self.variables if v.name == name)
+
+    def unknown(self, name: str) -> Unknown:
+        return next(u for u in self.unknowns if u.name == name)
+
+    def constant_values(self) -> dict[sympy.Symbol, sympy.Expr]:
+        """Each constant's value as an exact number, resolved in declaration order."""
+        values: dict[sympy.Symbol, sympy.Expr] = {}
+        for c in self.constants:
+            values[c.symbol] = c.value.subs(values)
+        return values
+
+    def bounds(self) -> list[tuple[float, float]]:
+        """Numeric `(lower, upper)` per variable, constants substituted."""
+        values = self.constant_values()
+        return [
+            (float(v.lower.subs(values)), float(v.upper.subs(values)))
+            for v in self.variables
+        ]
+
+    def face_value(self, face: Face) -> float:
+        lower, upper = self.bounds()[[v.name for v in self.variables].index(face.variable)]
+        return lower if face.side == "lower" else upper
+
+    def with_constants(self, **values: float) -> Problem:
+        """A copy with some constants given new values (later constants follow)."""
+        names = {c.name for c in self.constants}
+        unknown = set(values) - names
+        if unknown:
+            raise KeyError(f"no constant named {', '.join(sorted(unknown))}")
+        constants = tuple(
+            Constant(c.name, _exact(values[c.name])) if c.name in values else c
+            for c in self.constants
+        )
+        return dataclasses.replace(self, constants=constants)
+
+    def with_settings(self, settings: Settings) -> Problem:
+        return dataclasses.replace(self, settings=settings)
+
+
+def _exact(value: float | str | sympy.Expr) -> sympy.Expr:
+    """A number given from Python or the command line as an exact SymPy number."""
+    if isinstance(value, sympy.Basic):
+        return value
+    fraction = fractions.Fraction(str(value))  # parses a numeral; never evaluates text
+    return sympy.Rational(fraction.numerator, fraction.denominator)

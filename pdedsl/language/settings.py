@@ -1,0 +1,106 @@
+"""Every setting the language accepts: its type, its allowed values, what it means.
+
+One table, read by the front end (to reject `steps = -5` before anything runs), by
+`solve(**overrides)` and `--set NAME=VALUE` (same checks), and by the docs. Defaults
+live with the code that uses them (the solver, the model, the sampler); this table
+only says what is allowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting: `kind` is int, float or str; numbers are bounded, strings chosen."""
+
+    kind: type
+    help: str
+    minimum: float | None = None  # inclusive
+    above: float | None = None  # exclusive lower bound
+    below: float | None = None  # exclusive upper bound
+    choices: tuple[str, ...] | None = None
+
+    def validate(self, value: object) -> object:
+        """Return the value converted to `kind`, or raise ValueError saying why."""
+        if self.kind is str:
+            if not isinstance(value, str) or value not in (self.choices or ()):
+                raise ValueError(f"must be one of {', '.join(self.choices or ())}")
+            return value
+        if isinstance(value, str):  # from the command line: `--set steps=50`
+            try:
+                value = float(value)
+            except ValueError:
+                raise ValueError(f"must be a number, not '{value}'") from None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"must be a number, not '{value}'")
+        if self.kind is int:
+            if not (abs(value) < 2**63 and float(value) == int(value)):
+                raise ValueError("must be a whole number")
+            value = int(value)
+        else:
+            value = float(value)
+        if value != value:
+            raise ValueError("must be a number, not NaN")
+        if self.minimum is not None and value < self.minimum:
+            raise ValueError(f"must be at least {self.minimum:g}")
+        if self.above is not None and not value > self.above:
+            raise ValueError(f"must be greater than {self.above:g}")
+        if self.below is not None and not value < self.below:
+            raise ValueError(f"must be less than {self.below:g}")
+        return value
+
+
+_STOP = {
+    "steps": Option(int, "maximum number of training steps", minimum=1),
+    "tol": Option(float, "stop when the loss falls to this value", minimum=0),
+    "patience": Option(int, "stop after this many steps without a lower loss", minimum=1),
+    "seconds": Option(float, "stop after this much training time", above=0),
+}
+_CUT = {
+    "rcond": Option(float, "relative cut of the SVD: keep σ > rcond·σ_max", above=0, below=1),
+    "atol": Option(float, "absolute cut of the SVD: keep σ > atol (overrides rcond)", minimum=0),
+}
+
+SOLVERS: dict[str, dict[str, Option]] = {
+    "anagram": {**_STOP, **_CUT},
+    "engd": {**_STOP, **_CUT},
+    "adam": {**_STOP, "lr": Option(float, "initial learning rate", above=0)},
+    "lbfgs": {**_STOP, "memory": Option(int, "number of past updates kept", minimum=1)},
+}
+
+ACTIVATIONS = ("tanh", "sin", "softplus", "sigmoid", "silu", "gelu")
+
+MODELS: dict[str, dict[str, Option]] = {
+    "mlp": {
+        "width": Option(int, "neurons per hidden layer", minimum=1),
+        "depth": Option(int, "number of hidden layers", minimum=1),
+        "activation": Option(str, "activation function", choices=ACTIVATIONS),
+        "dtype": Option(str, "floating-point precision", choices=("float64", "float32")),
+    },
+}
+
+SAMPLE: dict[str, Option] = {
+    "interior": Option(int, "collocation points inside the domain", minimum=1),
+    "boundary": Option(int, "points over all conditions, shared by each part's size", minimum=1),
+    "method": Option(str, "how points are placed", choices=("grid", "uniform", "sobol")),
+}
+
+SEED = Option(int, "seed of initialisation and sampling", minimum=0)
+
+
+def validate_options(
+    options: Mapping[str, object], allowed: Mapping[str, Option], what: str
+) -> dict[str, object]:
+    """Check every `name = value` against `allowed`; raise KeyError/ValueError with a message."""
+    checked = {}
+    for name, value in options.items():
+        if name not in allowed:
+            raise KeyError(f"{what} has no setting '{name}' (known: {', '.join(allowed)})")
+        try:
+            checked[name] = allowed[name].validate(value)
+        except ValueError as error:
+            raise ValueError(f"setting '{name}' {error}") from None
+    return checked

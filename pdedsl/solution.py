@@ -1,0 +1,164 @@
+"""`Solution`: a trained model with its problem, settings and history; save and load.
+
+A Solution predicts each unknown at any points, measures its error against the
+exact solution (on points independent of the training points) and can be saved to
+a folder and loaded back without retraining.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import geometry
+from .compile import CompiledProblem, compile_problem
+from .config import Config
+from .language.parser import parse
+from .language.problem import Problem
+from .model import Model, make_model
+
+EVALUATION_POINTS = 4096
+CHECKPOINT = "checkpoint.eqx"
+CHECKPOINT_META = "checkpoint.json"
+
+
+@dataclass
+class Solution:
+    """The result of `pdedsl.solve`: call `predict(points)` for values of each unknown."""
+
+    problem: Problem
+    config: Config
+    model: Model
+    history: list[dict] = field(default_factory=list)
+    status: str = "max_steps"
+    reason: str = ""
+    compile_seconds: float = 0.0
+    seconds: float = 0.0
+    points: list[np.ndarray] = field(default_factory=list, repr=False)
+
+    @cached_property
+    def compiled(self) -> CompiledProblem:
+        return compile_problem(self.problem)
+
+    @property
+    def unknowns(self) -> tuple[str, ...]:
+        return tuple(u.name for u in self.problem.unknowns)
+
+    @property
+    def steps(self) -> int:
+        return self.history[-1]["step"] if self.history else 0
+
+    @property
+    def loss(self) -> float | None:
+        return self.history[-1]["loss"] if self.history else None
+
+    def predict(self, points) -> dict[str, np.ndarray]:
+        """Each unknown at `points` (M × d, columns in the problem's variable order)."""
+        values = _evaluate(self.model, _as_points(points, self.model))
+        return {name: np.asarray(values[:, k]) for k, name in enumerate(self.unknowns)}
+
+    def exact(self, points) -> dict[str, np.ndarray] | None:
+        """The exact solution at `points`, or None when the file gives none."""
+        if self.compiled.exact is None:
+            return None
+        x = jnp.asarray(_as_points(points, self.model), jnp.float64)
+        return {
+            name: np.asarray(jax.vmap(f)(x) * jnp.ones(len(x)))
+            for name, f in zip(self.unknowns, self.compiled.exact)
+        }
+
+    @cached_property
+    def evaluation_points(self) -> np.ndarray:
+        bounds = np.array(self.problem.bounds())
+        return geometry.evaluation_points(bounds, EVALUATION_POINTS, self.config.seed)
+
+    @property
+    def l2_relative_error(self) -> dict[str, float] | None:
+        """‖u - u*‖ / ‖u*‖ per unknown on 4096 uniform points not used in training."""
+        return self._errors(relative_l2)
+
+    @property
+    def max_abs_error(self) -> dict[str, float] | None:
+        return self._errors(lambda p, e: float(np.max(np.abs(p - e))))
+
+    def _errors(self, measure) -> dict[str, float] | None:
+        exact = self.exact(self.evaluation_points)
+        if exact is None:
+            return None
+        predicted = self.predict(self.evaluation_points)
+        return {name: measure(predicted[name], exact[name]) for name in self.unknowns}
+
+    def save(self, folder: str | Path) -> Path:
+        """Write the checkpoint (model leaves + what rebuilds the model) into `folder`."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        eqx.tree_serialise_leaves(folder / CHECKPOINT, self.model)
+        source = self.problem.source
+        meta = {
+            "file": source.name if source else "<input>",
+            "text": source.text if source else None,
+            "constants": {c.name: str(c.value) for c in self.problem.constants},
+            "config": self.config.to_json(),
+            "steps": self.steps,
+            "status": self.status,
+            "reason": self.reason,
+            "compile_seconds": self.compile_seconds,
+            "seconds": self.seconds,
+            "history": self.history,
+        }
+        (folder / CHECKPOINT_META).write_text(json.dumps(meta, indent=1))
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path) -> Solution:
+        """A Solution from a folder written by `save`; predicts without retraining."""
+        folder = Path(folder)
+        meta = json.loads((folder / CHECKPOINT_META).read_text())
+        if meta["text"] is None:
+            raise ValueError(f"{folder}: the checkpoint holds no problem text")
+        problem = parse(meta["text"], filename=meta["file"])
+        written = {c.name: str(c.value) for c in problem.constants}
+        changed = {k: v for k, v in meta["constants"].items() if written.get(k) != v}
+        if changed:
+            problem = problem.with_constants(**changed)
+        config = Config(**meta["config"])
+        skeleton = build_model(problem, config)
+        model = eqx.tree_deserialise_leaves(folder / CHECKPOINT, skeleton)
+        return cls(
+            problem, config, model, meta["history"], meta["status"], meta["reason"],
+            meta["compile_seconds"], meta["seconds"],
+        )
+
+
+def build_model(problem: Problem, config: Config) -> Model:
+    """The (untrained) model a config describes, seeded by the config's seed."""
+    axes = tuple(tuple(problem.variables.index(problem.variable(v)) for v in u.variables)
+                 for u in problem.unknowns)
+    return make_model(
+        np.array(problem.bounds()), axes, **config.model, key=jax.random.PRNGKey(config.seed)
+    )
+
+
+def relative_l2(predicted: np.ndarray, exact: np.ndarray) -> float:
+    """‖p - e‖/‖e‖, or ‖p - e‖ (RMS-scaled) when the exact solution is zero."""
+    norm = np.linalg.norm(exact)
+    diff = np.linalg.norm(predicted - exact)
+    return float(diff / norm) if norm > 0 else float(diff / np.sqrt(len(exact)))
+
+
+@eqx.filter_jit
+def _evaluate(model: Model, x: jax.Array) -> jax.Array:
+    return jax.vmap(model)(x)
+
+
+def _as_points(points, model: Model) -> jax.Array:
+    dtype = jax.tree.leaves(eqx.filter(model, eqx.is_inexact_array))[0].dtype
+    x = jnp.asarray(points, dtype)
+    return x[:, None] if x.ndim == 1 else x

@@ -1,0 +1,27 @@
+"""Solvers: small Equinox modules whose fields are their settings, with `init`/`step`.
+
+`step(ls, θ, state) -> (θ, state, info)` where `info` is a dict of scalars with at
+least `loss`; the training loop (pdedsl.train) is the same for all of them.
+"""
+
+from __future__ import annotations
+
+from .anagram import Anagram
+
+# Per solver: its class and the defaults of its settings (stop rules included).
+REGISTRY: dict[str, tuple[type, dict]] = {
+    "anagram": (Anagram, {"steps": 300, "tol": 0.0, "patience": 50, "rcond": 1e-8}),
+}
+
+STOP_RULES = ("steps", "tol", "patience", "seconds")
+
+
+def make_solver(name: str, options: dict):
+    """The solver `name` built from its options, and the stop-rule options apart."""
+    cls, defaults = REGISTRY[name]
+    merged = {**defaults, **options}
+    stop = {k: v for k, v in merged.items() if k in STOP_RULES}
+    return cls(**{k: v for k, v in merged.items() if k not in STOP_RULES}), stop
+
+
+__all__ = ["Anagram", "REGISTRY", "make_solver"]

@@ -1,0 +1,139 @@
+"""The training loop: one compiled step, stop rules, history, interrupts, divergence.
+
+The step (whatever the solver) is traced and compiled once, ahead of the loop, so
+compile time is measured apart from training time and nothing retraces inside the
+loop. The loop keeps the last good θ: a NaN or a blow-up ends the run with status
+`diverged` and that θ; Ctrl-C ends it after the current step with `interrupted`.
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import jax
+import jax.numpy as jnp
+
+from .least_squares import LeastSquares
+
+# converged: the loss reached `tol`, or stopped falling for `patience` steps;
+# max_steps: the step or time budget ran out.
+STATUSES = ("converged", "max_steps", "diverged", "interrupted")
+
+# Defaults of the stop rules; a setting of the same name overrides each.
+STOP_DEFAULTS = {"steps": 300, "tol": 0.0, "patience": 50, "seconds": math.inf}
+
+
+@dataclass
+class Result:
+    """What a training run produced: the final θ, its history and why it stopped."""
+
+    theta: jax.Array
+    history: list[dict] = field(default_factory=list)
+    status: str = "max_steps"
+    reason: str = ""
+    compile_seconds: float = 0.0
+    seconds: float = 0.0
+    state: object = None
+
+
+def train(
+    ls: LeastSquares,
+    solver,
+    theta: jax.Array,
+    *,
+    steps: int = STOP_DEFAULTS["steps"],
+    tol: float = STOP_DEFAULTS["tol"],
+    patience: int = STOP_DEFAULTS["patience"],
+    seconds: float = STOP_DEFAULTS["seconds"],
+    errors: Callable[[jax.Array], jax.Array] | None = None,
+    error_names: tuple[str, ...] = (),
+    callback: Callable[[dict], None] | None = None,
+    first_step: int = 0,
+    state=None,
+) -> Result:
+    """Run `solver` from θ until a stop rule fires.
+
+    `errors(θ)` (optional) gives one relative L2 error per unknown, recorded as
+    `l2_<name>` each step. `callback(row)` sees every history row as it is made.
+    `first_step` numbers the rows when a run is resumed.
+    """
+    started = time.perf_counter()
+    if state is None:
+        state = solver.init(ls, theta)
+    step = jax.jit(lambda theta, state: solver.step(ls, theta, state)).lower(theta, state).compile()
+    measure = jax.jit(errors).lower(theta).compile() if errors is not None else None
+    initial_loss = float(ls.loss(theta))
+    result = Result(theta, compile_seconds=time.perf_counter() - started)
+    if not math.isfinite(initial_loss):
+        result.status, result.reason = "diverged", "the loss is not finite at the start"
+        return result
+
+    best, since_best, training = initial_loss, 0, 0.0
+    with _InterruptFlag() as interrupted:
+        for k in range(first_step + 1, first_step + steps + 1):
+            t0 = time.perf_counter()
+            new_theta, new_state, info = step(theta, state)
+            loss = float(info["loss"])
+            training += time.perf_counter() - t0
+            if not math.isfinite(loss) or not bool(jnp.all(jnp.isfinite(new_theta))):
+                result.status = "diverged"
+                result.reason = f"step {k}: the loss became {loss} (kept the θ of step {k - 1})"
+                break
+            if loss > 1e6 * max(initial_loss, 1e-300):
+                result.status = "diverged"
+                result.reason = f"step {k}: the loss grew to {loss:.3g}, 1e6 × its start"
+                break
+            theta, state = new_theta, new_state
+            row = {"step": k, "seconds": training}
+            row.update({name: _scalar(value) for name, value in info.items()})
+            if measure is not None:
+                for name, value in zip(error_names, measure(theta)):
+                    row[f"l2_{name}"] = float(value)
+            result.history.append(row)
+            if callback is not None:
+                callback(row)
+            since_best = 0 if loss < best * (1 - 1e-3) else since_best + 1
+            best = min(best, loss)
+            if loss <= tol:
+                result.status, result.reason = "converged", f"loss {loss:.3g} ≤ tol {tol:g}"
+                break
+            if interrupted.is_set():
+                result.status, result.reason = "interrupted", f"interrupted after step {k}"
+                break
+            if since_best >= patience:
+                result.status = "converged"
+                result.reason = f"no lower loss in {patience} steps (loss {best:.3g})"
+                break
+            if training >= seconds:
+                result.reason = f"used the time budget of {seconds:g} s"
+                break
+        else:
+            result.reason = f"ran all {steps} steps"
+    result.theta, result.seconds = theta, training
+    result.state = state
+    return result
+
+
+def _scalar(value):
+    value = jnp.asarray(value)
+    return int(value) if jnp.issubdtype(value.dtype, jnp.integer) else float(value)
+
+
+class _InterruptFlag:
+    """While active, Ctrl-C sets a flag (checked after each step) instead of raising."""
+
+    def __enter__(self) -> threading.Event:
+        self.flag = threading.Event()
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, lambda *_: self.flag.set())
+        return self.flag
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
