@@ -330,7 +330,7 @@ class _Builder:
             values[c.symbol] = c.value.subs(values)
         resolved = value.subs(values)
         if resolved.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
-            raise self.error("division by zero or an infinite value", tree)
+            raise self.error("not a finite number (a division by zero, log(0), ...)", tree)
         numeric = resolved.evalf()
         if not numeric.is_number or numeric.is_real is False or numeric.has(sympy.I):
             raise self.error("not a real number", tree)

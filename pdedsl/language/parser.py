@@ -117,12 +117,16 @@ def _syntax_error(error, brackets, lark, text, filename) -> PdeError:
     if token.type == "$END" and brackets.open:
         bracket = brackets.open[-1]
         return _error(f"'{bracket}' is never closed", bracket, text, filename)
+    if brackets.open and token.line > brackets.open[-1].line \
+            and not _is_closed(text, brackets.open[-1]):
+        bracket = brackets.open[-1]
+        return _error(f"'{bracket}' is never closed", bracket, text, filename)
     if token.type == "$END":
         # Only reachable at the very end; point just past the last character.
         lines = text.splitlines() or [""]
         return PdeError("unexpected end of input", filename=filename, text=text,
                         line=len(lines), column=len(lines[-1]) + 1)
-    if token.type in _CLOSE and not brackets_balanced_before(text, token):
+    if token.type in _CLOSE and not _any_open_before(text, token):
         return _error(f"unexpected '{token}': no bracket is open", token, text, filename)
     if str(token) in KEYWORDS and "NAME" in expected:
         return _error(
@@ -134,7 +138,19 @@ def _syntax_error(error, brackets, lark, text, filename) -> PdeError:
     )
 
 
-def brackets_balanced_before(text: str, token: Token) -> bool:
+def _is_closed(text: str, bracket: Token) -> bool:
+    """Whether the bracket opened at `bracket` is closed later (comments ignored)."""
+    depth = 0
+    for line in text[bracket.start_pos :].splitlines():
+        for char in line.split("#", 1)[0]:
+            depth += char in "(["
+            depth -= char in ")]"
+            if depth == 0:
+                return True
+    return False
+
+
+def _any_open_before(text: str, token: Token) -> bool:
     """Whether some bracket is open before `token` (a closing one)."""
     depth = 0
     for char in text[: token.start_pos]:

@@ -1,0 +1,174 @@
+"""Every kind of mistake: its message, line and column, and the caret display."""
+
+import pytest
+from sympy import Symbol
+
+from pdedsl.language import PdeError, parse, parse_file
+
+H = "x in [0, 1]\ny in [0, 1]\nunknown u(x, y)\n"  # lines 1-3
+E = H + "laplacian(u) = 0\n"  # a valid problem, line 4 is its equation
+
+CASES = [
+    # syntax
+    ("syntax", H + "u = = 0\n", "unexpected '=', expected an expression", 4, 5),
+    ("missing expression", H + "u = \n", "unexpected end of line, expected an expression", 4, 5),
+    ("stray bracket", H + "u = (1))\n", "unexpected ')': no bracket is open", 4, 8),
+    ("unclosed bracket", H + "u = sin(x\nexact u = 0\n", "'(' is never closed", 4, 8),
+    ("bad character", H + "u = 1 $ 2\n", "unexpected character '$'", 4, 7),
+    ("implicit product", H + "u = 2x\n", "unexpected 'x'", 4, 6),
+    ("nothing after on", E + "u = 0 on\n", "unexpected end of line, expected 'boundary' or a name", 5, 9),
+    # names
+    ("undeclared name", H + "laplacian(u) = f\n", "undeclared name 'f'", 4, 16),
+    ("undeclared function", H + "f(x) = u\n", "undeclared function 'f'", 4, 1),
+    ("declared twice", H + "x in [0, 2]\n", "'x' is already declared (line 1)", 4, 1),
+    ("keyword as variable", "in in [0, 1]\n", "'in' is a keyword and cannot be used as a name", 1, 1),
+    ("keyword as constant", H + "const on = 1\n", "'on' is a keyword", 4, 7),
+    ("keyword as unknown", "x in [0, 1]\nunknown time(x)\n", "'time' is a keyword", 2, 9),
+    ("keyword in expression", H + "u = boundary\n", "'boundary' is a keyword", 4, 5),
+    ("built-in constant as name", "pi in [0, 1]\n", "'pi' is a built-in constant and cannot be used", 1, 1),
+    ("built-in function as name", "x in [0, 1]\nconst sin = 2\n", "'sin' is a built-in function", 2, 7),
+    ("built-in operator as name", "x in [0, 1]\nconst laplacian = 2\n", "'laplacian' is a built-in operator", 2, 7),
+    ("function without call", H + "sin = u\n", "'sin' is a function: write sin(...)", 4, 1),
+    ("variable called", H + "x(1) = u\n", "'x' is not a function", 4, 1),
+    ("shorthand-like declaration", "x in [0, 1]\nunknown u(x)\nconst u_x = 1\n",
+     "'u_x' would be read as a derivative of u", 3, 7),
+    ("shorthand of undeclared variable", H + "u_xz = 0\n", "undeclared name 'u_xz'", 4, 1),
+    # variables and ranges
+    ("two time variables", "time t in [0, 1]\ntime s in [0, 1]\n", "a second time variable 's'", 2, 6),
+    ("empty range", "x in [1, 0]\n", "empty range [1, 0] for x", 1, 6),
+    ("point range", "x in [1, 1]\n", "empty range [1, 1] for x", 1, 6),
+    ("range end not constant", "x in [0, 1]\ny in [0, x]\n", "must be a constant expression, but 'x' is a variable", 2, 10),
+    ("range end undeclared", "x in [0, a]\n", "undeclared name 'a'", 1, 10),
+    # constants
+    ("division by zero", "const a = 1/0\n", "division by zero", 1, 13),
+    ("division by zero via constant", "const a = 1\nconst b = 1/(a - 1)\n", "division by zero", 2, 14),
+    ("infinite constant", "const a = log(0)\n", "not a finite number", 1, 11),
+    ("complex constant", "const a = sqrt(-1)\n", "not a real number", 1, 11),
+    ("unknown in constant", H + "const a = u\n", "but 'u' is an unknown", 4, 11),
+    ("number too large", H + "u = 9^9^9^9\n", "number too large", 4, 7),
+    ("literal too large", H + "u = 1e99999\n", "number too large", 4, 5),
+    # unknowns
+    ("unknown over undeclared variable", "x in [0, 1]\nunknown u(x, z)\n", "undeclared variable 'z'", 2, 14),
+    ("unknown over a constant", "const a = 1\nx in [0, 1]\nunknown u(x, a)\n", "'a' is a constant, not a variable", 3, 14),
+    ("variable listed twice", "x in [0, 1]\nunknown u(x, x)\n", "variable 'x' is listed twice", 2, 14),
+    ("wrong arguments", H + "laplacian(u(x)) = 0\n", "'u' is declared as u(x, y): write u or u(x, y)", 4, 11),
+    ("arguments in wrong order", H + "laplacian(u(y, x)) = 0\n", "declared as u(x, y)", 4, 11),
+    # derivatives
+    ("dn in an equation", H + "dn(u) = 0\n", "dn(...) (the normal derivative) is allowed only in conditions", 4, 1),
+    ("dn in exact", E + "exact u = dn(x)\n", "allowed only in conditions", 5, 11),
+    ("shorthand wrt foreign variable", "x in [0, 1]\ny in [0, 1]\nunknown u(x)\nu_y = 0\n",
+     "'u_y': u does not depend on y", 4, 1),
+    ("diff wrt foreign variable", "x in [0, 1]\ny in [0, 1]\nunknown u(x)\ndiff(u, y) = 0\n",
+     "diff: the expression does not depend on y", 4, 9),
+    ("diff wrt non-variable", H + "diff(u, k) = 0\n", "diff: undeclared variable 'k'", 4, 9),
+    ("diff order zero", H + "diff(u, x, 0) = 0\n", "the order must be a whole number from 1 to 20", 4, 12),
+    ("diff order first", H + "diff(u, 2) = 0\n", "a derivative order must follow a variable", 4, 9),
+    ("diff of nothing", H + "diff(u) = 0\n", "diff takes an expression and at least one variable", 4, 1),
+    ("function arity", H + "sin(x, y) = u\n", "sin(...) takes 1 argument, not 2", 4, 1),
+    ("laplacian without space", "time t in [0, 1]\nunknown u(t)\nlaplacian(u) = 0\n",
+     "laplacian: the problem has no spatial variable", 3, 1),
+    ("tuple as value", H + "u = (1, 2)\n", "a list in parentheses is not a value", 4, 5),
+    # conditions
+    ("face not an end", E + "u = 0 on x = 2\n", "x = 2 is not an end of the range of x [0, 1]", 5, 14),
+    ("face of nonexistent variable", E + "u = 0 on z = 0\n", "undeclared variable 'z'", 5, 10),
+    ("face of a constant", H + "const a = 1\nlaplacian(u) = 0\nu = 0 on a = 0\n",
+     "'a' is a constant, not a variable", 6, 10),
+    ("boundary without space", "time t in [0, 1]\nunknown u(t)\nu_t = u\nu = 1 on boundary\n",
+     "'on boundary': the problem has no spatial variable", 4, 10),
+    ("condition without unknown", E + "0 = 1 on x = 0\n", "this condition mentions no unknown", 5, 1),
+    ("equation without unknown", E + "x = 1\n", "this equation mentions no unknown", 5, 1),
+    # exact
+    ("exact of a constant", H + "const k = 1\nlaplacian(u) = 0\nexact k = 1\n", "exact: 'k' is not an unknown", 6, 7),
+    ("exact of undeclared", E + "exact v = 1\n", "exact: undeclared unknown 'v'", 5, 7),
+    ("exact twice", E + "exact u = 0\nexact u = 1\n", "a second exact solution for 'u'", 6, 7),
+    ("exact with unknown", E + "exact u = u\n", "an exact solution must be a formula in the variables", 5, 11),
+    ("exact with foreign variable", "x in [0, 1]\ny in [0, 1]\nunknown u(x)\nu_xx = 0\nexact u = y\n",
+     "the exact solution of u mentions y, but u depends only on (x)", 5, 11),
+    # whole problem
+    ("no equation", H + "u = 0 on boundary\n", "the problem has no equation", 1, 1),
+    ("no unknown", "x in [0, 1]\n", "the problem has no unknown", 1, 1),
+    ("unknown in no equation", H + "unknown v(x)\nlaplacian(u) = 0\n", "the unknown 'v' appears in no equation", 4, 9),
+    # settings
+    ("negative steps", E + "solver anagram(steps = -5)\n", "setting 'steps' must be at least 1", 5, 24),
+    ("fractional steps", E + "solver anagram(steps = 2.5)\n", "setting 'steps' must be a whole number", 5, 24),
+    ("rcond too big", E + "solver anagram(rcond = 2)\n", "setting 'rcond' must be less than 1", 5, 24),
+    ("number given a word", E + "solver anagram(steps = many)\n", "must be a number, not 'many'", 5, 24),
+    ("unknown setting", E + "solver anagram(stepz = 5)\n", "solver anagram has no setting 'stepz'", 5, 16),
+    ("unknown solver", E + "solver newton(steps = 5)\n", "unknown solver 'newton' (known: anagram, engd, adam, lbfgs)", 5, 8),
+    ("unknown model", E + "model cnn(width = 3)\n", "unknown model 'cnn' (known: mlp)", 5, 7),
+    ("bad activation", E + "model mlp(activation = relu)\n", "setting 'activation' must be one of tanh", 5, 24),
+    ("bad sample method", E + "sample method = random\n", "setting 'method' must be one of grid, uniform, sobol", 5, 17),
+    ("unknown sample setting", E + "sample points = 5\n", "sample has no setting 'points'", 5, 8),
+    ("negative seed", E + "seed -1\n", "seed must be at least 0", 5, 6),
+    ("fractional seed", E + "seed 1.5\n", "seed must be a whole number", 5, 6),
+    ("solver twice", E + "solver adam\nsolver lbfgs\n", "a second 'solver' statement (the first is on line 5)", 6, 1),
+    ("setting twice", E + "solver adam(lr = 1, lr = 2)\n", "setting 'lr' is given twice", 5, 21),
+    # later
+    ("region", "(x, y) in disk((0, 0), 1)\n", "regions such as '(x, y) in disk(...)' are not supported yet", 1, 1),
+    ("region set operation", "(x, y) in disk((0, 0), 1) minus disk((0, 0), 1/2)\n", "not supported yet", 1, 1),
+    ("fit", "fit k = 1.0\n", "'fit' (inverse problems) is not supported yet", 1, 1),
+    ("data", 'data "m.csv"\n', "'data' (inverse problems) is not supported yet", 1, 1),
+    ("periodic", "x in [0, 1]\nperiodic x\n", "'periodic' conditions are not supported yet", 2, 1),
+    ("grad", H + "grad(u) = 0\n", "'grad' is not supported yet", 4, 1),
+    ("div", H + "div(u) = 0\n", "'div' is not supported yet", 4, 1),
+    # size
+    ("deep brackets", H + "u = " + "(" * 150 + "1" + ")" * 150 + "\n", "brackets nested too deeply", 4, 105),
+    ("deep minus", H + "u = " + "-" * 500 + "1\n", "expression nested too deeply", 4, None),
+    ("deep power", H + "u = " + "2^" * 500 + "1\n", "expression nested too deeply", 4, None),
+]
+
+
+@pytest.mark.parametrize("text, message, line, column", [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])
+def test_error(text, message, line, column):
+    with pytest.raises(PdeError) as info:
+        parse(text, filename="f.pde")
+    error = info.value
+    assert message in error.message
+    assert error.filename == "f.pde"
+    assert error.line == line
+    if column is not None:
+        assert error.column == column
+
+
+def test_error_display_has_position_line_and_caret():
+    with pytest.raises(PdeError) as info:
+        parse(E + "u = 0 on x = 2\n", filename="square.pde")
+    assert str(info.value) == (
+        "square.pde:5:14: error: x = 2 is not an end of the range of x [0, 1]\n"
+        "    u = 0 on x = 2\n"
+        "                 ^"
+    )
+
+
+def test_face_may_be_any_constant_expression_of_an_end():
+    text = "const L = 2\nx in [0, L]\nunknown u(x)\nu_xx = 0\nu = 0 on x = 2*L/2\n"
+    assert parse(text).conditions[0].faces[0].side == "upper"
+    with pytest.raises(PdeError, match="not an end"):
+        parse(text.replace("2*L/2", "L/2"))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(PdeError) as info:
+        parse_file(tmp_path / "nope.pde")
+    assert info.value.line is None
+    assert str(info.value).endswith("nope.pde: error: no such file")
+
+
+def test_directory_and_binary_file(tmp_path):
+    with pytest.raises(PdeError, match="directory"):
+        parse_file(tmp_path)
+    binary = tmp_path / "b.pde"
+    binary.write_bytes(b"\xff\xfe\x00x")
+    with pytest.raises(PdeError, match="not a text file"):
+        parse_file(binary)
+
+
+def test_huge_input_is_refused():
+    with pytest.raises(PdeError, match="too large"):
+        parse("# " + "a" * 1_000_001)
+
+
+def test_long_sum_is_fine():
+    text = "x in [0, 1]\nunknown u(x)\nu_xx = " + " + ".join(["x"] * 5000) + "\n"
+    assert parse(text).equations[0].eq.rhs == 5000 * Symbol("x")
