@@ -174,7 +174,7 @@ class _Builder:
             raise self.error(f"exact: undeclared unknown '{name}'", name)
         if str(name) in self.s.exact:
             raise self.error(f"a second exact solution for '{name}'", name)
-        value = self.expr(value_tree, _Context("exact", "an exact solution"))
+        value = self.finite(self.expr(value_tree, _Context("exact", "an exact solution")), value_tree)
         allowed = set(self.s.unknowns[str(name)].variables) | set(self.s.constants)
         extra = sorted(str(s) for s in value.free_symbols if str(s) not in allowed)
         if extra:
@@ -313,9 +313,15 @@ class _Builder:
 
     # ----------------------------------------------------------- expressions
     def equation(self, tree: Tree, context: _Context) -> sympy.Eq:
-        lhs = self.expr(tree.children[0], context)
-        rhs = self.expr(tree.children[1], context)
+        lhs = self.finite(self.expr(tree.children[0], context), tree.children[0])
+        rhs = self.finite(self.expr(tree.children[1], context), tree.children[1])
         return sympy.Eq(lhs, rhs, evaluate=False)
+
+    def finite(self, value: sympy.Expr, tree) -> sympy.Expr:
+        """Refuse `log(0)`, `1/(x - x)`...: values SymPy already knows are not finite."""
+        if value.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
+            raise self.error("this expression is infinite or undefined (such as log(0))", tree)
+        return value
 
     def constant_value(self, tree, what: str) -> sympy.Expr:
         """A constant expression (constants kept as symbols), checked to be a finite real."""
