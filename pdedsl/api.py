@@ -106,6 +106,7 @@ def solve(path_or_text: str | Path | Problem, *, callback=None, **overrides) -> 
     return Solution(
         prepared.problem, prepared.config, prepared.ls.to_model(result.theta), result.history,
         result.status, result.reason, result.compile_seconds, result.seconds, prepared.points,
+        result.spectrum,
     )
 
 

@@ -42,6 +42,7 @@ class Solution:
     compile_seconds: float = 0.0
     seconds: float = 0.0
     points: list[np.ndarray] = field(default_factory=list, repr=False)
+    spectrum: list[dict] = field(default_factory=list, repr=False)  # σ of Φ̂ and the cut, every few steps
 
     @cached_property
     def compiled(self) -> CompiledProblem:
@@ -112,6 +113,7 @@ class Solution:
             "compile_seconds": self.compile_seconds,
             "seconds": self.seconds,
             "history": self.history,
+            "spectrum": self.spectrum,
         }
         (folder / CHECKPOINT_META).write_text(json.dumps(meta, indent=1))
         return folder
@@ -133,7 +135,7 @@ class Solution:
         model = eqx.tree_deserialise_leaves(folder / CHECKPOINT, skeleton)
         return cls(
             problem, config, model, meta["history"], meta["status"], meta["reason"],
-            meta["compile_seconds"], meta["seconds"],
+            meta["compile_seconds"], meta["seconds"], spectrum=meta.get("spectrum", []),
         )
 
 

@@ -39,6 +39,7 @@ class Result:
     compile_seconds: float = 0.0
     seconds: float = 0.0
     state: object = None
+    spectrum: list[dict] = field(default_factory=list)  # {"step", "sigma", "cut"}
 
 
 def train(
@@ -55,12 +56,14 @@ def train(
     callback: Callable[[dict], None] | None = None,
     first_step: int = 0,
     state=None,
+    spectrum_every: int = 10,
 ) -> Result:
     """Run `solver` from θ until a stop rule fires.
 
     `errors(θ)` (optional) gives one relative L2 error per unknown, recorded as
     `l2_<name>` each step. `callback(row)` sees every history row as it is made.
-    `first_step` numbers the rows when a run is resumed.
+    `first_step` numbers the rows when a run is resumed. A solver whose info has
+    `spectrum` (σ, cut) gets it recorded every `spectrum_every` steps (and at the last).
     """
     started = time.perf_counter()
     if state is None:
@@ -73,7 +76,7 @@ def train(
         result.status, result.reason = "diverged", "the loss is not finite at the start"
         return result
 
-    best, since_best, training = initial_loss, 0, 0.0
+    best, since_best, training, last_spectrum = initial_loss, 0, 0.0, None
     with _InterruptFlag() as interrupted:
         for k in range(first_step + 1, first_step + steps + 1):
             t0 = time.perf_counter()
@@ -89,8 +92,13 @@ def train(
                 result.reason = f"step {k}: the loss grew to {loss:.3g}, 1e6 × its start"
                 break
             theta, state = new_theta, new_state
+            spectrum = info.pop("spectrum", None)
             row = {"step": k, "seconds": training}
             row.update({name: _scalar(value) for name, value in info.items()})
+            if spectrum is not None:
+                last_spectrum = (k, spectrum)
+                if (k - first_step - 1) % spectrum_every == 0:
+                    result.spectrum.append(_spectrum_row(k, spectrum))
             if measure is not None:
                 for name, value in zip(error_names, measure(theta)):
                     row[f"l2_{name}"] = float(value)
@@ -115,8 +123,15 @@ def train(
         else:
             result.reason = f"ran all {steps} steps"
     result.theta, result.seconds = theta, training
+    if last_spectrum is not None and result.spectrum[-1]["step"] != last_spectrum[0]:
+        result.spectrum.append(_spectrum_row(*last_spectrum))
     result.state = state
     return result
+
+
+def _spectrum_row(step: int, spectrum) -> dict:
+    sigma, cut = spectrum
+    return {"step": step, "sigma": [float(v) for v in sigma], "cut": float(cut)}
 
 
 def _scalar(value):

@@ -39,6 +39,7 @@ def line_search(ls: LeastSquares, theta: jax.Array, delta: jax.Array, etas: jax.
 def step_info(loss, eta, s, cut) -> dict:
     kept = s > cut
     return {
+        "spectrum": (s, cut),  # recorded every few steps by the training loop
         "loss": loss,
         "eta": eta,
         "rank": jnp.sum(kept),
