@@ -11,6 +11,10 @@ import sys
 
 from .language import PdeError
 
+# Exit statuses: 0 converged or ran its steps, 1 diverged, 2 an input error, 130 Ctrl-C.
+EXIT = {"converged": 0, "max_steps": 0, "diverged": 1, "interrupted": 130}
+INTERRUPTED = 130
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 2 an error in the input)."""
@@ -19,12 +23,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     add_check(commands)
+    add_solve(commands)
+    add_plot(commands)
+    add_compare(commands)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
     except PdeError as error:
         print(error, file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # before training started: nothing was written
+        print("pdedsl: interrupted", file=sys.stderr)
+        return INTERRUPTED
 
 
 # ------------------------------------------------------------------------- check
@@ -53,3 +63,191 @@ def _can_print_unicode(stream) -> bool:
     except (UnicodeEncodeError, LookupError):
         return False
     return True
+
+
+# ------------------------------------------------------------------------- solve
+def add_solve(commands) -> None:
+    solve = commands.add_parser(
+        "solve", help="train a PINN on a .pde problem; write a run folder",
+        description="Train a PINN on FILE and write a run folder (summary.json, history.csv, "
+        "checkpoint, figures). Exit status: 0 converged or ran its steps, 1 diverged, "
+        "2 an error in the input, 130 interrupted (Ctrl-C stops after the current step "
+        "and still writes the folder).",
+    )
+    solve.add_argument("file", nargs="?", help="the .pde file (optional with --resume)")
+    _add_run_options(solve)
+    solve.add_argument("--solver", help="anagram, engd, adam, lbfgs, ... (default: the file's, else anagram)")
+    solve.add_argument("--out", metavar="DIR", help="the run folder (default: runs/<file>-<time>)")
+    solve.add_argument("--resume", metavar="DIR",
+                       help="continue the run in DIR from its checkpoint (--steps N: N more steps); "
+                       "writes into DIR unless --out is given")
+    solve.set_defaults(run=run_solve)
+
+
+def _add_run_options(parser) -> None:
+    parser.add_argument("--steps", type=int, metavar="N", help="the most training steps")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a constant or a setting, e.g. --set kappa=0.1 --set rcond=1e-8")
+    parser.add_argument("--seed", type=int, help="seed of initialisation and sampling")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress and no table; print only the run folder")
+    parser.add_argument("--no-plots", action="store_true", help="write no figures")
+
+
+def run_solve(args) -> int:
+    from pathlib import Path
+
+    from . import run
+    from .language import parse_file
+
+    overrides = _overrides(args)
+    if args.resume:
+        previous = run.read_summary(args.resume) if (Path(args.resume) / run.SUMMARY).exists() else {}
+        file = args.file or previous.get("file")
+        if args.file:
+            _check_same_problem(args.file, args.resume)
+        folder = Path(args.out or args.resume)
+        train = lambda callback, on_start: run.resume(args.resume, overrides, callback, on_start)
+    else:
+        if not args.file:
+            raise PdeError("give a .pde file to solve (or --resume DIR)")
+        problem = parse_file(args.file)  # input errors first, before JAX loads
+        file = args.file
+        folder = Path(args.out) if args.out else run.default_folder(args.file)
+        train = lambda callback, on_start: run.solve(problem, overrides, callback, on_start)
+    status = _train_and_write(train, folder, file, args)
+    return EXIT[status]
+
+
+def _train_and_write(train, folder, file: str, args) -> str:
+    """Train with a progress display, write the run folder and its figures, print the table."""
+    from pathlib import Path
+
+    from . import run
+    from .progress import Progress, final_table
+
+    with Progress(quiet=args.quiet, title=Path(file).name) as progress:
+        on_start = lambda stop, first, before: progress.start(
+            stop["steps"], first_step=first, seconds_before=before,
+            seconds_budget=stop.get("seconds", float("inf")))
+        solution, loss = train(progress, on_start)
+    run.write(folder, solution, loss, file)
+    if not args.no_plots:
+        from .plots import plot_run
+
+        plot_run(folder, solution)
+    summary = run.read_summary(folder)
+    if args.quiet:
+        print(folder)
+    else:
+        final_table(summary, str(folder))
+    if solution.status in ("diverged", "interrupted"):
+        print(f"pdedsl: {solution.status}: {solution.reason}; wrote {folder}", file=sys.stderr)
+    return solution.status
+
+
+def _overrides(args) -> dict:
+    """--set NAME=VALUE (values stay text; the settings schema converts them), --steps, ..."""
+    overrides = {}
+    for item in args.set:
+        name, equals, value = item.partition("=")
+        if not equals or not name.strip() or not value.strip():
+            raise PdeError(f"--set expects NAME=VALUE, not '{item}'")
+        overrides[name.strip()] = value.strip()
+    for name in ("solver", "steps", "seed"):
+        if getattr(args, name, None) is not None:
+            overrides[name] = getattr(args, name)
+    return overrides
+
+
+def _check_same_problem(file: str, folder: str) -> None:
+    import json
+    from pathlib import Path
+
+    from .language import parse_file
+    from .solution import CHECKPOINT_META
+
+    text = parse_file(file).source.text
+    saved = json.loads((Path(folder) / CHECKPOINT_META).read_text()).get("text")
+    if text != saved:
+        raise PdeError(f"this file differs from the problem of the run in {folder}; "
+                       "resume without FILE, or start a new run", filename=file)
+
+
+# -------------------------------------------------------------------------- plot
+def add_plot(commands) -> None:
+    plot = commands.add_parser("plot", help="redraw the figures of a run folder")
+    plot.add_argument("folder", metavar="DIR", help="a run folder written by pdedsl solve")
+    plot.set_defaults(run=run_plot)
+
+
+def run_plot(args) -> int:
+    from .plots import plot_run
+
+    for path in plot_run(_run_folder(args.folder)):
+        print(path)
+    return 0
+
+
+def _run_folder(folder: str):
+    from pathlib import Path
+
+    from .solution import CHECKPOINT_META
+
+    if not (Path(folder) / CHECKPOINT_META).is_file():
+        raise PdeError(f"not a run folder (no {CHECKPOINT_META})", filename=folder)
+    return Path(folder)
+
+
+# ----------------------------------------------------------------------- compare
+def add_compare(commands) -> None:
+    compare = commands.add_parser(
+        "compare", help="run several solvers on one problem; one figure and one table",
+        description="Run each solver on FILE (each in DIR/<solver>, a full run folder), then draw "
+        "them on one figure against step and against seconds (DIR/comparison.png) with a table "
+        "(DIR/comparison.json).",
+    )
+    compare.add_argument("file", help="the .pde file")
+    compare.add_argument("--solvers", help="comma-separated solver names (default: every available one)")
+    compare.add_argument("--out", metavar="DIR", help="the folder (default: runs/<file>-compare-<time>)")
+    _add_run_options(compare)
+    compare.set_defaults(run=run_compare)
+
+
+def run_compare(args) -> int:
+    import json
+    from pathlib import Path
+
+    from . import run
+    from .language import parse_file
+    from .progress import comparison_table
+    from .solvers import REGISTRY
+
+    problem = parse_file(args.file)
+    solvers = [s.strip() for s in args.solvers.split(",") if s.strip()] if args.solvers else list(REGISTRY)
+    if not solvers:
+        raise PdeError("--solvers names no solver")
+    for name in solvers:
+        run.check_solver(name)
+    overrides = _overrides(args)
+    folder = Path(args.out) if args.out else run.default_folder(Path(args.file).stem + "-compare.pde")
+    rows, histories, status = [], {}, "max_steps"
+    for name in solvers:
+        train = lambda callback, on_start: run.solve(problem, {**overrides, "solver": name},
+                                                     callback, on_start)
+        status = _train_and_write(train, folder / name, args.file, args)
+        rows.append(run.read_summary(folder / name))
+        histories[name] = run.read_history(folder / name / run.HISTORY)
+        if status == "interrupted":
+            break
+    title = f"{Path(args.file).name}: " + ", ".join(histories)
+    (folder / "comparison.json").write_text(json.dumps(rows, indent=1) + "\n")
+    if not args.no_plots:
+        from .plots import plot_comparison
+
+        plot_comparison(histories, title, folder / "comparison.png")
+    if args.quiet:
+        print(folder)
+    else:
+        comparison_table(rows, title)
+    return INTERRUPTED if status == "interrupted" else 0

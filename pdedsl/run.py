@@ -1,0 +1,188 @@
+"""The run folder: what `pdedsl solve` trains and leaves behind, and how a run continues.
+
+A run folder holds `summary.json` (what ran, how long, how it ended, its errors),
+`history.csv` (one row per step), the checkpoint (`checkpoint.eqx` and
+`checkpoint.json`, written by `Solution.save`, so `pdedsl.load(folder)` works) and
+the figures. It is written after training whatever the ending (converged,
+max_steps, diverged, interrupted): training keeps the last good θ, so the
+checkpoint of a diverged run is the last good one.
+
+A resumed run continues the step count and the clock (history `seconds`, summary
+`seconds` and `compile_seconds` add up over the pieces); a solver's own state
+(Adam's moments, say) is not kept and starts afresh.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import math
+import time
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .api import Prepared, prepare
+from .language.errors import PdeError
+from .least_squares import flatten
+from .solution import Solution
+from .solvers import REGISTRY, make_solver
+from .train import train
+
+SUMMARY = "summary.json"
+HISTORY = "history.csv"
+
+
+def default_folder(file: str | Path | None, root: str | Path = "runs") -> Path:
+    """`runs/<file stem>-<YYYYmmdd-HHMMSS>`, with `-2`, `-3`, ... if that exists."""
+    stem = Path(file).stem if file else "run"
+    base = Path(root) / f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}"
+    folder, k = base, 1
+    while folder.exists():
+        k += 1
+        folder = base.with_name(f"{base.name}-{k}")
+    return folder
+
+
+def check_solver(name: str | None) -> None:
+    """A clean input error for a solver that is not (yet) implemented."""
+    if name is not None and name not in REGISTRY:
+        raise PdeError(f"unknown solver '{name}' (available: {', '.join(REGISTRY)})")
+
+
+def solve(path_or_text, overrides: dict, callback: Callable[[dict], None] | None = None,
+          on_start: Callable[[dict, int, float], None] | None = None) -> tuple[Solution, float]:
+    """Train a problem from scratch; return the Solution and the loss of its θ.
+
+    `on_start(stop, first_step, seconds_before)` is called once everything is built,
+    before the step is compiled: the progress display learns the stop rules
+    (`steps`, `seconds`, ...) and where a resumed run starts.
+    """
+    check_solver(overrides.get("solver"))
+    prepared = prepare(path_or_text, **overrides)
+    return _train(prepared, prepared.theta, None, callback, on_start)
+
+
+def resume(folder: str | Path, overrides: dict, callback: Callable[[dict], None] | None = None,
+           on_start: Callable[[dict, int, float], None] | None = None) -> tuple[Solution, float]:
+    """Continue the run saved in `folder`: `steps` more steps from its checkpoint.
+
+    Overrides may change the solver and its settings, not the problem, the model,
+    the points or the seed (the checkpoint would no longer fit them).
+    """
+    previous = Solution.load(folder)
+    check_solver(overrides.get("solver"))
+    config = previous.config
+    settings = {"solver": config.solver, "seed": config.seed, **config.model, **config.sample}
+    if overrides.get("solver", config.solver) == config.solver:
+        settings.update(config.solver_options)
+    prepared = prepare(previous.problem, **{**settings, **overrides})
+    changed = [
+        what for what, old, new in (
+            ("the constants", previous.problem.constants, prepared.problem.constants),
+            ("the model", config.model, prepared.config.model),
+            ("the sampling", config.sample, prepared.config.sample),
+            ("the seed", config.seed, prepared.config.seed),
+        ) if old != new
+    ]
+    if changed:
+        raise PdeError(f"cannot change {' or '.join(changed)} when resuming {folder}")
+    theta = flatten(previous.model)[0].astype(prepared.theta.dtype)
+    return _train(prepared, theta, previous, callback, on_start)
+
+
+def _train(prepared: Prepared, theta, previous: Solution | None, callback, on_start):
+    """The shared part of `solve` and `resume`: train, then join the pieces."""
+    solver, stop = make_solver(prepared.config.solver, prepared.config.solver_options)
+    offset = previous.seconds if previous else 0.0
+    if on_start is not None:
+        on_start(stop, previous.steps if previous else 0, offset)
+
+    def shifted(row):  # the clock of a resumed run continues
+        if callback is not None:
+            callback({**row, "seconds": row["seconds"] + offset})
+
+    result = train(
+        prepared.ls, solver, theta, **stop,
+        errors=prepared.errors(),
+        error_names=tuple(u.name for u in prepared.problem.unknowns),
+        callback=shifted,
+        first_step=previous.steps if previous else 0,
+    )
+    history = [{**row, "seconds": row["seconds"] + offset} for row in result.history]
+    solution = Solution(
+        prepared.problem, prepared.config, prepared.ls.to_model(result.theta),
+        (previous.history if previous else []) + history,
+        result.status, result.reason,
+        result.compile_seconds + (previous.compile_seconds if previous else 0.0),
+        result.seconds + offset, prepared.points,
+        (previous.spectrum if previous else []) + result.spectrum,
+    )
+    return solution, float(prepared.ls.loss(result.theta))
+
+
+def write(folder: str | Path, solution: Solution, loss: float, file: str | None = None) -> Path:
+    """Write the checkpoint, `summary.json` and `history.csv` into `folder`."""
+    folder = Path(folder)
+    solution.save(folder)
+    (folder / SUMMARY).write_text(json.dumps(summary(solution, loss, file), indent=1) + "\n")
+    write_history(folder / HISTORY, solution.history)
+    return folder
+
+
+def summary(solution: Solution, loss: float, file: str | None = None) -> dict:
+    """What a person or a script wants to know about a run, as JSON-ready data."""
+    source = solution.problem.source
+    text = source.text if source else ""
+    data = {
+        "file": file or (source.name if source else "<input>"),
+        "sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "solver": solution.config.solver,
+        "steps": solution.steps,
+        "seconds": solution.seconds,
+        "compile_seconds": solution.compile_seconds,
+        "loss": _finite(loss),
+        "status": solution.status,
+        "reason": solution.reason,
+    }
+    l2, max_abs = solution.l2_relative_error, solution.max_abs_error
+    if l2 is not None:
+        data["l2_relative_error"] = {k: _finite(v) for k, v in l2.items()}
+        data["max_abs_error"] = {k: _finite(v) for k, v in max_abs.items()}
+    data["unknowns"] = list(solution.unknowns)
+    data["variables"] = [v.name for v in solution.problem.variables]
+    data["constants"] = {c.name: str(c.value) for c in solution.problem.constants}
+    data["config"] = solution.config.to_json()
+    data["written"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    data["pdedsl"] = __version__
+    return data
+
+
+def read_summary(folder: str | Path) -> dict:
+    return json.loads((Path(folder) / SUMMARY).read_text())
+
+
+def write_history(path: Path, history: list[dict]) -> None:
+    """One row per step; columns in order of first appearance (step, seconds, loss, ...)."""
+    columns: dict[str, None] = {"step": None, "seconds": None, "loss": None}
+    for row in history:
+        columns.update(dict.fromkeys(row))
+    with open(path, "w", newline="") as stream:
+        writer = csv.DictWriter(stream, list(columns), restval="")
+        writer.writeheader()
+        writer.writerows(history)
+
+
+def read_history(path: str | Path) -> list[dict]:
+    """`history.csv` back as rows of numbers (empty cells left out)."""
+    with open(path, newline="") as stream:
+        return [
+            {k: (int(v) if k in ("step", "rank") else float(v)) for k, v in row.items() if v != ""}
+            for row in csv.DictReader(stream)
+        ]
+
+
+def _finite(value: float | None) -> float | None:
+    """JSON has no NaN or infinity: those become null."""
+    return value if value is not None and math.isfinite(value) else None
