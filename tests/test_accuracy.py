@@ -1,0 +1,26 @@
+"""Training to high accuracy with default settings (issue 3's targets). Slow: minutes."""
+
+from pathlib import Path
+
+import pytest
+
+from pdedsl import solve
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+TARGETS = {
+    "laplace": 1e-7,
+    "heat": 1e-6,
+    "poisson1d": 1e-10,
+    "nonlinear_poisson": 1e-5,
+    "system": 1e-6,
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", TARGETS)
+def test_default_settings_reach_the_target(name):
+    solution = solve(EXAMPLES / f"{name}.pde")
+    errors = solution.l2_relative_error
+    assert max(errors.values()) <= TARGETS[name], (errors, solution.reason)
+    assert solution.status in ("converged", "max_steps")
