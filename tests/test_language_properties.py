@@ -1,0 +1,199 @@
+"""Properties of the front end: printed expressions parse back; no input crashes it;
+user text is never executed."""
+
+import builtins
+import re
+from pathlib import Path
+
+import sympy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pdedsl.language import PdeError, Problem, parse
+
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+HEADER = "x in [0, 1]\ny in [0, 1]\nconst kappa = 1/4\nunknown u(x, y)\n"
+NAMES = {"x": sympy.Symbol("x"), "y": sympy.Symbol("y"), "kappa": sympy.Symbol("kappa"),
+         "pi": sympy.pi, "e": sympy.E}
+NUMBERS = ["0", "1", "2", "3", "7", "10", "0.25", ".5", "1e-3", "2.5E2", "1.5"]
+FUNCTIONS = {"sin": sympy.sin, "cos": sympy.cos, "exp": sympy.exp, "tanh": sympy.tanh,
+             "atan": sympy.atan, "sinh": sympy.sinh}
+POSITIVE = {"sqrt": sympy.sqrt, "log": sympy.log, "abs": sympy.Abs}
+
+# An expression is a small tree of tuples: ("num", text), ("name", n), ("neg", a),
+# ("call", f, a), (op, a, b) for op in + - * / ^.
+leaf = st.one_of(
+    st.sampled_from(NUMBERS).map(lambda t: ("num", t)),
+    st.sampled_from(sorted(NAMES)).map(lambda n: ("name", n)),
+)
+nonzero = st.one_of(
+    st.sampled_from(["2", "0.25", "3"]).map(lambda t: ("num", t)),
+    st.sampled_from(["x", "y", "kappa", "pi"]).map(lambda n: ("name", n)),
+)
+exponent = st.one_of(
+    st.sampled_from(["0", "1", "2", "3"]).map(lambda t: ("num", t)),
+    st.sampled_from(["x", "y"]).map(lambda n: ("name", n)),
+)
+
+
+def _extend(children):
+    return st.one_of(
+        st.tuples(st.sampled_from("+-*"), children, children),
+        st.tuples(st.just("/"), children, nonzero),
+        st.tuples(st.just("^"), children, st.one_of(exponent, st.tuples(st.just("neg"), exponent))),
+        st.tuples(st.just("neg"), children),
+        st.tuples(st.just("call"), st.sampled_from(sorted(FUNCTIONS)), children),
+        st.tuples(st.just("call"), st.sampled_from(sorted(POSITIVE)),
+                  st.sampled_from(["x", "y"]).map(lambda n: ("name", n))),
+    )
+
+
+expressions = st.recursive(leaf, _extend, max_leaves=12)
+
+# Precedence: + - 1, * / 2, unary minus 3, ^ 4, atoms 5.
+_PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "^": 4}
+
+
+def show(node, power="^") -> tuple[str, int]:
+    """The node as `.pde` text with as few parentheses as the grammar allows."""
+    kind = node[0]
+    if kind == "num" or kind == "name":
+        return node[1], 5
+    if kind == "call":
+        return f"{node[1]}({show(node[2], power)[0]})", 5
+    if kind == "neg":
+        return "-" + _wrap(node[1], 3, power), 3
+    left, right = node[1], node[2]
+    if kind in "+-":
+        return f"{_wrap(left, 1, power)} {kind} {_wrap(right, 2, power)}", 1
+    if kind in "*/":
+        return f"{_wrap(left, 2, power)}{kind}{_wrap(right, 3, power)}", 2
+    return f"{_wrap(left, 5, power)}{power}{_wrap(right, 3, power)}", 4
+
+
+def _wrap(node, needed: int, power: str) -> str:
+    text, prec = show(node, power)
+    return text if prec >= needed else f"({text})"
+
+
+def value(node) -> sympy.Expr:
+    """The SymPy expression a user means by the node, built by hand."""
+    kind = node[0]
+    if kind == "num":
+        return sympy.Rational(node[1])
+    if kind == "name":
+        return NAMES[node[1]]
+    if kind == "neg":
+        return -value(node[1])
+    if kind == "call":
+        return {**FUNCTIONS, **POSITIVE}[node[1]](value(node[2]))
+    a, b = value(node[1]), value(node[2])
+    return {"+": a + b, "-": a - b, "*": a * b, "/": a / b, "^": a**b}[kind]
+
+
+@FAST
+@given(expressions, st.sampled_from(["^", "**"]))
+def test_printed_expressions_parse_back(node, power):
+    text, _ = show(node, power)
+    expected = value(node)
+    if expected.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        return
+    parsed = parse(HEADER + f"u = {text}\n").equations[0].eq.rhs
+    assert parsed == expected or sympy.simplify(parsed - expected) == 0, text
+
+
+TOKENS = [
+    "x", "y", "t", "u", "v", "in", "time", "const", "unknown", "on", "boundary", "exact",
+    "solver", "model", "sample", "seed", "fit", "data", "periodic", "anagram", "mlp",
+    "steps", "width", "activation", "tanh", "grid", "method", "[", "]", "(", ")", ",",
+    "=", "+", "-", "*", "/", "^", "**", "0", "1", "2", ".5", "1e-3", "1e400", "pi", "e",
+    "sin", "diff", "laplacian", "dn", "grad", "u_x", "u_xx", "u_t", "kappa", "#", "\n",
+    "\n", "\n", " ", '"f.csv"', "$", "_", "__import__", "'", "é", "\t", "\r\n", "9^9^9",
+]
+PREFIXES = ["", "x in [0, 1]\nunknown u(x)\n",
+            "time t in [0, 1]\nx in [0, 2]\nconst kappa = 1\nunknown u(t, x)\n"]
+
+
+@FAST
+@given(st.sampled_from(PREFIXES), st.lists(st.sampled_from(TOKENS), max_size=30))
+def test_token_soup_raises_only_pde_errors(prefix, tokens):
+    _parse_or_pde_error(prefix + " ".join(tokens))
+
+
+@FAST
+@given(st.sampled_from(PREFIXES), st.text(max_size=80))
+def test_random_text_raises_only_pde_errors(prefix, text):
+    _parse_or_pde_error(prefix + text)
+
+
+def _parse_or_pde_error(text):
+    try:
+        result = parse(text)
+    except PdeError as error:
+        assert str(error)  # the message can always be shown
+        return
+    assert isinstance(result, Problem)
+
+
+def test_deep_and_huge_input_end_in_pde_errors():
+    for text in [
+        HEADER + "u = " + "(" * 5000 + "1" + ")" * 5000,
+        HEADER + "u = " + "-" * 5000 + "1",
+        HEADER + "u = " + "sin(" * 300 + "x" + ")" * 300,
+        HEADER + "u = " + "2^" * 5000 + "2",
+        HEADER + "u = " + "9" * 5000,
+        HEADER + "u = 10^1000*10^1000*10^1000*10^1000*10^1000*10^1000*10^1000*10^1000",
+        HEADER + "u = diff(u, x, 99999)",
+        "x" * 2_000_000,
+    ]:
+        _parse_or_pde_error(text)
+
+
+INJECTIONS = [
+    "__import__('os').system('touch {sentinel}')",
+    "exec(\"open('{sentinel}', 'w')\")",
+    "eval(\"open('{sentinel}', 'w')\")",
+    "x.__class__.__bases__[0].__subclasses__()",
+    "open('{sentinel}', 'w')",
+    "Symbol('{sentinel}')",
+    "lambda: 0",
+    "sympify('x')",
+]
+
+
+def test_injection_is_rejected_and_nothing_runs(tmp_path, monkeypatch):
+    sentinel = tmp_path / "pwned"
+    calls = []
+    for name in ("eval", "exec"):
+        original = getattr(builtins, name)
+
+        def spy(*args, _original=original, **kwargs):
+            calls.append(args)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(builtins, name, spy)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("parse_expr called on user text")
+
+    monkeypatch.setattr("sympy.parsing.sympy_parser.parse_expr", refuse)
+    for template in INJECTIONS:
+        attack = template.format(sentinel=sentinel)
+        for text in (HEADER + f"u = {attack}\n", HEADER + f"{attack} = u\n",
+                     f"const c = {attack}\n", attack + "\n"):
+            try:
+                parse(text)
+            except PdeError:
+                pass
+            else:
+                raise AssertionError(f"accepted: {text!r}")
+    assert not sentinel.exists()
+    assert not any(str(sentinel) in repr(call) for call in calls)
+
+
+def test_front_end_source_never_evaluates_text():
+    source = Path(__file__).resolve().parent.parent / "pdedsl" / "language"
+    for path in source.glob("*.py"):
+        code = path.read_text()
+        for word in ("eval(", "exec(", "sympify(", "parse_expr", "lambdify", "S("):
+            assert not re.search(r"(?<![\w.])" + re.escape(word), code), (path.name, word)
