@@ -76,3 +76,40 @@ def _settings(problem: Problem) -> list[str]:
 
 def _indent(block: str) -> str:
     return "\n".join(("  " + line).rstrip() for line in block.splitlines())
+
+
+def settings_table() -> str:
+    """The Markdown table of every setting in `settings.py` (for docs/language.md)."""
+    from . import settings as schema
+
+    rows = ["| statement | setting | allowed values | meaning |", "|---|---|---|---|"]
+
+    def row(statement: str, name: str, option) -> str:
+        return f"| {statement} | `{name}` | {_allowed(option)} | {option.help} |"
+
+    names: dict[str, list[str]] = {}
+    for solver, options in schema.SOLVERS.items():
+        for name in options:
+            names.setdefault(name, []).append(solver)
+    for name, solvers in names.items():
+        option = schema.SOLVERS[solvers[0]][name]
+        rows.append(row(f"`solver` ({', '.join(solvers)})", name, option))
+    for model, options in schema.MODELS.items():
+        rows.extend(row(f"`model {model}(...)`", n, o) for n, o in options.items())
+    rows.extend(row("`sample`", n, o) for n, o in schema.SAMPLE.items())
+    rows.append(f"| `seed N` | | {_allowed(schema.SEED)} | {schema.SEED.help} |")
+    return "\n".join(rows)
+
+
+def _allowed(option) -> str:
+    if option.kind is str:
+        return " \\| ".join(f"`{c}`" for c in option.choices or ())
+    bounds = []
+    if option.minimum is not None:
+        bounds.append(f"≥ {option.minimum:g}")
+    if option.above is not None:
+        bounds.append(f"> {option.above:g}")
+    if option.below is not None:
+        bounds.append(f"< {option.below:g}")
+    kind = "whole number" if option.kind is int else "number"
+    return " ".join([kind, ", ".join(bounds)]).strip()
