@@ -46,6 +46,8 @@ CASES = [
     ("complex constant", "const a = sqrt(-1)\n", "not a real number", 1, 11),
     ("unknown in constant", H + "const a = u\n", "but 'u' is an unknown", 4, 11),
     ("number too large", H + "u = 9^9^9^9\n", "number too large", 4, 7),
+    ("constant overflows", "const a = exp(exp(exp(exp(10))))\n", "not a finite number (too large", 1, 11),
+    ("range end overflows", "x in [0, pi^pi^pi^pi]\n", "not a finite number (too large", 1, 10),
     ("literal too large", H + "u = 1e99999\n", "number too large", 4, 5),
     # unknowns
     ("unknown over undeclared variable", "x in [0, 1]\nunknown u(x, z)\n", "undeclared variable 'z'", 2, 14),

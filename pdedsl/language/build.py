@@ -7,6 +7,7 @@ it is used. Every semantic error is a PdeError pinned to the token that caused i
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import sympy
@@ -337,9 +338,14 @@ class _Builder:
         resolved = value.subs(values)
         if resolved.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
             raise self.error("not a finite number (a division by zero, log(0), ...)", tree)
-        numeric = resolved.evalf()
-        if not numeric.is_number or numeric.is_real is False or numeric.has(sympy.I):
-            raise self.error("not a real number", tree)
+        try:
+            numeric = resolved.evalf()
+            if not numeric.is_number or numeric.is_real is False or numeric.has(sympy.I):
+                raise self.error("not a real number", tree)
+            if not math.isfinite(float(numeric)):
+                raise OverflowError
+        except (OverflowError, TypeError, ValueError):
+            raise self.error("not a finite number (too large to compute)", tree) from None
         if resolved.is_Rational:
             return resolved
         return numeric

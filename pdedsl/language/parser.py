@@ -199,8 +199,11 @@ def parse(text: str, filename: str = "<input>") -> Problem:
     try:
         problem = build(tree, text, filename)
         check(problem, text, filename)
-    except RecursionError:
+    except RecursionError:  # a last guard: the builder limits nesting itself
         raise PdeError("the input is nested too deeply", filename=filename) from None
+    except (OverflowError, MemoryError):
+        raise PdeError("the input asks for numbers too large to compute", filename=filename) \
+            from None
     return problem
 
 
