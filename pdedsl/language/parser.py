@@ -36,24 +36,21 @@ def grammar_path() -> Path:
 
 
 class _Brackets:
-    """Post-lexer: drops newlines inside brackets (so a statement continues while a
-    bracket is open) and remembers the open brackets, to name an unclosed one."""
+    """Post-lexer: drops newlines inside brackets, so a statement continues while a
+    bracket is open. Its state lives in `process`, so one parser serves any thread."""
 
     always_accept = ("_NL",)
 
-    def __init__(self):
-        self.open: list[Token] = []
-
     def process(self, stream):
-        self.open = []
+        depth = 0
         for token in stream:
             if token.type in _OPEN:
-                self.open.append(token)
-                if len(self.open) > MAX_BRACKET_DEPTH:
+                depth += 1
+                if depth > MAX_BRACKET_DEPTH:
                     raise _TooDeep(token)
-            elif token.type in _CLOSE and self.open:
-                self.open.pop()
-            elif token.type == "_NL" and self.open:
+            elif token.type in _CLOSE and depth:
+                depth -= 1
+            elif token.type == "_NL" and depth:
                 continue
             yield token
 
@@ -64,17 +61,15 @@ class _TooDeep(Exception):
 
 
 @lru_cache(maxsize=1)
-def _lark() -> tuple[Lark, _Brackets]:
-    brackets = _Brackets()
-    lark = Lark(
+def _lark() -> Lark:
+    return Lark(
         grammar_path().read_text(encoding="utf-8"),
         parser="lalr",
         lexer="contextual",
-        postlex=brackets,
+        postlex=_Brackets(),
         propagate_positions=True,
         maybe_placeholders=True,
     )
-    return lark, brackets
 
 
 def parse_tree(text: str, filename: str = "<input>") -> Tree:
@@ -84,7 +79,7 @@ def parse_tree(text: str, filename: str = "<input>") -> Tree:
             f"the input is too large ({len(text)} characters; at most {MAX_CHARS})",
             filename=filename,
         )
-    lark, brackets = _lark()
+    lark = _lark()
     try:
         return lark.parse(text + "\n")
     except _TooDeep as error:
@@ -93,7 +88,7 @@ def parse_tree(text: str, filename: str = "<input>") -> Tree:
             error.token, text, filename,
         ) from None
     except UnexpectedInput as error:
-        raise _syntax_error(error, brackets, lark, text, filename) from None
+        raise _syntax_error(error, lark, text, filename) from None
 
 
 def _error(message: str, token, text: str, filename: str) -> PdeError:
@@ -102,7 +97,7 @@ def _error(message: str, token, text: str, filename: str) -> PdeError:
     )
 
 
-def _syntax_error(error, brackets, lark, text, filename) -> PdeError:
+def _syntax_error(error, lark, text, filename) -> PdeError:
     if isinstance(error, UnexpectedCharacters):
         char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else "?"
         return PdeError(
@@ -114,19 +109,17 @@ def _syntax_error(error, brackets, lark, text, filename) -> PdeError:
                         line=getattr(error, "line", None), column=getattr(error, "column", None))
     token = error.token
     expected = set(error.expected)
-    if token.type == "$END" and brackets.open:
-        bracket = brackets.open[-1]
-        return _error(f"'{bracket}' is never closed", bracket, text, filename)
-    if brackets.open and token.line > brackets.open[-1].line \
-            and not _is_closed(text, brackets.open[-1]):
-        bracket = brackets.open[-1]
+    end = len(text) if token.type == "$END" else token.start_pos
+    still_open = [b for b in _open_brackets(text, end) if not _is_closed(text, b)]
+    if still_open and (token.type == "$END" or token.line > still_open[-1].line):
+        bracket = still_open[-1]
         return _error(f"'{bracket}' is never closed", bracket, text, filename)
     if token.type == "$END":
         # Only reachable at the very end; point just past the last character.
         lines = text.splitlines() or [""]
         return PdeError("unexpected end of input", filename=filename, text=text,
                         line=len(lines), column=len(lines[-1]) + 1)
-    if token.type in _CLOSE and not _any_open_before(text, token):
+    if token.type in _CLOSE and not _open_brackets(text, token.start_pos):
         return _error(f"unexpected '{token}': no bracket is open", token, text, filename)
     if str(token) in KEYWORDS and "NAME" in expected:
         return _error(
@@ -136,6 +129,21 @@ def _syntax_error(error, brackets, lark, text, filename) -> PdeError:
     return _error(
         f"unexpected {what}{_expectation(expected, lark)}", token, text, filename
     )
+
+
+def _open_brackets(text: str, end: int) -> list[Token]:
+    """The brackets still open at offset `end`, as tokens (comments ignored)."""
+    stack: list[Token] = []
+    offset = 0
+    for number, line in enumerate(text[:end].splitlines(keepends=True), start=1):
+        code = line.split("#", 1)[0]
+        for column, char in enumerate(code, start=1):
+            if char in "([":
+                stack.append(Token("BRACKET", char, offset + column - 1, number, column))
+            elif char in ")]" and stack:
+                stack.pop()
+        offset += len(line)
+    return stack
 
 
 def _is_closed(text: str, bracket: Token) -> bool:
@@ -148,15 +156,6 @@ def _is_closed(text: str, bracket: Token) -> bool:
             if depth == 0:
                 return True
     return False
-
-
-def _any_open_before(text: str, token: Token) -> bool:
-    """Whether some bracket is open before `token` (a closing one)."""
-    depth = 0
-    for char in text[: token.start_pos]:
-        depth += char in "(["
-        depth -= char in ")]"
-    return depth > 0
 
 
 def _expectation(expected: set[str], lark: Lark) -> str:
