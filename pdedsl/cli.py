@@ -53,7 +53,12 @@ def run_check(args) -> int:
 
     problem = parse_file(args.file)
     unicode = _can_print_unicode(sys.stdout)
-    print(show(problem, latex=args.latex, unicode=unicode))
+    try:
+        print(show(problem, latex=args.latex, unicode=unicode), flush=True)
+    except BrokenPipeError:  # `pdedsl check f | head`: the reader left early; not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
