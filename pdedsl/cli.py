@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     add_solve(commands)
     add_plot(commands)
     add_compare(commands)
+    add_analyze(commands)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
@@ -86,6 +87,8 @@ def add_solve(commands) -> None:
     solve.add_argument("--resume", metavar="DIR",
                        help="continue the run in DIR from its checkpoint (--steps N: N more steps); "
                        "writes into DIR unless --out is given")
+    solve.add_argument("--analyze", action="store_true",
+                       help="also draw the NTK, NNTK, Green's function and spectrum figures")
     solve.set_defaults(run=run_solve)
 
 
@@ -141,6 +144,10 @@ def _train_and_write(train, folder, file: str, args) -> str:
         from .plots import plot_run
 
         plot_run(folder, solution)
+    if getattr(args, "analyze", False):
+        from .plots.kernels import plot_analysis
+
+        plot_analysis(folder, solution)
     summary = run.read_summary(folder)
     if args.quiet:
         print(folder)
@@ -256,3 +263,22 @@ def run_compare(args) -> int:
     else:
         comparison_table(rows, title)
     return INTERRUPTED if status == "interrupted" else 0
+
+
+# ----------------------------------------------------------------------- analyze
+def add_analyze(commands) -> None:
+    analyze = commands.add_parser(
+        "analyze", help="draw the NTK, NNTK, Green's function and spectrum figures of a run",
+        description="Linearise the trained model of the run in DIR and write ntk_*.png, "
+        "nntk_*.png (at initialisation and trained), green.png and spectrum.png into DIR.",
+    )
+    analyze.add_argument("folder", metavar="DIR", help="a run folder written by pdedsl solve")
+    analyze.set_defaults(run=run_analyze)
+
+
+def run_analyze(args) -> int:
+    from .plots.kernels import plot_analysis
+
+    for path in plot_analysis(_run_folder(args.folder)):
+        print(path)
+    return 0

@@ -96,6 +96,29 @@ class Solution:
         predicted = self.predict(self.evaluation_points)
         return {name: measure(predicted[name], exact[name]) for name in self.unknowns}
 
+    @cached_property
+    def tangent(self):
+        """The trained model linearised at θ (Φ̂ and its cut SVD), built once; see analysis.py."""
+        from .analysis import Tangent, collocation_points
+
+        return Tangent(self.problem, self.compiled, self.config, self.model, collocation_points(self))
+
+    def green_function(self, x, y=None, *, unknown: str | None = None, equation: int = 0):
+        """(G, y): G[m, n] ≈ G(x_m, y_n), the operator's Green's function on the model's
+        tangent space (y: the interior collocation points unless given); the response
+        to a source change df is ∫ G(x, y) df(y) dy. See pdedsl.analysis."""
+        from .analysis import green_function
+
+        return green_function(self, x, y, unknown=unknown, equation=equation)
+
+    def resolve(self, source):
+        """The solution for a new interior source ("1", "x*sin(pi*y)", or a function of
+        points), without training: the linearised update with the cut SVD reused.
+        Returns an object with `predict(points)`; a nonlinear problem is a ValueError."""
+        from .analysis import resolve
+
+        return resolve(self, source)
+
     def save(self, folder: str | Path) -> Path:
         """Write the checkpoint (model leaves + what rebuilds the model) into `folder`."""
         folder = Path(folder)

@@ -1,0 +1,218 @@
+"""The linearised model: NTK, NNTK, Green's function, resolve, and their figures.
+
+Fast tests check the kernels' defining identities on small untrained models (they
+hold at any θ) against independent computations (forward-mode Jacobians, the
+residuals of a separately parsed problem). Slow tests train and compare with
+textbook Green's functions and exact solutions.
+"""
+
+from __future__ import annotations
+
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from pdedsl import PdeError
+from pdedsl.analysis import green_function, nntk, nonlinearity, ntk, resolve
+from pdedsl.api import prepare, solve
+from pdedsl.language import parse
+from pdedsl.least_squares import flatten
+from pdedsl.solution import Solution
+
+POISSON_1D = """\
+x in [0, 1]
+unknown u(x)
+-u_xx = pi^2*sin(pi*x)
+u = 0 on x = 0, x = 1
+exact u = sin(pi*x)
+"""
+
+LAPLACE_2D = """\
+x in [0, 1]
+y in [0, 1]
+unknown u(x, y)
+laplacian(u) = -2*pi^2*sin(pi*x)*sin(pi*y)
+u = 0 on boundary
+exact u = sin(pi*x)*sin(pi*y)
+"""
+
+# Fitting a function: the operator is the identity, so Φ̂'s rows are the scaled
+# tangent features themselves and the NNTK on the training points is a projection.
+REGRESSION = """\
+x in [0, 1]
+y in [0, 1]
+unknown u(x, y)
+u = sin(pi*x)*y
+u = x on x = 0, x = 1, y = 0, y = 1
+"""
+
+SMALL = {"width": 8, "depth": 1, "interior": 25, "boundary": 12}
+
+
+def untrained(text: str, **overrides) -> Solution:
+    p = prepare(text, **{**SMALL, **overrides})
+    return Solution(p.problem, p.config, p.model, points=p.points)
+
+
+def forward_jacobian(solution: Solution, x: np.ndarray) -> np.ndarray:
+    """∂θ u(x) by forward mode over the flat θ: independent of analysis.py's reverse mode."""
+    theta, to_model = flatten(solution.model)
+    return np.asarray(jax.jacfwd(lambda t: jax.vmap(to_model(t))(jnp.asarray(x))[:, 0])(theta))
+
+
+def test_ntk_is_the_gram_matrix_of_the_parameter_gradients():
+    solution = untrained(LAPLACE_2D)
+    rng = np.random.default_rng(1)
+    x, y = rng.random((20, 2)), rng.random((7, 2))
+    K = ntk(solution, x, x)
+    assert np.abs(K - K.T).max() <= 1e-13 * np.abs(K).max()
+    assert np.linalg.eigvalsh(K).min() >= -1e-10 * np.abs(K).max()
+    F, Fy = forward_jacobian(solution, x), forward_jacobian(solution, y)
+    np.testing.assert_allclose(ntk(solution, x, y), F @ Fy.T, rtol=1e-10, atol=1e-14)
+
+
+def test_nntk_on_the_collocation_points_is_the_projection_onto_the_range_of_the_jacobian():
+    solution = untrained(REGRESSION, rcond=1e-6)
+    t = solution.tangent
+    X = np.concatenate(t.points)
+    n_interior, n_boundary = len(t.points[0]), sum(len(p) for p in t.points[1:])
+    weights = np.concatenate([np.full(n_interior, n_interior**-0.5),  # the loss's 1/√N_b
+                              np.full(n_boundary, n_boundary**-0.5)])
+    P = weights[:, None] * nntk(solution, X, X) * weights[None, :]
+    assert np.abs(P - P.T).max() < 1e-9
+    assert np.abs(P @ P - P).max() < 1e-8
+    assert abs(np.trace(P) - t.rank) < 1e-8
+    assert 0 < t.rank < len(X)  # a proper projection: the identity would pass trivially
+    # Its range is Φ̂'s: P Φ̂ = Φ̂ up to the cut directions.
+    J = t.jacobian
+    assert np.linalg.norm(P @ J - J) <= 1e-5 * np.linalg.norm(J)
+    K = nntk(solution, X, X)
+    assert np.linalg.eigvalsh((K + K.T) / 2).min() >= -1e-8 * np.abs(K).max()
+
+
+def test_green_function_at_the_collocation_points_is_the_nntk_with_the_operator_applied():
+    solution = untrained(POISSON_1D, interior=12, boundary=2, width=16)
+    x = np.linspace(0, 1, 9)
+    G, y = solution.green_function(x)
+    assert G.shape == (9, 12) and y.shape == (12, 1)
+    G2, y2 = green_function(solution, x, y)
+    np.testing.assert_allclose(G2, G, rtol=1e-7, atol=1e-9 * np.abs(G).max())
+    np.testing.assert_array_equal(y2, y)
+
+
+def test_resolve_solves_the_new_problem_in_the_least_squares_sense_of_the_tangent_space():
+    solution = untrained(LAPLACE_2D, rcond=1e-10)
+    t = solution.tangent
+    new_source = "x*sin(pi*y) + 3"
+    resolved = solution.resolve(new_source)
+    # The same problem with the new source, parsed and compiled on its own.
+    other = prepare(LAPLACE_2D.replace("-2*pi^2*sin(pi*x)*sin(pi*y)", new_source),
+                    **{**SMALL, "rcond": 1e-10})
+    r_new = np.asarray(other.ls.residuals(other.theta))
+    _, change = jax.jvp(other.ls.residuals, (other.theta,), (jnp.asarray(resolved.delta),))
+    r_linearised = r_new - np.asarray(change)
+    U = t.svd[0]
+    assert np.linalg.norm(U.T @ r_linearised) <= 1e-8 * np.linalg.norm(r_new)
+    assert np.linalg.norm(r_linearised) < np.linalg.norm(r_new)
+    # predict is the linearised model u_θ - ∇θu·δ
+    x = np.random.default_rng(2).random((5, 2))
+    F = forward_jacobian(solution, x)
+    expected = solution.predict(x)["u"] - F @ resolved.delta
+    np.testing.assert_allclose(resolved.predict(x)["u"], expected, rtol=1e-10, atol=1e-12)
+
+
+def test_resolve_accepts_a_function_of_the_points_like_the_expression():
+    solution = untrained(POISSON_1D, interior=12, boundary=2)
+    x = np.linspace(0, 1, 7)
+    by_text = solution.resolve("x^2 + 1").predict(x)["u"]
+    by_function = solution.resolve(lambda p: p[:, 0] ** 2 + 1).predict(x)["u"]
+    np.testing.assert_allclose(by_function, by_text, rtol=1e-12, atol=1e-14)
+
+
+def test_resolve_refuses_a_nonlinear_problem_and_bad_sources():
+    nonlinear = POISSON_1D.replace("-u_xx = pi^2*sin(pi*x)", "-u_xx + u^3 = pi^2*sin(pi*x)")
+    with pytest.raises(ValueError, match="linear"):
+        untrained(nonlinear, interior=8, boundary=2).resolve("1")
+    solution = untrained(POISSON_1D, interior=8, boundary=2)
+    with pytest.raises(PdeError, match="undeclared name 'z'"):
+        solution.resolve("z + 1")
+    with pytest.raises(PdeError, match="unknown u"):
+        solution.resolve("u_x")
+    with pytest.raises(ValueError, match="one source per interior equation"):
+        solution.resolve(["1", "2"])
+
+
+@pytest.mark.parametrize("equation, linear", [
+    ("-u_xx = 1", True),
+    ("-(1 + x^2)*u_xx + exp(x)*u_x + sin(x)*u = 1", True),
+    ("diff((1 + x)*u_x, x) = 1", True),
+    ("u*u_x - u_xx = 0", False),
+    ("-u_xx + sin(u) = 0", False),
+    ("-u_xx + u_x^2 = 0", False),
+    ("-u_xx + abs(u) = 0", False),
+])
+def test_nonlinearity_detects_products_powers_and_functions_of_the_unknowns(equation, linear):
+    problem = parse(f"x in [0, 1]\nunknown u(x)\n{equation}\nu = 0 on x = 0, x = 1\n")
+    assert (nonlinearity(problem) == "") is linear
+
+
+def test_a_nonlinear_condition_makes_the_problem_nonlinear():
+    problem = parse("x in [0, 1]\nunknown u(x)\n-u_xx = 1\nu = 0 on x = 0\nu_x + u^2 = 0 on x = 1\n")
+    assert "condition" in nonlinearity(problem)
+
+
+def test_analysis_figures_are_written_for_1d_and_2d_runs(tmp_path):
+    from pdedsl.cli import main
+
+    for name, text, extra in [("one", POISSON_1D, {"interior": 10, "boundary": 2}),
+                              ("two", LAPLACE_2D, {})]:
+        solution = untrained(text, **extra)
+        solution.spectrum = [{"step": 1, "sigma": [3.0, 1.0, 1e-9], "cut": 1e-8},
+                             {"step": 11, "sigma": [5.0, 2.0, 1e-3], "cut": 5e-8}]
+        folder = solution.save(tmp_path / name)
+        assert main(["analyze", str(folder)]) == 0
+        for figure in ["ntk_initial", "nntk_initial", "ntk_trained", "nntk_trained",
+                       "green", "spectrum"]:
+            assert (folder / f"{figure}.png").stat().st_size > 5000, figure
+    assert main(["analyze", str(tmp_path)]) == 2  # not a run folder
+
+
+# ------------------------------------------------------------------ trained runs
+@pytest.fixture(scope="module")
+def poisson_1d():
+    return solve(POISSON_1D)
+
+
+@pytest.mark.slow
+def test_green_function_of_minus_u_xx_matches_the_textbook_one(poisson_1d):
+    x = np.linspace(0, 1, 101)
+    G, y = poisson_1d.green_function(x)
+    X, Y = np.meshgrid(x, y[:, 0], indexing="ij")
+    textbook = np.minimum(X, Y) * (1 - np.maximum(X, Y))
+    assert np.linalg.norm(G - textbook) <= 0.03 * np.linalg.norm(textbook)
+
+
+@pytest.mark.slow
+def test_resolve_of_a_constant_source_gives_the_parabola_in_under_a_second(poisson_1d):
+    poisson_1d.tangent.svd  # the factorisation of the trained run, computed once
+    started = time.perf_counter()
+    resolved = poisson_1d.resolve("1")
+    x = np.linspace(0, 1, 1001)
+    u = resolved.predict(x)["u"]
+    seconds = time.perf_counter() - started
+    exact = x * (1 - x) / 2
+    assert np.linalg.norm(u - exact) <= 1e-5 * np.linalg.norm(exact)
+    assert seconds < 1.0
+
+
+@pytest.mark.slow
+def test_resolve_on_laplace_2d_matches_another_exact_solution():
+    solution = solve(LAPLACE_2D)
+    resolved = solution.resolve("-5*pi^2*sin(2*pi*x)*sin(pi*y)")
+    x = solution.evaluation_points
+    u = resolved.predict(x)["u"]
+    exact = np.sin(2 * np.pi * x[:, 0]) * np.sin(np.pi * x[:, 1])
+    assert np.linalg.norm(u - exact) <= 1e-3 * np.linalg.norm(exact)
