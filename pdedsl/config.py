@@ -17,7 +17,9 @@ from .language.errors import PdeError
 from .language.problem import Problem
 from .language.settings import MODELS, SAMPLE, SEED, SOLVERS, validate_options
 
-MODEL_DEFAULTS = {"width": 32, "depth": 2, "activation": "tanh", "dtype": "float64"}
+# The one place for the network defaults (model.py reads them); chosen by
+# bench/robustness.py, see docs/solvers.md.
+MODEL_DEFAULTS = {"width": 32, "depth": 2, "activation": "tanh", "dtype": "float64", "init": "normal"}
 
 
 @dataclass(frozen=True)

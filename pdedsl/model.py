@@ -15,6 +15,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .config import MODEL_DEFAULTS
+
 ACTIVATIONS = {
     "tanh": jnp.tanh,
     "sin": jnp.sin,
@@ -24,7 +26,7 @@ ACTIVATIONS = {
     "gelu": jax.nn.gelu,
 }
 
-DEFAULTS = {"width": 32, "depth": 2, "activation": "tanh", "dtype": "float64", "init": "normal"}
+DEFAULTS = MODEL_DEFAULTS  # config.py is the one place for the defaults
 
 
 class Field(eqx.Module):

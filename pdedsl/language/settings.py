@@ -64,8 +64,17 @@ _CUT = {
     "atol": Option(float, "absolute cut of the SVD: keep σ > atol (overrides rcond)", minimum=0),
 }
 
+_ANAGRAM = {
+    "cut": Option(str, "how the cut is chosen each step: searched around rcond, fixed at rcond, "
+                  "or refined from coarse to rcond", choices=("search", "fixed", "schedule")),
+    "damping": Option(str, "lm: Levenberg-Marquardt σ/(σ²+λ) instead of 1/σ above the cut",
+                      choices=("none", "lm")),
+    "stall_steps": Option(int, "steps with η < 1e-6 before the cut is coarsened (0: never)",
+                          minimum=0),
+}
+
 SOLVERS: dict[str, dict[str, Option]] = {
-    "anagram": {**_STOP, **_CUT},
+    "anagram": {**_STOP, **_CUT, **_ANAGRAM},
     "engd": {**_STOP, **_CUT},
     "adam": {**_STOP, "lr": Option(float, "initial learning rate", above=0)},
     "lbfgs": {**_STOP, "memory": Option(int, "number of past updates kept", minimum=1)},
@@ -79,6 +88,8 @@ MODELS: dict[str, dict[str, Option]] = {
         "depth": Option(int, "number of hidden layers", minimum=1),
         "activation": Option(str, "activation function", choices=ACTIVATIONS),
         "dtype": Option(str, "floating-point precision", choices=("float64", "float32")),
+        "init": Option(str, "initial weights: normal N(0, 0.1²) or Equinox's fan-in uniform",
+                       choices=("normal", "uniform")),
     },
 }
 

@@ -10,7 +10,9 @@ from .anagram import Anagram
 
 # Per solver: its class and the defaults of its settings (stop rules included).
 REGISTRY: dict[str, tuple[type, dict]] = {
-    "anagram": (Anagram, {"steps": 300, "tol": 0.0, "patience": 50, "rcond": 1e-8}),
+    # Strategy defaults chosen by bench/robustness.py (docs/solvers.md has the numbers).
+    "anagram": (Anagram, {"steps": 300, "tol": 0.0, "patience": 50, "rcond": 1e-8,
+                          "cut": "search", "damping": "none", "stall_steps": 10}),
 }
 
 STOP_RULES = ("steps", "tol", "patience", "seconds")

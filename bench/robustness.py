@@ -1,0 +1,193 @@
+"""Robustness of ANaGRAM's strategies: every problem × 5 seeds, default settings (issue 8).
+
+Per run: did the relative L2 error (the worst unknown) reach the target (1e-5, or the
+problem's own target in TARGETS) within the budget, after how many steps and seconds,
+the final error, and the longest run of consecutive steps with η < 1e-6 (a stall).
+Per strategy: success rate and median steps and seconds to target. Writes
+OUT/robustness.json and OUT/robustness.md.
+
+    .venv/bin/python bench/robustness.py --quick            # default strategy, < 10 min
+    .venv/bin/python bench/robustness.py                    # every strategy, every problem
+    .venv/bin/python bench/robustness.py --strategies search,fixed --problems laplace,heat
+
+A strategy is a set of overrides on top of each file's settings, so a file's own
+`rcond` or network is kept; the file's step budget is kept unless --steps is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# name -> overrides of the solver and model settings ({} is the registry defaults).
+STRATEGIES = {
+    "default": {},
+    "fixed": {"cut": "fixed", "stall_steps": 0},  # the paper's step
+    "fixed+stall": {"cut": "fixed", "stall_steps": 10},
+    "schedule": {"cut": "schedule", "stall_steps": 10},
+    "search": {"cut": "search", "stall_steps": 10},
+    "lm": {"cut": "fixed", "damping": "lm", "stall_steps": 10},
+    "search+lm": {"cut": "search", "damping": "lm", "stall_steps": 10},
+    "search+uniform": {"cut": "search", "stall_steps": 10, "init": "uniform"},
+}
+
+TARGET = 1e-5
+TARGETS: dict[str, float] = {}  # problem name -> its own target, where it states one
+QUICK_PROBLEMS = ("laplace", "laplace2d", "heat", "poisson1d", "wave", "nonlinear_poisson")
+STALL_ETA = 1e-6
+
+
+def problems() -> dict[str, Path]:
+    """Every example, then bench/problems (a bench file of the same name gets a `bench_` prefix)."""
+    found = {p.stem: p for p in sorted((ROOT / "examples").glob("*.pde"))}
+    for p in sorted((ROOT / "bench" / "problems").glob("*.pde")):
+        found["bench_" + p.stem if p.stem in found else p.stem] = p
+    return found
+
+
+class _Reached(Exception):
+    pass
+
+
+def run(path: Path, strategy: dict, seed: int, target: float, steps: int | None,
+        stop_at_target: bool) -> dict:
+    """One training run; what the robustness table needs from it."""
+    from pdedsl.api import prepare
+    from pdedsl.solvers import make_solver
+    from pdedsl.train import train
+
+    started = time.perf_counter()
+    prepared = prepare(path, seed=seed, **strategy)
+    options = dict(prepared.config.solver_options)
+    if steps is not None:
+        options["steps"] = steps
+    solver, stop = make_solver(prepared.config.solver, options)
+    rows: list[dict] = []
+
+    def callback(row):
+        row["error"] = max(v for k, v in row.items() if k.startswith("l2_"))
+        rows.append(row)
+        if stop_at_target and row["error"] <= target:
+            raise _Reached
+
+    status, reason = "reached", "stopped at the target"
+    try:
+        result = train(prepared.ls, solver, prepared.theta, **stop, errors=prepared.errors(),
+                       error_names=tuple(u.name for u in prepared.problem.unknowns),
+                       callback=callback)
+        status, reason = result.status, result.reason
+    except _Reached:
+        pass
+    hit = next((r for r in rows if r["error"] <= target), None)
+    longest = current = 0
+    for r in rows:
+        current = current + 1 if r["eta"] < STALL_ETA else 0
+        longest = max(longest, current)
+    return {
+        "seed": seed,
+        "P": int(prepared.theta.size),
+        "N": int(prepared.ls.size),
+        "success": hit is not None,
+        "steps_to_target": hit["step"] if hit else None,
+        "seconds_to_target": hit["seconds"] if hit else None,
+        "final_error": rows[-1]["error"] if rows else None,
+        "best_error": min(r["error"] for r in rows) if rows else None,
+        "steps": len(rows),
+        "seconds": rows[-1]["seconds"] if rows else 0.0,
+        "wall_seconds": time.perf_counter() - started,
+        "longest_tiny_eta_run": longest,
+        "stall_actions": rows[-1].get("stall_actions", 0) if rows else 0,
+        "status": status,
+        "reason": reason,
+    }
+
+
+def summarise(runs: list[dict]) -> dict:
+    ok = [r for r in runs if r["success"]]
+    return {
+        "runs": len(runs),
+        "successes": len(ok),
+        "success_rate": len(ok) / len(runs) if runs else 0.0,
+        "median_steps_to_target": statistics.median(r["steps_to_target"] for r in ok) if ok else None,
+        "median_seconds_to_target": statistics.median(r["seconds_to_target"] for r in ok) if ok else None,
+        "longest_tiny_eta_run": max((r["longest_tiny_eta_run"] for r in runs), default=0),
+    }
+
+
+def markdown(results: dict) -> str:
+    lines = ["| strategy | success | median steps to target | median s to target | longest η<1e-6 run |",
+             "|---|---|---|---|---|"]
+    for name, s in results["summary"].items():
+        steps = "-" if s["median_steps_to_target"] is None else f"{s['median_steps_to_target']:g}"
+        secs = "-" if s["median_seconds_to_target"] is None else f"{s['median_seconds_to_target']:.1f}"
+        lines.append(f"| {name} | {s['successes']}/{s['runs']} ({100 * s['success_rate']:.0f}%) "
+                     f"| {steps} | {secs} | {s['longest_tiny_eta_run']} |")
+    lines += ["", "| strategy | problem | reached (of seeds) | steps to target per seed | final errors |",
+              "|---|---|---|---|---|"]
+    for name, per_problem in results["runs"].items():
+        for problem, runs in per_problem.items():
+            steps = ", ".join(str(r["steps_to_target"] or "-") for r in runs)
+            finals = ", ".join(f"{r['final_error']:.1e}" if r["final_error"] is not None else "error"
+                               for r in runs)
+            reached = sum(r["success"] for r in runs)
+            lines.append(f"| {name} | {problem} | {reached}/{len(runs)} | {steps} | {finals} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true",
+                        help=f"default strategy on {', '.join(QUICK_PROBLEMS)}, 100 steps, stop at target")
+    parser.add_argument("--strategies", default=None, help=f"comma list of {', '.join(STRATEGIES)}")
+    parser.add_argument("--problems", default=None, help="comma list of problem names")
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=None, help="step budget (default: the file's)")
+    parser.add_argument("--stop-at-target", action="store_true", help="end each run at the target")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "robustness")
+    args = parser.parse_args(argv)
+
+    available = problems()
+    names = (args.problems.split(",") if args.problems
+             else list(QUICK_PROBLEMS) if args.quick else list(available))
+    strategies = (args.strategies.split(",") if args.strategies
+                  else ["default"] if args.quick else list(STRATEGIES))
+    steps = args.steps if args.steps is not None else (100 if args.quick else None)
+    stop_at_target = args.stop_at_target or args.quick
+
+    results: dict = {"target": TARGET, "targets": TARGETS, "steps": steps, "seeds": args.seeds,
+                     "strategies": {s: STRATEGIES[s] for s in strategies}, "runs": {}, "summary": {}}
+    args.out.mkdir(parents=True, exist_ok=True)
+    for strategy in strategies:
+        results["runs"][strategy] = {}
+        for name in names:
+            target = TARGETS.get(name, TARGET)
+            runs = []
+            for seed in range(args.seeds):
+                try:
+                    r = run(available[name], STRATEGIES[strategy], seed, target, steps, stop_at_target)
+                except Exception as error:  # noqa: BLE001 (a crash is a failed run, recorded)
+                    r = {"seed": seed, "success": False, "final_error": None, "steps_to_target": None,
+                         "longest_tiny_eta_run": 0, "status": "error",
+                         "reason": "".join(traceback.format_exception_only(error)).strip()}
+                runs.append(r)
+                print(f"{strategy:>15} {name:>22} seed {seed}: "
+                      f"{'ok ' if r['success'] else 'MISS'} steps {r['steps_to_target']} "
+                      f"final {r['final_error']} tiny-η run {r['longest_tiny_eta_run']} "
+                      f"({r['status']})", flush=True)
+            results["runs"][strategy][name] = runs
+        results["summary"][strategy] = summarise(
+            [r for runs in results["runs"][strategy].values() for r in runs])
+        (args.out / "robustness.json").write_text(json.dumps(results, indent=1))
+        (args.out / "robustness.md").write_text(markdown(results))
+    print(markdown(results))
+    return results
+
+
+if __name__ == "__main__":
+    main()
