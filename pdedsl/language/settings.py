@@ -76,7 +76,11 @@ _ANAGRAM = {
 SOLVERS: dict[str, dict[str, Option]] = {
     "anagram": {**_STOP, **_CUT, **_ANAGRAM},
     "engd": {**_STOP, **_CUT},
-    "adam": {**_STOP, "lr": Option(float, "initial learning rate", above=0)},
+    "adam": {
+        **_STOP,
+        "lr": Option(float, "initial learning rate", above=0),
+        "decay_steps": Option(int, "steps over which the learning rate falls tenfold", minimum=1),
+    },
     "lbfgs": {**_STOP, "memory": Option(int, "number of past updates kept", minimum=1)},
 }
 

@@ -1,0 +1,147 @@
+"""The baselines (ENGD, Adam, L-BFGS) and the linear-algebra variants of the cut solve.
+
+References are independent: NumPy's pseudo-inverse for the solves, the loss at the
+start for the solvers.
+"""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from pdedsl.api import prepare
+from pdedsl.least_squares import LeastSquares
+from pdedsl.solvers import REGISTRY, Anagram, Engd, make_solver
+from pdedsl.solvers import linalg
+from pdedsl.solvers.anagram import cut_svd_solve
+from pdedsl.solvers.engd import gram_solve
+from pdedsl.train import train
+
+jax.config.update("jax_enable_x64", True)
+
+TINY = """
+x in [0, 1]
+unknown u(x)
+-u_xx = pi^2*sin(pi*x)
+u = 0 on x = 0, x = 1
+exact u = sin(pi*x)
+model mlp(width = 6, depth = 1)
+sample interior = 24, boundary = 2, method = grid
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return prepare(TINY)
+
+
+@pytest.mark.parametrize("name, steps", [("anagram", 5), ("engd", 5), ("adam", 300), ("lbfgs", 20)])
+def test_each_solver_decreases_the_loss(tiny, name, steps):
+    solver, _ = make_solver(name, {})
+    result = train(tiny.ls, solver, tiny.theta, steps=steps, patience=10**6)
+    start = float(tiny.ls.loss(tiny.theta))
+    end = float(tiny.ls.loss(result.theta))
+    assert result.status == "max_steps" and len(result.history) == steps
+    assert end < 0.9 * start
+    assert all(np.isfinite(row["loss"]) for row in result.history)
+
+
+def test_second_order_solvers_reach_a_small_error(tiny):
+    # From this start a fixed cut of 1e-7 stalls (ENGD and a fixed-cut ANaGRAM alike);
+    # ENGD gets a coarser cut, ANaGRAM its default strategy.
+    for name, options in (("anagram", {}), ("engd", {"rcond": 1e-5})):
+        solver, _ = make_solver(name, options)
+        result = train(tiny.ls, solver, tiny.theta, steps=40, patience=10**6,
+                       errors=tiny.errors(), error_names=("u",))
+        assert min(row["l2_u"] for row in result.history) < 1e-4, name
+
+
+def _full_rank_least_squares(n=40, p=10, seed=0) -> LeastSquares:
+    """r(θ) = A tanh(θ) - b: a small nonlinear least-squares problem, Φ̂ of full column rank."""
+    rng = np.random.default_rng(seed)
+    A, b = jnp.asarray(rng.standard_normal((n, p))), jnp.asarray(rng.standard_normal(n))
+
+    def residuals(theta):
+        return A @ jnp.tanh(theta) - b
+
+    def jacobian(theta):
+        return residuals(theta), jax.jacfwd(residuals)(theta)
+
+    return LeastSquares(residuals, jacobian, lambda theta: theta, n)
+
+
+def test_engd_and_anagram_give_the_same_update_at_full_column_rank():
+    ls = _full_rank_least_squares()
+    theta = jnp.linspace(-1.0, 1.0, 10)
+    r, J = ls.jacobian(theta)
+    s = np.linalg.svd(np.asarray(J), compute_uv=False)
+    assert s[-1] / s[0] > 1e-3  # full column rank, well conditioned
+    reference = np.linalg.lstsq(np.asarray(J), np.asarray(r), rcond=None)[0]
+    engd, *_ = gram_solve(J, r, 1e-10, None)
+    anagram, *_ = cut_svd_solve(J, r, 1e-10, None)
+    scale = np.linalg.norm(reference)
+    assert np.linalg.norm(anagram - reference) < 1e-10 * scale
+    assert np.linalg.norm(engd - reference) < 1e-10 * scale
+    # and whole steps: the same direction and the same line search give the same θ
+    engd_solver, anagram_solver = Engd(rcond=1e-10), Anagram(rcond=1e-10)
+    theta_engd, _, info = engd_solver.step(ls, theta, engd_solver.init(ls, theta))
+    theta_anagram, _, _ = anagram_solver.step(ls, theta, anagram_solver.init(ls, theta))
+    assert np.allclose(theta_engd, theta_anagram, rtol=0, atol=1e-10)
+    assert np.allclose(theta_engd, theta - info["eta"] * reference, rtol=0, atol=1e-10)
+
+
+def _random(shape, rank=None, seed=0):
+    rng = np.random.default_rng(seed)
+    n, p = shape
+    if rank is None:
+        A = rng.standard_normal(shape)
+    else:
+        A = rng.standard_normal((n, rank)) @ rng.standard_normal((rank, p))
+    return jnp.asarray(A), jnp.asarray(rng.standard_normal(n))
+
+
+def _pinv_solve(A, r, rcond):
+    return np.linalg.pinv(np.asarray(A), rcond=rcond) @ np.asarray(r)
+
+
+@pytest.mark.parametrize("shape", [(60, 20), (20, 60)])
+@pytest.mark.parametrize("name", sorted(linalg.VARIANTS))
+def test_every_variant_matches_the_pseudo_inverse_on_a_well_conditioned_matrix(name, shape):
+    A, r = _random(shape)
+    delta, s, cut = linalg.VARIANTS[name](A, r, 1e-8, None)
+    reference = _pinv_solve(A, r, 1e-8)
+    assert delta.shape == (shape[1],) and s.shape == (min(shape),)
+    assert np.all(np.diff(np.asarray(s)) <= 1e-12 * s[0])  # descending
+    assert np.allclose(s, np.linalg.svd(np.asarray(A), compute_uv=False), rtol=1e-10)
+    assert np.linalg.norm(delta - reference) < 1e-9 * np.linalg.norm(reference)
+
+
+@pytest.mark.parametrize("shape", [(60, 20), (20, 60)])
+@pytest.mark.parametrize("name", sorted(linalg.VARIANTS))
+def test_every_variant_drops_the_null_space_of_a_rank_deficient_matrix(name, shape):
+    A, r = _random(shape, rank=8, seed=1)
+    # the Gram side squares J: its σ are exact only above √ε σ_max, so a coarser cut
+    rcond = 1e-6 if name == "gram_eigh" else 1e-10
+    delta, s, cut = linalg.VARIANTS[name](A, r, rcond, None)
+    reference = _pinv_solve(A, r, rcond)
+    assert int(np.sum(np.asarray(s) > cut)) == 8
+    assert np.linalg.norm(delta - reference) < 1e-7 * np.linalg.norm(reference)
+
+
+def test_atol_is_an_absolute_cut():
+    A, r = _random((30, 10))
+    s = np.linalg.svd(np.asarray(A), compute_uv=False)
+    atol = (s[4] + s[5]) / 2  # keeps five
+    for f in linalg.VARIANTS.values():
+        delta, _, cut = f(A, r, 1e-8, atol)
+        assert cut == atol
+        U, _, Vt = np.linalg.svd(np.asarray(A), full_matrices=False)
+        reference = Vt[:5].T @ ((U[:, :5].T @ np.asarray(r)) / s[:5])
+        assert np.allclose(delta, reference, rtol=1e-7, atol=1e-10)
+
+
+def test_registry_defaults_build_every_solver():
+    for name in ("engd", "adam", "lbfgs"):
+        solver, stop = make_solver(name, {})
+        assert type(solver) is REGISTRY[name][0]
+        assert stop["steps"] >= 1
