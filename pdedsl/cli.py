@@ -110,6 +110,7 @@ def run_solve(args) -> int:
 
     overrides = _overrides(args)
     if args.resume:
+        _run_folder(args.resume)
         previous = run.read_summary(args.resume) if (Path(args.resume) / run.SUMMARY).exists() else {}
         file = args.file or previous.get("file")
         if args.file:

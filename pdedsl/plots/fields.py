@@ -86,9 +86,10 @@ def _heatmap_figure(solution, name, pairs, names, bounds, title) -> Figure:
             figure.colorbar(image, ax=row[1], shrink=0.85)
             row[1].set_title(f"exact{at}")
             error = np.abs(predicted - exact).reshape(shape)
-            image = row[2].imshow(error, norm=_log_norm(error), cmap="magma", **style)
+            norm = _log_norm(error)
+            image = row[2].imshow(error, norm=norm, cmap="magma", **style)
             figure.colorbar(image, ax=row[2], shrink=0.85)
-            row[2].set_title(f"|{name} - exact| (log scale){at}")
+            row[2].set_title(f"|{name} - exact|{' (log scale)' if norm else ''}{at}")
         for panel in row:
             panel.set_xlabel(names[h])
             panel.set_ylabel(names[v])
@@ -103,7 +104,7 @@ def _slices(axes: list[int], problem) -> list[tuple[int, int]]:
     if time is not None and problem.variables.index(time) in axes:
         t = problem.variables.index(time)
         others = [a for a in axes if a != t]
-        return [(a, t) for a in others] if len(others) < 3 else [(others[0], t), *_pairs(others)]
+        return [(others[0], t)] if len(others) == 1 else [*_pairs(others), (others[0], t)]
     return _pairs(axes)
 
 
@@ -142,8 +143,9 @@ def _aspect(horizontal, vertical) -> str | float:
 
 
 def _log_norm(error: np.ndarray) -> LogNorm | None:
+    """A log colour scale when the error spans a decade or more; else None (linear)."""
     positive = error[error > 0]
-    if positive.size == 0:
+    if positive.size == 0 or positive.max() < 10 * positive.min():
         return None
     high = float(positive.max())
     return LogNorm(vmin=max(float(positive.min()), high * 10.0**-ERROR_DECADES), vmax=high)

@@ -1,0 +1,282 @@
+"""`pdedsl solve / plot / compare`, run as the real command in a subprocess.
+
+One small problem (1D Poisson, a 1-8-1 network: a few milliseconds a step; the
+cost is JAX's start and compile) is trained once for the module and its run
+folder checked; resume, plot and the faults each run the command again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+POISSON = ROOT / "examples" / "poisson1d.pde"
+SMALL = ["--set", "width=8", "--set", "depth=1"]
+SUMMARY_KEYS = {"file", "sha256", "solver", "steps", "seconds", "compile_seconds", "loss",
+                "status", "l2_relative_error", "max_abs_error"}
+
+# Finite loss, NaN Jacobian: d sqrt(z)/dθ at z = x*u^2 = 0 on x = 0 is inf*0, so the
+# first step has no finite candidate and the run diverges, keeping the initial θ.
+DIVERGING = """\
+x in [0, 1]
+unknown u(x)
+-u_xx = pi^2*sin(pi*x)
+u + sqrt(x*u^2) = 0     on x = 0
+u = 0                   on x = 1
+exact u = sin(pi*x)
+"""
+
+SCALED = """\
+x in [0, 1]
+const a = 1
+unknown u(x)
+-u_xx = a*pi^2*sin(pi*x)
+u = 0   on x = 0, x = 1
+exact u = a*sin(pi*x)
+"""
+
+
+def run_cli(*args, timeout=300, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(_command(*args), capture_output=True, text=True, timeout=timeout,
+                          cwd=kwargs.pop("cwd", ROOT), **kwargs)
+
+
+def _command(*args) -> list[str]:
+    script = Path(sys.executable).parent / "pdedsl"  # the installed console script
+    head = [str(script)] if script.exists() else [sys.executable, "-m", "pdedsl"]
+    return [*head, *map(str, args)]
+
+
+def history_rows(folder: Path) -> list[dict]:
+    from pdedsl.run import read_history
+
+    return read_history(folder / "history.csv")
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from the PNG header (and a check that it is a PNG)."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.fixture(scope="module")
+def base_run(tmp_path_factory) -> Path:
+    """The scaled problem with --set a=3, trained 30 steps (about 1e-5 relative L2)."""
+    folder = tmp_path_factory.mktemp("runs")
+    source = folder / "scaled.pde"
+    source.write_text(SCALED)
+    done = run_cli("solve", source, "--steps", 30, *SMALL, "--set", "a=3", "--set", "rcond=1e-7",
+                   "--out", folder / "run")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return folder / "run"
+
+
+def test_run_folder_holds_summary_history_checkpoint_and_figures(base_run):
+    names = {p.name for p in base_run.iterdir()}
+    assert {"summary.json", "history.csv", "checkpoint.eqx", "checkpoint.json",
+            "training.png", "solution_u.png"} <= names
+
+    summary = json.loads((base_run / "summary.json").read_text())
+    source = base_run.parent / "scaled.pde"
+    assert SUMMARY_KEYS <= set(summary)
+    assert summary["file"] == str(source)
+    assert summary["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert summary["solver"] == "anagram"
+    assert summary["steps"] == 30
+    assert summary["status"] == "max_steps"
+    assert summary["seconds"] > 0 and summary["compile_seconds"] > 0
+    assert set(summary["l2_relative_error"]) == {"u"} == set(summary["max_abs_error"])
+    assert summary["config"]["model"]["width"] == 8
+
+    rows = history_rows(base_run)
+    assert [r["step"] for r in rows] == list(range(1, 31))
+    assert all(a["seconds"] <= b["seconds"] for a, b in zip(rows, rows[1:]))
+    assert rows[-1]["seconds"] == pytest.approx(summary["seconds"])
+    # the summary's loss is ½‖r‖² of the saved θ; the last row's, the line search's
+    assert summary["loss"] == pytest.approx(rows[-1]["loss"], rel=1e-8)
+    assert {"loss", "eta", "rank", "l2_u"} <= set(rows[0])
+
+    for name in ("training.png", "solution_u.png"):
+        width, height = png_size(base_run / name)
+        assert 500 <= width <= 2500 and 300 <= height <= 2000
+        assert (base_run / name).stat().st_size > 20_000  # more than an empty canvas
+
+
+def test_load_predicts_what_the_run_measured(base_run):
+    import pdedsl
+
+    summary = json.loads((base_run / "summary.json").read_text())
+    solution = pdedsl.load(base_run)
+    assert solution.steps == 30 and solution.status == "max_steps"
+    # the summary's errors were measured on the in-memory model before saving
+    assert solution.l2_relative_error["u"] == pytest.approx(summary["l2_relative_error"]["u"], rel=1e-12)
+    assert solution.max_abs_error["u"] == pytest.approx(summary["max_abs_error"]["u"], rel=1e-12)
+
+
+def test_saved_model_predicts_the_same_values(tmp_path):
+    from pdedsl import load, run
+
+    solution, loss = run.solve(SCALED, {"steps": 2, "width": 8, "depth": 1})
+    x = np.linspace(0, 1, 57)
+    before = solution.predict(x)["u"]
+    run.write(tmp_path, solution, loss)
+    after = load(tmp_path).predict(x)["u"]
+    np.testing.assert_array_equal(after, before)
+
+
+def test_resume_continues_the_step_count(base_run, tmp_path):
+    folder = tmp_path / "resumed"
+    shutil.copytree(base_run, folder)
+    before = json.loads((folder / "summary.json").read_text())
+    done = run_cli("solve", "--resume", folder, "--steps", 3, "--no-plots")
+    assert done.returncode == 0, done.stderr
+
+    summary = json.loads((folder / "summary.json").read_text())
+    rows = history_rows(folder)
+    assert [r["step"] for r in rows] == list(range(1, 34))
+    assert summary["steps"] == 33
+    assert summary["seconds"] > before["seconds"]
+    assert all(a["seconds"] <= b["seconds"] for a, b in zip(rows, rows[1:]))
+    assert summary["sha256"] == before["sha256"] and summary["file"] == before["file"]
+    assert summary["loss"] <= before["loss"] * (1 + 1e-9)  # the line search never climbs
+    assert summary["config"]["model"] == before["config"]["model"]
+
+
+def test_set_changes_the_constant_and_a_setting(base_run):
+    import pdedsl
+
+    summary = json.loads((base_run / "summary.json").read_text())
+    assert summary["constants"] == {"a": "3"}
+    assert summary["config"]["solver_options"]["rcond"] == 1e-7
+    x = np.linspace(0, 1, 101)
+    u = pdedsl.load(base_run).predict(x)["u"]
+    np.testing.assert_allclose(u, 3 * np.sin(np.pi * x), atol=1e-3)  # a = 1 would give sin
+
+
+def test_ctrl_c_stops_after_a_step_and_writes_everything(tmp_path):
+    out = tmp_path / "run"
+    process = subprocess.Popen(
+        _command("solve", POISSON, "--steps", 10**6, "--set", "patience=1000000", *SMALL,
+                 "--no-plots", "--out", out),
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        for line in process.stdout:  # plain lines: the first step is printed at once
+            if line.startswith("step "):
+                break
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "interrupted"
+    rows = history_rows(out)
+    assert summary["steps"] == len(rows) == rows[-1]["step"] >= 1
+    import pdedsl
+
+    solution = pdedsl.load(out)
+    assert solution.steps == summary["steps"]
+    assert np.all(np.isfinite(solution.predict(np.linspace(0, 1, 11))["u"]))
+
+
+def test_divergence_keeps_the_last_good_checkpoint(tmp_path):
+    source = tmp_path / "diverging.pde"
+    source.write_text(DIVERGING)
+    out = tmp_path / "run"
+    done = run_cli("solve", source, "--steps", 20, *SMALL, "--quiet", "--out", out)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.strip() == str(out)  # --quiet prints only the folder
+    assert "diverged" in done.stderr and "Traceback" not in done.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "diverged"
+    assert summary["reason"] and "\n" not in summary["reason"]
+    assert summary["steps"] == 0 and history_rows(out) == []
+    assert math.isfinite(summary["loss"])
+    assert png_size(out / "solution_u.png")[0] > 0  # figures are still drawn
+
+    import pdedsl
+    from pdedsl.solution import Solution
+
+    x = np.linspace(0, 1, 11)
+    kept = pdedsl.load(out).predict(x)["u"]
+    start = pdedsl.prepare(DIVERGING, width=8, depth=1)  # step 0's θ, same seed
+    untrained = Solution(start.problem, start.config, start.model).predict(x)["u"]
+    np.testing.assert_array_equal(kept, untrained)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["missing.pde"], "missing.pde: error: no such file"),
+    ([str(POISSON), "--solver", "simplex"], "unknown solver 'simplex'"),
+    ([str(POISSON), "--set", "width"], "NAME=VALUE"),
+    ([str(POISSON), "--set", "nonsense=1"], "no setting or constant named 'nonsense'"),
+    ([str(POISSON), "--set", "width=-3"], "setting 'width' must be at least 1"),
+    (["--resume", "nowhere"], "not a run folder"),
+])
+def test_input_errors_exit_2_with_the_front_end_message(tmp_path, monkeypatch, capsys, args, message):
+    from pdedsl.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["solve", *args, "--out", str(tmp_path / "run")]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
+def test_syntax_error_exits_2_pointing_at_the_line(tmp_path):
+    bad = tmp_path / "bad.pde"
+    bad.write_text("x in [0, 1]\nunknown u(x)\n-u_xx = 1 +\n")
+    done = run_cli("solve", bad)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"{bad}:3:")
+    assert "Traceback" not in done.stderr
+
+
+def test_plot_redraws_the_figures(base_run, tmp_path):
+    folder = tmp_path / "copy"
+    shutil.copytree(base_run, folder)
+    for png in folder.glob("*.png"):
+        png.unlink()
+    done = run_cli("plot", folder)
+    assert done.returncode == 0, done.stderr
+    assert {p.name for p in folder.glob("*.png")} == {"training.png", "solution_u.png"}
+    assert png_size(folder / "training.png") == png_size(base_run / "training.png")
+
+
+def test_plot_of_a_folder_that_is_not_a_run(tmp_path):
+    done = run_cli("plot", tmp_path)
+    assert done.returncode == 2 and "not a run folder" in done.stderr
+
+
+def test_compare_draws_every_solver_on_one_figure(tmp_path):
+    from pdedsl.solvers import REGISTRY
+
+    solvers = list(REGISTRY)[:2]
+    out = tmp_path / "cmp"
+    done = run_cli("compare", POISSON, "--solvers", ",".join(solvers), "--steps", 3, *SMALL,
+                  "--out", out)
+    assert done.returncode == 0, done.stderr
+    rows = json.loads((out / "comparison.json").read_text())
+    assert [r["solver"] for r in rows] == solvers
+    assert all(r["steps"] <= 3 for r in rows)
+    for name in solvers:
+        assert len(history_rows(out / name)) == json.loads((out / name / "summary.json").read_text())["steps"]
+    assert all(name in done.stdout for name in solvers)  # the table
+    width, height = png_size(out / "comparison.png")
+    assert width >= 800 and height >= 500
