@@ -128,14 +128,14 @@ def run_solve(args) -> int:
     return EXIT[status]
 
 
-def _train_and_write(train, folder, file: str, args) -> str:
+def _train_and_write(train, folder, file: str, args, table: bool = True, title: str = "") -> str:
     """Train with a progress display, write the run folder and its figures, print the table."""
     from pathlib import Path
 
     from . import run
     from .progress import Progress, final_table
 
-    with Progress(quiet=args.quiet, title=Path(file).name) as progress:
+    with Progress(quiet=args.quiet, title=title or Path(file).name) as progress:
         on_start = lambda stop, first, before: progress.start(
             stop["steps"], first_step=first, seconds_before=before,
             seconds_budget=stop.get("seconds", float("inf")))
@@ -152,7 +152,7 @@ def _train_and_write(train, folder, file: str, args) -> str:
     summary = run.read_summary(folder)
     if args.quiet:
         print(folder)
-    else:
+    elif table:
         final_table(summary, str(folder))
     if solution.status in ("diverged", "interrupted"):
         print(f"pdedsl: {solution.status}: {solution.reason}; wrote {folder}", file=sys.stderr)
@@ -246,9 +246,10 @@ def run_compare(args) -> int:
     folder = Path(args.out) if args.out else run.default_folder(Path(args.file).stem + "-compare.pde")
     rows, histories, status = [], {}, "max_steps"
     for name in solvers:
-        train = lambda callback, on_start: run.solve(problem, {**overrides, "solver": name},
-                                                     callback, on_start)
-        status = _train_and_write(train, folder / name, args.file, args)
+        given = {**_for_solver(overrides, name), "solver": name}
+        train = lambda callback, on_start: run.solve(problem, given, callback, on_start)
+        status = _train_and_write(train, folder / name, args.file, args, table=False,
+                                  title=f"{Path(args.file).name} [{name}]")
         rows.append(run.read_summary(folder / name))
         histories[name] = run.read_history(folder / name / run.HISTORY)
         if status == "interrupted":
@@ -263,7 +264,17 @@ def run_compare(args) -> int:
         print(folder)
     else:
         comparison_table(rows, title)
+        print(folder)
     return INTERRUPTED if status == "interrupted" else 0
+
+
+def _for_solver(overrides: dict, solver: str) -> dict:
+    """The overrides that concern `solver`: `--set rcond=...` goes to the solvers that
+    have an rcond, and not to Adam; every other name goes to all (and is checked there)."""
+    from .language.settings import SOLVERS
+
+    solver_settings = {name for options in SOLVERS.values() for name in options}
+    return {k: v for k, v in overrides.items() if k not in solver_settings or k in SOLVERS[solver]}
 
 
 # ----------------------------------------------------------------------- analyze

@@ -14,9 +14,11 @@ import sys
 import time
 from typing import TextIO
 
-from rich.console import Console
+from rich.console import Console, Group
+from rich.live import Live
 from rich.progress import BarColumn, Progress as RichProgress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 PLAIN_EVERY = 1.0  # seconds between plain lines
 
@@ -33,6 +35,7 @@ class Progress:
         self.first: dict | None = None
         self.last_line = -math.inf
         self.bar: RichProgress | None = None
+        self.live: Live | None = None
         self.task = None
         self.unicode = _can_print_unicode(self.stream)
 
@@ -40,8 +43,8 @@ class Progress:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+        if self.live is not None:
+            self.live.stop()
 
     def start(self, steps: int, *, first_step: int = 0, seconds_before: float = 0.0,
               seconds_budget: float = math.inf) -> None:
@@ -54,15 +57,14 @@ class Progress:
         if self.quiet:
             return
         if self.stream.isatty():
+            # two lines, so that it fits 80 columns: the bar and speed, then the numbers
             self.bar = RichProgress(
-                TextColumn("{task.description}"), BarColumn(bar_width=24),
-                TextColumn("{task.fields[stats]}"),
-                console=Console(file=self.stream), transient=False,
+                TextColumn("{task.description}"), BarColumn(bar_width=None),
+                TextColumn("{task.fields[speed]}"), expand=True,
             )
-            self.task = self.bar.add_task(
-                f"{self.title} compiling", total=steps, stats="", completed=0
-            )
-            self.bar.start()
+            self.task = self.bar.add_task(f"{self.title} compiling", total=steps, speed="")
+            self.live = Live(self.bar, console=Console(file=self.stream), refresh_per_second=8)
+            self.live.start()
         else:
             print(f"{self.title}: compiling the step ...", file=self.stream, flush=True)
 
@@ -71,20 +73,21 @@ class Progress:
             return
         if self.first is None:
             self.first = row
-        line = self.describe(row)
-        if self.bar is not None:
+        numbers, speed = self.describe(row)
+        if self.live is not None:
             self.bar.update(
-                self.task, completed=row["step"] - self.first_step, stats=line,
+                self.task, completed=row["step"] - self.first_step, speed=speed,
                 description=f"{self.title} step {row['step']}/{self.total}",
             )
+            self.live.update(Group(self.bar, Text("  " + numbers)))
             return
         now = time.monotonic()
         if row is self.first or now - self.last_line >= PLAIN_EVERY or row["step"] == self.total:
             self.last_line = now
-            print(f"step {row['step']}/{self.total}  {line}", file=self.stream, flush=True)
+            print(f"step {row['step']}/{self.total}  {numbers}  {speed}", file=self.stream, flush=True)
 
-    def describe(self, row: dict) -> str:
-        """`loss 1.2e-03  L2 u 4.5e-04  η 0.5  rank 87  12.3 steps/s  left 20s`."""
+    def describe(self, row: dict) -> tuple[str, str]:
+        """(`loss 1.2e-03  L2 u 4.5e-04  η 0.5  rank 87`, `12.3 steps/s  left 20s`)."""
         eta = "η" if self.unicode else "eta"
         parts = [f"loss {row['loss']:.3e}"]
         parts += [f"L2 {k[3:]} {v:.2e}" for k, v in row.items() if k.startswith("l2_")]
@@ -92,12 +95,12 @@ class Progress:
             parts.append(f"{eta} {row['eta']:.3g}")
         if "rank" in row:
             parts.append(f"rank {row['rank']}")
-        rate = self.rate(row)
+        rate, speed = self.rate(row), ""
         if rate:
             left = (self.total - row["step"]) / rate
             left = min(left, max(self.budget - row["seconds"], 0.0))
-            parts += [f"{rate:.3g} steps/s", f"left {_duration(left)}"]
-        return "  ".join(parts)
+            speed = f"{rate:.3g} steps/s  left {_duration(left)}"
+        return "  ".join(parts), speed
 
     def rate(self, row: dict) -> float | None:
         """Steps per second of training in this piece of the run."""

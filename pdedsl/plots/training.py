@@ -55,7 +55,7 @@ def comparison_figure(histories: dict[str, list[dict]], title: str) -> Figure:
         for j, x in enumerate(("step", "seconds")):
             ylabel = ("loss ½‖r‖²" if row == "loss" else "relative L2 error") if j == 0 else None
             _axes(panels[i, j], x if i == len(rows) - 1 else None, ylabel)
-        panels[i, 1].legend(loc="best")
+    panels[0, 1].legend(loc="best")
     figure.suptitle(title)
     return figure
 
