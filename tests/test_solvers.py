@@ -108,7 +108,7 @@ def _pinv_solve(A, r, rcond):
 @pytest.mark.parametrize("name", sorted(linalg.VARIANTS))
 def test_every_variant_matches_the_pseudo_inverse_on_a_well_conditioned_matrix(name, shape):
     A, r = _random(shape)
-    delta, s, cut = linalg.VARIANTS[name](A, r, 1e-8, None)
+    delta, s, cut = linalg.solve(linalg.VARIANTS[name], A, r, 1e-8, None)
     reference = _pinv_solve(A, r, 1e-8)
     assert delta.shape == (shape[1],) and s.shape == (min(shape),)
     assert np.all(np.diff(np.asarray(s)) <= 1e-12 * s[0])  # descending
@@ -122,10 +122,27 @@ def test_every_variant_drops_the_null_space_of_a_rank_deficient_matrix(name, sha
     A, r = _random(shape, rank=8, seed=1)
     # the Gram side squares J: its σ are exact only above √ε σ_max, so a coarser cut
     rcond = 1e-6 if name == "gram_eigh" else 1e-10
-    delta, s, cut = linalg.VARIANTS[name](A, r, rcond, None)
+    delta, s, cut = linalg.solve(linalg.VARIANTS[name], A, r, rcond, None)
     reference = _pinv_solve(A, r, rcond)
     assert int(np.sum(np.asarray(s) > cut)) == 8
     assert np.linalg.norm(delta - reference) < 1e-7 * np.linalg.norm(reference)
+
+
+@pytest.mark.parametrize("shape", [(60, 20), (20, 60)])
+@pytest.mark.parametrize("name", sorted(linalg.VARIANTS))
+def test_every_factorisation_is_a_thin_svd(name, shape):
+    A, _ = _random(shape, seed=2)
+    U, s, Vt = linalg.VARIANTS[name](A)
+    m = min(shape)
+    assert U.shape == (shape[0], m) and s.shape == (m,) and Vt.shape == (m, shape[1])
+    assert np.allclose((U * s) @ Vt, A, atol=1e-10)
+    assert np.allclose(U.T @ U, np.eye(m), atol=1e-9)
+    assert np.allclose(Vt @ Vt.T, np.eye(m), atol=1e-9)
+
+
+def test_the_default_cut_solve_is_the_default_factorisation():
+    A, r = _random((50, 12), seed=3)
+    assert np.array_equal(linalg.cut_solve(A, r, 1e-8)[0], linalg.solve(linalg.factor, A, r, 1e-8)[0])
 
 
 def test_atol_is_an_absolute_cut():
@@ -133,7 +150,7 @@ def test_atol_is_an_absolute_cut():
     s = np.linalg.svd(np.asarray(A), compute_uv=False)
     atol = (s[4] + s[5]) / 2  # keeps five
     for f in linalg.VARIANTS.values():
-        delta, _, cut = f(A, r, 1e-8, atol)
+        delta, _, cut = linalg.solve(f, A, r, 1e-8, atol)
         assert cut == atol
         U, _, Vt = np.linalg.svd(np.asarray(A), full_matrices=False)
         reference = Vt[:5].T @ ((U[:, :5].T @ np.asarray(r)) / s[:5])

@@ -1,76 +1,96 @@
-"""The cut pseudo-inverse solve δ = Φ̂⁺ r, four ways; `cut_solve` is the default.
+"""The thin SVD of Φ̂ and the cut solve δ = Φ̂⁺ r, three ways; `factor` is the default.
 
-Every function takes (J, r, rcond, atol) and returns (δ, σ, cut): δ the minimum-norm
-least-squares solution of J δ = r with singular values σ ≤ cut treated as zero, σ the
-min(N, P) singular values of J in descending order, cut = atol if given, else
-rcond·σ_max. They differ in speed, and `gram_eigh` also in accuracy:
+A factorisation J ≈ U diag(σ) Vᵀ (σ descending, min(N, P) of them) serves every cut:
+ANaGRAM's cut search truncates one factorisation many ways. The three differ in speed,
+and `gram_eigh` also in accuracy:
 
-- `svd`: thin SVD of J (LAPACK gesdd), the reference.
-- `qr_svd`: QR of the tall side first (J = QR when N ≥ P, Jᵀ = QR when P > N), then the
-  SVD of the small square R. Backward stable like the SVD.
-- `gram_eigh`: eigendecomposition of the smaller Gram side (JᵀJ or JJᵀ), σ = √λ.
-  Squaring J loses half the digits: σ below about √ε·σ_max ≈ 1.5e-8·σ_max are noise,
-  so it matches the SVD only for cuts rcond ≳ 1e-7.
+- `svd`: LAPACK's thin SVD of J (gesdd), the reference.
+- `qr_svd`: QR of the tall side first (J = QR when N ≥ P, Jᵀ = QR when P > N), then
+  the SVD of the small square R. Backward stable like the SVD.
+- `gram_eigh`: eigendecomposition of the smaller Gram side (JᵀJ or JJᵀ), σ = √λ, the
+  other factor recovered as J V/σ. Squaring J loses half the digits: σ below about
+  √ε·σ_max ≈ 1.5e-8·σ_max are noise, so it matches the SVD only for cuts rcond ≳ 1e-7.
 
-bench/step_cost.py measures them; the default is the fastest that keeps the SVD's
-accuracy at every cut (rcond 1e-6 to 1e-10): `qr_svd`.
+`solve(factorisation, J, r, rcond, atol) -> (δ, σ, cut)` truncates: σ ≤ cut (atol if
+given, else rcond·σ_max) count as zero. bench/step_cost.py measures the variants on real
+Jacobians; the default is the fastest that keeps the SVD's accuracy at every cut used
+(rcond 1e-6 to 1e-10): `auto`, QR first only where the matrix is far from square
+(numbers in bench/README.md).
 """
 
 from __future__ import annotations
 
+from typing import Callable
+
 import jax
 import jax.numpy as jnp
 
-
-def _cut(s: jax.Array, rcond: float, atol: float | None):
-    return atol if atol is not None else rcond * s[0]
+Factorisation = Callable[[jax.Array], tuple[jax.Array, jax.Array, jax.Array]]
 
 
-def _inverse(s: jax.Array, cut) -> jax.Array:
-    """1/σ where σ > cut, else 0 (no division by the discarded values)."""
-    kept = s > cut
-    return jnp.where(kept, 1 / jnp.where(kept, s, 1), 0)
+def svd(J: jax.Array):
+    """The reference: LAPACK's thin SVD."""
+    return jnp.linalg.svd(J, full_matrices=False)
 
 
-def svd(J: jax.Array, r: jax.Array, rcond: float, atol: float | None = None):
-    """The reference: thin SVD J = U Σ Vᵀ, δ = V Σ⁺ Uᵀ r."""
-    U, s, Vt = jnp.linalg.svd(J, full_matrices=False)
-    cut = _cut(s, rcond, atol)
-    return Vt.T @ (_inverse(s, cut) * (U.T @ r)), s, cut
-
-
-def qr_svd(J: jax.Array, r: jax.Array, rcond: float, atol: float | None = None):
+def qr_svd(J: jax.Array):
     """QR of the tall side, then the SVD of the square factor R (min(N, P) wide)."""
     N, P = J.shape
-    if N >= P:  # J = Q R, R = U Σ Vᵀ: J = (QU) Σ Vᵀ
+    if N >= P:  # J = QR, R = U Σ Vᵀ: J = (QU) Σ Vᵀ
         Q, R = jnp.linalg.qr(J)
         U, s, Vt = jnp.linalg.svd(R)
-        cut = _cut(s, rcond, atol)
-        return Vt.T @ (_inverse(s, cut) * (U.T @ (Q.T @ r))), s, cut
-    # Jᵀ = Q R, so J = Rᵀ Qᵀ; Rᵀ = U Σ Wᵀ: J = U Σ (QW)ᵀ
+        return Q @ U, s, Vt
+    # Jᵀ = QR, so J = Rᵀ Qᵀ; Rᵀ = U Σ Wᵀ: J = U Σ (QW)ᵀ
     Q, R = jnp.linalg.qr(J.T)
     U, s, Wt = jnp.linalg.svd(R.T)
-    cut = _cut(s, rcond, atol)
-    return Q @ (Wt.T @ (_inverse(s, cut) * (U.T @ r))), s, cut
+    return U, s, Wt @ Q.T
 
 
-def gram_eigh(J: jax.Array, r: jax.Array, rcond: float, atol: float | None = None):
+def gram_eigh(J: jax.Array):
     """Eigendecomposition of the smaller Gram side; σ accurate only above √ε·σ_max."""
     N, P = J.shape
-    if N >= P:  # JᵀJ = V Λ Vᵀ: δ = V Λ⁺ Vᵀ Jᵀ r
+    if N >= P:  # JᵀJ = V Λ Vᵀ, U = J V / σ
         lam, V = jnp.linalg.eigh(J.T @ J)
-        lam, V = lam[::-1], V[:, ::-1]
-        s = jnp.sqrt(jnp.maximum(lam, 0))
-        cut = _cut(s, rcond, atol)
-        return V @ (_inverse(s, cut) ** 2 * (V.T @ (J.T @ r))), s, cut
-    # JJᵀ = U Λ Uᵀ: δ = Jᵀ U Λ⁺ Uᵀ r
+        s, V = jnp.sqrt(jnp.maximum(lam[::-1], 0)), V[:, ::-1]
+        return (J @ V) * _reciprocal(s), s, V.T
+    # JJᵀ = U Λ Uᵀ, Vᵀ = Σ⁻¹ Uᵀ J
     lam, U = jnp.linalg.eigh(J @ J.T)
-    lam, U = lam[::-1], U[:, ::-1]
-    s = jnp.sqrt(jnp.maximum(lam, 0))
-    cut = _cut(s, rcond, atol)
-    return J.T @ (U @ (_inverse(s, cut) ** 2 * (U.T @ r))), s, cut
+    s, U = jnp.sqrt(jnp.maximum(lam[::-1], 0)), U[:, ::-1]
+    return U, s, _reciprocal(s)[:, None] * (U.T @ J)
 
 
-VARIANTS = {"svd": svd, "qr_svd": qr_svd, "gram_eigh": gram_eigh}
+def _reciprocal(s: jax.Array) -> jax.Array:
+    """1/σ, and 0 for σ = 0 (those directions are cut anyway)."""
+    return jnp.where(s > 0, 1 / jnp.where(s > 0, s, 1), 0)
 
-cut_solve = qr_svd
+
+def solve(factorisation: Factorisation, J: jax.Array, r: jax.Array, rcond: float,
+          atol: float | None = None):
+    """δ = V Σ⁺ Uᵀ r with σ ≤ cut treated as zero; returns δ, σ and the cut."""
+    U, s, Vt = factorisation(J)
+    cut = atol if atol is not None else rcond * s[0]
+    kept = s > cut
+    inverse = jnp.where(kept, 1 / jnp.where(kept, s, 1), 0)
+    return Vt.T @ (inverse * (U.T @ r)), s, cut
+
+
+def auto(J: jax.Array):
+    """The default: `qr_svd` when one side is at least twice the other, else `svd`.
+
+    Measured here (bench/README.md): QR first saves 25-30 % on 900 × 129, 4500 × 449
+    and 1000 × 4000, and costs 10-60 % more on square matrices.
+    """
+    N, P = J.shape
+    return qr_svd(J) if max(N, P) >= 2 * min(N, P) else svd(J)
+
+
+VARIANTS: dict[str, Factorisation] = {
+    "svd": svd, "qr_svd": qr_svd, "gram_eigh": gram_eigh, "auto": auto,
+}
+
+factor: Factorisation = auto
+
+
+def cut_solve(J: jax.Array, r: jax.Array, rcond: float, atol: float | None = None):
+    """The cut solve with the default factorisation."""
+    return solve(factor, J, r, rcond, atol)
