@@ -115,18 +115,23 @@ class Tangent:
         return self._jacobian[1]
 
     @cached_property
+    def _factor(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return np.linalg.svd(self.jacobian, full_matrices=False)
+
+    @property
     def svd(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
         """(U_k, σ_k, V_kᵀ, cut): the thin SVD of Φ̂ keeping σ > cut, as ANaGRAM does
-        (cut = atol if given, else rcond·σ_max)."""
-        U, s, Vt = np.linalg.svd(self.jacobian, full_matrices=False)
+        (cut = atol if given, else rcond·σ_max; with the cut search, rcond is the
+        middle of the searched decades)."""
+        U, s, Vt = self._factor
         cut = float(self.atol) if self.atol is not None else self.rcond * float(s[0])
         keep = s > cut
         return U[:, keep], s[keep], Vt[keep], cut
 
-    @cached_property
+    @property
     def sigma(self) -> np.ndarray:
         """Every singular value of Φ̂, kept or not (descending)."""
-        return np.linalg.svd(self.jacobian, compute_uv=False)
+        return self._factor[1]
 
     @property
     def rank(self) -> int:

@@ -44,7 +44,7 @@ def plot_analysis(folder: str | Path, solution=None) -> list[Path]:
         figure = green_figure(solution, unknown=unknown, title=f"{name}: Green's function, {unknown}")
         written.append(save(figure, folder / f"green{suffix}.png"))
     if solution.spectrum:
-        written.append(save(spectrum_figure(solution.spectrum, f"{name}: singular values of Φ̂"),
+        written.append(save(spectrum_figure(solution.spectrum, f"{name}: singular values of $\\hat{\\Phi}$"),
                             folder / "spectrum.png"))
     return written
 
@@ -126,10 +126,10 @@ def spectrum_figure(spectrum: list[dict], title: str = "") -> Figure:
         panel.axhline(row["cut"], color=colour, linestyle="--", linewidth=0.8)
     panel.set_yscale("log")
     panel.set_xlabel("k")
-    panel.set_ylabel("σ_k of Φ̂ (dashed: the cut)")
+    panel.set_ylabel(r"$\sigma_k$ of $\hat{\Phi}$ (dashed: the cut)")
     panel.grid(True, alpha=0.4)
     figure.colorbar(ScalarMappable(norm, cmap), ax=panel, label="step")
-    figure.suptitle(title or "singular values of Φ̂")
+    figure.suptitle(title or r"singular values of $\hat{\Phi}$")
     return figure
 
 
