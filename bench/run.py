@@ -36,7 +36,7 @@ SOLVERS = ("anagram", "anagram[cut=fixed,rcond=1e-7]", "engd", "adam", "lbfgs")
 THRESHOLDS = ("1e-3", "1e-4", "1e-5", "1e-6")
 # Training seconds per run. Adam gets the most: it is the one that needs many steps.
 BUDGETS = {
-    "quick": {"anagram": 20, "engd": 20, "adam": 60, "lbfgs": 20},
+    "quick": {"anagram": 15, "engd": 15, "adam": 30, "lbfgs": 15},
     "full": {"anagram": 120, "engd": 120, "adam": 300, "lbfgs": 120},
 }
 STEP_LIMIT = 1_000_000  # runs end by their time budget
