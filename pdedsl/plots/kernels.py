@@ -44,7 +44,7 @@ def plot_analysis(folder: str | Path, solution=None) -> list[Path]:
         figure = green_figure(solution, unknown=unknown, title=f"{name}: Green's function, {unknown}")
         written.append(save(figure, folder / f"green{suffix}.png"))
     if solution.spectrum:
-        written.append(save(spectrum_figure(solution.spectrum, f"{name}: singular values of $\\hat{\\Phi}$"),
+        written.append(save(spectrum_figure(solution.spectrum, f"{name}: singular values of " + r"$\hat{\Phi}$"),
                             folder / "spectrum.png"))
     return written
 
