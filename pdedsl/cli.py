@@ -119,7 +119,7 @@ def run_solve(args) -> int:
         train = lambda callback, on_start: run.resume(args.resume, overrides, callback, on_start)
     else:
         if not args.file:
-            raise PdeError("give a .pde file to solve (or --resume DIR)")
+            raise PdeError("give a .pde file to solve (or --resume DIR)", filename="pdedsl")
         problem = parse_file(args.file)  # input errors first, before JAX loads
         file = args.file
         folder = Path(args.out) if args.out else run.default_folder(args.file)
@@ -165,7 +165,7 @@ def _overrides(args) -> dict:
     for item in args.set:
         name, equals, value = item.partition("=")
         if not equals or not name.strip() or not value.strip():
-            raise PdeError(f"--set expects NAME=VALUE, not '{item}'")
+            raise PdeError(f"--set expects NAME=VALUE, not '{item}'", filename="pdedsl")
         overrides[name.strip()] = value.strip()
     for name in ("solver", "steps", "seed"):
         if getattr(args, name, None) is not None:
@@ -239,7 +239,7 @@ def run_compare(args) -> int:
     problem = parse_file(args.file)
     solvers = [s.strip() for s in args.solvers.split(",") if s.strip()] if args.solvers else list(REGISTRY)
     if not solvers:
-        raise PdeError("--solvers names no solver")
+        raise PdeError("--solvers names no solver", filename="pdedsl")
     for name in solvers:
         run.check_solver(name)
     overrides = _overrides(args)

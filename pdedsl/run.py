@@ -25,6 +25,7 @@ from typing import Callable
 from . import __version__
 from .api import Prepared, prepare
 from .language.errors import PdeError
+from .language.settings import MODELS, SAMPLE, SOLVERS
 from .least_squares import flatten
 from .solution import Solution
 from .solvers import REGISTRY, make_solver
@@ -48,7 +49,8 @@ def default_folder(file: str | Path | None, root: str | Path = "runs") -> Path:
 def check_solver(name: str | None) -> None:
     """A clean input error for a solver that is not (yet) implemented."""
     if name is not None and name not in REGISTRY:
-        raise PdeError(f"unknown solver '{name}' (available: {', '.join(REGISTRY)})")
+        raise PdeError(f"unknown solver '{name}' (available: {', '.join(REGISTRY)})",
+                       filename="pdedsl")
 
 
 def solve(path_or_text, overrides: dict, callback: Callable[[dict], None] | None = None,
@@ -74,20 +76,24 @@ def resume(folder: str | Path, overrides: dict, callback: Callable[[dict], None]
     previous = Solution.load(folder)
     check_solver(overrides.get("solver"))
     config = previous.config
-    settings = {"solver": config.solver, "seed": config.seed, **config.model, **config.sample}
+    # the run's own settings, as overrides (only names the schema still knows)
+    settings = {"solver": config.solver, "seed": config.seed,
+                **_known(config.model, MODELS["mlp"]), **_known(config.sample, SAMPLE)}
     if overrides.get("solver", config.solver) == config.solver:
-        settings.update(config.solver_options)
+        settings.update(_known(config.solver_options, SOLVERS[config.solver]))
     prepared = prepare(previous.problem, **{**settings, **overrides})
+    new = prepared.config
     changed = [
-        what for what, old, new in (
+        what for what, before, after in (
             ("the constants", previous.problem.constants, prepared.problem.constants),
-            ("the model", config.model, prepared.config.model),
-            ("the sampling", config.sample, prepared.config.sample),
-            ("the seed", config.seed, prepared.config.seed),
-        ) if old != new
+            ("the model", config.model, {k: new.model.get(k) for k in config.model}),
+            ("the sampling", config.sample, {k: new.sample.get(k) for k in config.sample}),
+            ("the seed", config.seed, new.seed),
+        ) if before != after
     ]
     if changed:
-        raise PdeError(f"cannot change {' or '.join(changed)} when resuming {folder}")
+        raise PdeError(f"cannot change {' or '.join(changed)} when resuming: "
+                       "the checkpoint would not fit", filename=str(folder))
     theta = flatten(previous.model)[0].astype(prepared.theta.dtype)
     return _train(prepared, theta, previous, callback, on_start)
 
@@ -181,6 +187,10 @@ def read_history(path: str | Path) -> list[dict]:
             {k: (int(v) if k in ("step", "rank") else float(v)) for k, v in row.items() if v != ""}
             for row in csv.DictReader(stream)
         ]
+
+
+def _known(options: dict, schema: dict) -> dict:
+    return {k: v for k, v in options.items() if k in schema}
 
 
 def _finite(value: float | None) -> float | None:
