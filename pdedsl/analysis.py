@@ -79,14 +79,15 @@ class Tangent:
     def operator_features(self, y, equation: int = 0) -> np.ndarray:
         """∂θ of the (unscaled) residual of an interior equation at each point: the
         linearised operator applied to the tangent basis, ∂θ L[u_θ](y) (M × P)."""
-        block = self.interior_block(equation)
-        residual = self.compiled.blocks[block].residual
+        key = ("operator", equation)
+        if key not in self._features:
+            residual = self.compiled.blocks[self.interior_block(equation)].residual
 
-        def value(theta, point):
-            return residual(self.to_model(theta).fields, point)
+            def value(theta, point):
+                return residual(self.to_model(theta).fields, point)
 
-        gradient = jax.jit(jax.vmap(jax.grad(value), (None, 0)))
-        return np.asarray(gradient(self.theta, _points(y, self.theta.dtype)))
+            self._features[key] = jax.jit(jax.vmap(jax.grad(value), (None, 0)))
+        return np.asarray(self._features[key](self.theta, _points(y, self.theta.dtype)))
 
     # ------------------------------------------------------ residuals, SVD
     def interior_block(self, equation: int = 0) -> int:
