@@ -34,6 +34,7 @@ import jax
 import jax.numpy as jnp
 
 from ..least_squares import LeastSquares
+from . import linalg
 
 STALL_ETA = 1e-6  # a step with η below this is a stalled step
 STALL_JUMP = 2.0  # decades the cut moves coarser when the detector acts
@@ -42,8 +43,11 @@ MU_START, MU_MIN, MU_MAX = 1e-4, 1e-30, 1e2  # LM: λ = μ σ_max²
 
 
 def svd_factor(J: jax.Array):
-    """Thin SVD (U, σ descending, Vᵀ): the one factorisation every cut shares."""
-    return jnp.linalg.svd(J, full_matrices=False)
+    """Thin SVD (U, σ descending, Vᵀ): the one factorisation every cut shares.
+
+    `linalg.factor` chooses how (QR first when Φ̂ is far from square; bench/step_cost.py).
+    """
+    return linalg.factor(J)
 
 
 def filtered_solve(U, s, Vt, r, filters):
