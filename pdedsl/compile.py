@@ -101,7 +101,7 @@ def compile_problem(problem: Problem) -> CompiledProblem:
 
 def lower_function(expr: sympy.Expr, names: list[str]) -> Callable[[jax.Array], jax.Array]:
     """An expression of the coordinates only (a source term, an exact solution)."""
-    closure = _lower(sympy.sympify(expr), names, {})
+    closure = _lower(expr, names, {})
     return lambda x: closure(x, {})
 
 
