@@ -17,6 +17,10 @@ import numpy as np
 
 from .config import MODEL_DEFAULTS
 
+# float64 by default (high-accuracy PINNs need it); every path that builds or loads a
+# model (solve, load, plot, analyze) imports this module first.
+jax.config.update("jax_enable_x64", True)
+
 ACTIVATIONS = {
     "tanh": jnp.tanh,
     "sin": jnp.sin,
