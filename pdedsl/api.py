@@ -22,7 +22,7 @@ from .language.parser import parse, parse_file
 from .language.problem import Problem
 from .least_squares import LeastSquares, least_squares
 from .model import Model
-from .solution import Solution, build_model
+from .solution import EVALUATION_POINTS, Solution, build_model
 from .solvers import make_solver
 from .train import train
 
@@ -45,8 +45,9 @@ class Prepared:
         """θ -> relative L2 error per unknown on the evaluation points, if exact is known."""
         if self.compiled.exact is None:
             return None
-        solution = Solution(self.problem, self.config, self.model)
-        x = jnp.asarray(solution.evaluation_points, self.theta.dtype)
+        bounds = np.array(self.problem.bounds())
+        x = geometry.evaluation_points(bounds, EVALUATION_POINTS, self.config.seed)
+        x = jnp.asarray(x, self.theta.dtype)
         exact = jnp.stack([jax.vmap(f)(x) * jnp.ones(len(x)) for f in self.compiled.exact], 1)
         norms = jnp.linalg.norm(exact, axis=0)
         norms = jnp.where(norms > 0, norms, jnp.sqrt(len(x)))
