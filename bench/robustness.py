@@ -27,14 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # name -> overrides of the solver and model settings ({} is the registry defaults).
 STRATEGIES = {
-    "default": {},
-    "fixed": {"cut": "fixed", "stall_steps": 0},  # the paper's step
-    "fixed+stall": {"cut": "fixed", "stall_steps": 10},
-    "schedule": {"cut": "schedule", "stall_steps": 10},
-    "search": {"cut": "search", "stall_steps": 10},
-    "lm": {"cut": "fixed", "damping": "lm", "stall_steps": 10},
-    "search+lm": {"cut": "search", "damping": "lm", "stall_steps": 10},
-    "search+uniform": {"cut": "search", "stall_steps": 10, "init": "uniform"},
+    "default": {},  # fixed cut, stall detector searching the cut, uniform fan-in init
+    "paper": {"stall_steps": 0, "init": "normal"},  # the paper's step and initialisation
+    "fixed": {"stall_steps": 0},  # no stall detector
+    "normal-init": {"init": "normal"},
+    "search": {"cut": "search"},
+    "schedule": {"cut": "schedule"},
+    "lm": {"damping": "lm"},
 }
 
 TARGET = 1e-5

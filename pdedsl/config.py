@@ -19,7 +19,7 @@ from .language.settings import MODELS, SAMPLE, SEED, SOLVERS, validate_options
 
 # The one place for the network defaults (model.py reads them); chosen by
 # bench/robustness.py, see docs/solvers.md.
-MODEL_DEFAULTS = {"width": 32, "depth": 2, "activation": "tanh", "dtype": "float64", "init": "normal"}
+MODEL_DEFAULTS = {"width": 32, "depth": 2, "activation": "tanh", "dtype": "float64", "init": "uniform"}
 
 
 @dataclass(frozen=True)

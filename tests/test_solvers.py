@@ -47,11 +47,11 @@ def test_each_solver_decreases_the_loss(tiny, name, steps):
 
 
 def test_second_order_solvers_reach_a_small_error(tiny):
-    # From this start a fixed cut of 1e-7 stalls (ENGD and a fixed-cut ANaGRAM alike);
-    # ENGD gets a coarser cut, ANaGRAM the cut search.
-    for name, options in (("anagram", {"cut": "search"}), ("engd", {"rcond": 1e-5})):
+    # From this start a fixed cut crawls (η ≈ 1e-3 for tens of steps): ANaGRAM's stall
+    # detector searches its way out; ENGD needs a coarser cut than its default.
+    for name, options in (("anagram", {}), ("engd", {"rcond": 1e-5})):
         solver, _ = make_solver(name, options)
-        result = train(tiny.ls, solver, tiny.theta, steps=40, patience=10**6,
+        result = train(tiny.ls, solver, tiny.theta, steps=60, patience=10**6,
                        errors=tiny.errors(), error_names=("u",))
         assert min(row["l2_u"] for row in result.history) < 1e-4, name
 

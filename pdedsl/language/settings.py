@@ -69,7 +69,7 @@ _ANAGRAM = {
                   "or refined from coarse to rcond", choices=("search", "fixed", "schedule")),
     "damping": Option(str, "lm: Levenberg-Marquardt σ/(σ²+λ) instead of 1/σ above the cut",
                       choices=("none", "lm")),
-    "stall_steps": Option(int, "steps with η < 1e-6 before the cut is coarsened (0: never)",
+    "stall_steps": Option(int, "steps with η < 1/16 before the cut is searched again (0: never)",
                           minimum=0),
 }
 

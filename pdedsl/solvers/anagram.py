@@ -21,10 +21,12 @@ on the problem, the width and the seed. So
 - `damping="lm"` replaces 1/σ by σ/(σ² + λ), λ = μ σ_max², μ adapted by the gain ratio
   (actual over predicted loss decrease at η = 1); with any cut.
 - The stall detector (`stall_steps` > 0): after that many consecutive steps with
-  η < 1e-6, the cut moves `STALL_JUMP` decades
-  coarser and μ grows 100-fold; good steps move the cut back a decade at a time. Its
-  state lives in the solver state, so it runs inside the compiled step, and its
-  actions are history columns.
+  η < 1/16 (a crawl as much as a standstill), that step searches the cut as
+  `cut="search"` does and keeps the cut it finds (coarser from a bad start, finer when
+  the cut is what holds the loss up); μ grows 100-fold. Steps with η ≥ 1/2 bring a
+  coarsened cut back towards rcond a decade at a time. The search runs under
+  `lax.cond`, so steps that do not stall do not pay for it; the detector's state lives
+  in the solver state and its actions are history columns.
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ import jax.numpy as jnp
 from ..least_squares import LeastSquares
 from . import linalg
 
-STALL_ETA = 1e-6  # a step with η below this is a stalled step
-STALL_JUMP = 2.0  # decades the cut moves coarser when the detector acts
+STALL_ETA = 2.0**-4  # a step with η below this is a stalled step (a crawl counts)
+RELAX_ETA = 0.5  # a step with η at least this brings a coarsened cut a decade back
 SCAN_ETAS = (1.0, 0.5, 0.25, 2.0**-4, 2.0**-6, 2.0**-8, 2.0**-10)  # first pass of the cut search
 MU_START, MU_MIN, MU_MAX = 1e-4, 1e-30, 1e2  # LM: λ = μ σ_max²
 
@@ -132,58 +134,72 @@ class Anagram(eqx.Module):
             jnp.asarray(0, jnp.int32), jnp.asarray(0, jnp.int32),
         )
 
-    def cuts(self, s: jax.Array, shift: jax.Array) -> jax.Array:
-        """The cut values tried this step, coarsest first."""
-        base = self.atol if self.atol is not None else self.rcond * s[0]
-        offsets = jnp.arange(self.window, -self.window - 1, -1) if self.cut == "search" else jnp.zeros(1)
-        return base * 10.0 ** (shift + offsets.astype(s.dtype))
-
     def step(self, ls: LeastSquares, theta: jax.Array, state: AnagramState):
         r, J = ls.jacobian(theta)
         U, s, Vt = svd_factor(J)
         loss0 = 0.5 * jnp.dot(r, r)
         lam = state.mu * s[0] ** 2 if self.damping == "lm" else 0.0
-        cuts = self.cuts(s, state.shift)
-        filters = jax.vmap(lambda c: cut_filter(s, c, lam))(cuts)
-        deltas = filtered_solve(U, s, Vt, r, filters)
-
-        # Which cut: each with a short η ladder; if none lowers the loss, the coarsest.
-        # (Measured alternatives, docs/solvers.md: the finest cut whose best η ≥ 1/4, or
-        # with half the best decrease, did worse on heat.pde.)
-        k = 0
-        if len(cuts) > 1:
-            scan = batched_losses(ls, theta, deltas, jnp.asarray(SCAN_ETAS, theta.dtype))
-            best = jnp.argmin(jnp.min(scan, axis=1))
-            k = jnp.where(jnp.min(scan) < loss0, best, 0)
+        base = self.atol if self.atol is not None else self.rcond * s[0]
         etas = jnp.append(2.0 ** -jnp.arange(self.line_search_depth + 1, dtype=theta.dtype), 0.0)
-        losses = batched_losses(ls, theta, deltas[k][None], etas)[0]
-        i = jnp.argmin(losses)
-        eta, loss = etas[i], losses[i]
 
-        # Levenberg-Marquardt: gain ratio of the full step (η = 1) of the chosen cut.
+        def cut_step(shift):
+            """The update at the cut base·10^shift, its η ladder, the best η and loss."""
+            filt = cut_filter(s, base * 10.0**shift, lam)
+            delta = filtered_solve(U, s, Vt, r, filt[None])[0]
+            losses = batched_losses(ls, theta, delta[None], etas)[0]
+            i = jnp.argmin(losses)
+            return shift, filt, delta, etas[i], losses[i], losses[0]
+
+        def searched_step(shift):
+            """Every cut base·10^(shift+k), |k| ≤ window, with a short η ladder (one SVD
+            serves them all); the cut of least loss gets the full ladder. If none lowers
+            the loss, the coarsest."""
+            offsets = jnp.arange(self.window, -self.window - 1, -1).astype(s.dtype)
+            filters = jax.vmap(lambda o: cut_filter(s, base * 10.0 ** (shift + o), lam))(offsets)
+            scan = batched_losses(ls, theta, filtered_solve(U, s, Vt, r, filters),
+                                  jnp.asarray(SCAN_ETAS, theta.dtype))
+            k = jnp.where(jnp.min(scan) < loss0, jnp.argmin(jnp.min(scan, axis=1)), 0)
+            return cut_step(shift + offsets[k])
+
+        if self.cut == "search":
+            shift, filt, delta, eta, loss, loss1 = searched_step(state.shift)
+        else:
+            shift, filt, delta, eta, loss, loss1 = cut_step(state.shift)
+
+        # Stall detector: after stall_steps steps with η < STALL_ETA, search the cut this
+        # very step (lax.cond: the search costs nothing on the other steps) and keep the
+        # cut it finds, coarser (a bad start) or finer (a cut too coarse to go on).
+        stalled = jnp.where(eta < STALL_ETA, state.stalled + 1, 0)
+        act = jnp.asarray((self.stall_steps > 0) & (self.cut != "search")) & (stalled >= self.stall_steps)
+        if self.stall_steps > 0 and self.cut != "search":
+            shift, filt, delta, eta, loss, loss1 = jax.lax.cond(
+                act, searched_step, lambda _: (shift, filt, delta, eta, loss, loss1), shift)
+
+        # Levenberg-Marquardt: gain ratio of the full step (η = 1) of the cut taken.
         mu = state.mu
         if self.damping == "lm":
             a = U.T @ r
-            predicted = 0.5 * (jnp.sum(a * a) - jnp.sum(((1 - s * filters[k]) * a) ** 2))
-            rho = (loss0 - losses[0]) / jnp.maximum(predicted, jnp.finfo(s.dtype).tiny)
+            predicted = 0.5 * (jnp.sum(a * a) - jnp.sum(((1 - s * filt) * a) ** 2))
+            rho = (loss0 - loss1) / jnp.maximum(predicted, jnp.finfo(s.dtype).tiny)
             mu = jnp.where(rho > 0.75, mu / 4, jnp.where(rho < 0.25, mu * 4, mu))
+            mu = jnp.clip(jnp.where(act, mu * 100, mu), MU_MIN, MU_MAX)
 
-        # Stall detector, then the schedule / relaxation back towards rcond.
-        stalled = jnp.where(eta < STALL_ETA, state.stalled + 1, 0)
-        act = (self.stall_steps > 0) & (stalled >= self.stall_steps)
-        good = eta >= 0.5
-        shift = jnp.where(good, jnp.maximum(state.shift - 1, 0), state.shift)
-        shift = jnp.where(act, state.shift + STALL_JUMP, shift)
-        mu = jnp.clip(jnp.where(act, mu * 100, mu), MU_MIN, MU_MAX)
+        # A good step (η ≥ 1/2) brings a coarsened cut a decade back towards rcond
+        # (the schedule's coarse-to-fine refinement); a finer cut found by a search stays.
+        used = shift
+        if self.cut == "search":
+            shift = state.shift
+        shift = jnp.where((eta >= RELAX_ETA) & (shift > 0), jnp.maximum(shift - 1, 0), shift)
         new_state = AnagramState(
             shift, mu, jnp.where(act, 0, stalled), state.actions + act.astype(jnp.int32)
         )
 
-        info = step_info(loss, eta, s, cuts[k])
+        cut = base * 10.0**used
+        info = step_info(loss, eta, s, cut)
         info.update(
-            rcond_used=cuts[k] / s[0], cut_shift=state.shift, stalled=stalled,
+            rcond_used=cut / s[0], cut_shift=used, stalled=stalled,
             stall_actions=new_state.actions,
         )
         if self.damping == "lm":
             info["mu"] = state.mu
-        return theta - eta * deltas[k], new_state, info
+        return theta - eta * delta, new_state, info
