@@ -1,0 +1,70 @@
+"""The gallery (docs/gallery.md, written by bench/gallery.py) stays true.
+
+- fast: its table has a row for every examples/*.pde, every image it shows exists in
+  docs/img, and docs/gallery.json (once the script has written it) names the same
+  examples as the table;
+- slow: each example whose gallery run trained for at most a minute is solved again
+  with its defaults and the gallery's seed, and must be as accurate as the gallery
+  says: within 10× its stated error, and at most 1e-5 where the gallery states that.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+PAGE = DOCS / "gallery.md"
+STATED = DOCS / "gallery.json"
+ROW = re.compile(r"^\| \[(\w+)\]\(#\1\) \|", re.M)
+IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
+FAST = 60  # training seconds: examples the slow test solves again
+TARGET = 1e-5
+
+
+def stated() -> dict:
+    return json.loads(STATED.read_text()) if STATED.exists() else {}
+
+
+def quick_examples() -> list[str]:
+    """The examples the gallery says trained in at most FAST seconds (none without the json)."""
+    return [name for name, entry in stated().items() if entry["training_seconds"] <= FAST]
+
+
+def test_the_table_has_every_example():
+    rows = ROW.findall(PAGE.read_text())
+    examples = sorted(p.stem for p in (ROOT / "examples").glob("*.pde"))
+    assert sorted(rows) == examples
+    assert len(rows) == len(set(rows))
+
+
+def test_every_image_of_the_page_exists():
+    images = IMAGE.findall(PAGE.read_text())
+    assert images
+    missing = [link for link in images if not (DOCS / link).is_file()]
+    assert not missing
+
+
+def test_the_json_names_the_examples_of_the_table():
+    if STATED.exists():
+        assert sorted(stated()) == sorted(ROW.findall(PAGE.read_text()))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", quick_examples())
+def test_an_example_is_as_accurate_as_the_gallery_says(name):
+    from pdedsl import solve
+
+    entry = stated()[name]
+    solution = solve(ROOT / "examples" / f"{name}.pde", seed=entry.get("seed", 0))
+    errors = solution.l2_relative_error
+    for unknown, error in entry["errors"].items():
+        if error is None:  # the gallery's run had no finite error: nothing to hold it to
+            continue
+        assert errors[unknown] <= 10 * error, (unknown, errors[unknown], error)
+        if error <= TARGET:
+            assert errors[unknown] <= TARGET, (unknown, errors[unknown])
