@@ -64,7 +64,7 @@ def test_damped_update_is_regularised_normal_equations_and_tends_to_the_cut_upda
     assert gaps[2] < 1e-6 * float(jnp.linalg.norm(hard))
 
 
-def test_cut_search_takes_the_candidate_of_least_loss():
+def test_cut_search_takes_the_finest_cut_that_lowers_the_loss_well():
     A, b = ill_conditioned(2)
     ls = linear_problem(A, b)
     solver = Anagram(rcond=1e-6, cut="search", window=3)

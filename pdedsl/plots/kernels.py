@@ -64,6 +64,7 @@ def kernel_figure(tangent, kind: str, unknown: str | None = None, title: str = "
     norm = _symlog(values)
     for k, (panel, y, v) in enumerate(zip(panels.ravel(), sources, values)):
         image = plane.draw(panel, v, norm, y, label=f"y = {plane.describe(y)}")
+    plane.label_axes(panels, kind.upper())
     if plane.flat:
         figure.colorbar(image, ax=panels, shrink=0.6, label=kind.upper())
     figure.suptitle(title or kind.upper())
@@ -180,6 +181,16 @@ class _Plane:
         panel.plot([y[self.h]], [y[self.v]], marker="x", color="black", markersize=6)
         panel.set_title(label, fontsize="small")
         return image
+
+    def label_axes(self, panels, quantity: str):
+        """Variable names on the outer panels; few ticks, so shared axes stay legible."""
+        for panel in panels.ravel():
+            panel.locator_params(axis="x", nbins=3)
+            panel.tick_params(labelsize="small")
+        for panel in panels[-1]:
+            panel.set_xlabel(self.names[self.h])
+        for panel in panels[:, 0]:
+            panel.set_ylabel(self.names[self.v] if self.flat else quantity)
 
     def describe(self, y) -> str:
         if not self.flat:

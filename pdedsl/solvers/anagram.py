@@ -15,7 +15,8 @@ on the problem, the width and the seed. So
 - `cut="search"` tries several cuts each step, rcond·10^k for k in -window..window.
   One SVD serves them all (each is a truncation of the same factorisation), so a
   candidate costs a few loss evaluations, not an SVD. First every cut is tried with a
-  short η ladder, then the best cut gets the full η ladder.
+  short η ladder, then the finest cut that makes at least half the best decrease gets
+  the full η ladder.
 - `cut="schedule"` starts `schedule` decades coarser than rcond and refines by a decade
   after every step that takes η ≥ 1/2 (coarse to fine).
 - `damping="lm"` replaces 1/σ by σ/(σ² + λ), λ = μ σ_max², μ adapted by the gain ratio
@@ -39,6 +40,7 @@ from ..least_squares import LeastSquares
 from . import linalg
 
 STALL_ETA = 2.0**-4  # a step with η below this is a stalled step (a crawl counts)
+PICK_FRACTION = 0.5  # the search keeps the finest cut with this share of the best decrease
 RELAX_ETA = 0.5  # a step with η at least this brings a coarsened cut a decade back
 SCAN_ETAS = (1.0, 0.5, 0.25, 2.0**-4, 2.0**-6, 2.0**-8, 2.0**-10)  # first pass of the cut search
 MU_START, MU_MIN, MU_MAX = 1e-4, 1e-30, 1e2  # LM: λ = μ σ_max²
@@ -152,13 +154,17 @@ class Anagram(eqx.Module):
 
         def searched_step(shift):
             """Every cut base·10^(shift+k), |k| ≤ window, with a short η ladder (one SVD
-            serves them all); the cut of least loss gets the full ladder. If none lowers
-            the loss, the coarsest."""
+            serves them all); the finest cut with at least PICK_FRACTION of the best
+            decrease gets the full ladder (least loss alone is greedy: it picks coarse cuts
+            that crawl later; docs/solvers.md). If none lowers the loss, the coarsest."""
             offsets = jnp.arange(self.window, -self.window - 1, -1).astype(s.dtype)
             filters = jax.vmap(lambda o: cut_filter(s, base * 10.0 ** (shift + o), lam))(offsets)
             scan = batched_losses(ls, theta, filtered_solve(U, s, Vt, r, filters),
                                   jnp.asarray(SCAN_ETAS, theta.dtype))
-            k = jnp.where(jnp.min(scan) < loss0, jnp.argmin(jnp.min(scan, axis=1)), 0)
+            decrease = loss0 - jnp.min(scan, axis=1)  # per cut, coarsest first
+            good = decrease >= PICK_FRACTION * jnp.max(decrease)
+            finest = len(offsets) - 1 - jnp.argmax(good[::-1])
+            k = jnp.where(jnp.max(decrease) > 0, finest, 0)
             return cut_step(shift + offsets[k])
 
         if self.cut == "search":
