@@ -18,13 +18,13 @@ on the problem, the width and the seed. So
   short η ladder, then the finest cut that makes at least half the best decrease gets
   the full η ladder.
 - `cut="schedule"` starts `schedule` decades coarser than rcond and refines by a decade
-  after every step that takes η ≥ 1/2 (coarse to fine).
+  after every step that takes η ≥ 1/4 (coarse to fine).
 - `damping="lm"` replaces 1/σ by σ/(σ² + λ), λ = μ σ_max², μ adapted by the gain ratio
   (actual over predicted loss decrease at η = 1); with any cut.
 - The stall detector (`stall_steps` > 0): after that many consecutive steps with
   η < 1/16 (a crawl as much as a standstill), that step searches the cut as
   `cut="search"` does and keeps the cut it finds (coarser from a bad start, finer when
-  the cut is what holds the loss up); μ grows 100-fold. Steps with η ≥ 1/2 bring a
+  the cut is what holds the loss up); μ grows 100-fold. Steps with η ≥ 1/4 bring a
   coarsened cut back towards rcond a decade at a time. The search runs under
   `lax.cond`, so steps that do not stall do not pay for it; the detector's state lives
   in the solver state and its actions are history columns.
@@ -41,7 +41,7 @@ from . import linalg
 
 STALL_ETA = 2.0**-4  # a step with η below this is a stalled step (a crawl counts)
 PICK_FRACTION = 0.5  # the search keeps the finest cut with this share of the best decrease
-RELAX_ETA = 0.5  # a step with η at least this brings a coarsened cut a decade back
+RELAX_ETA = 0.25  # a step with η at least this brings a coarsened cut a decade back
 SCAN_ETAS = (1.0, 0.5, 0.25, 2.0**-4, 2.0**-6, 2.0**-8, 2.0**-10)  # first pass of the cut search
 MU_START, MU_MIN, MU_MAX = 1e-4, 1e-30, 1e2  # LM: λ = μ σ_max²
 
@@ -190,7 +190,7 @@ class Anagram(eqx.Module):
             mu = jnp.where(rho > 0.75, mu / 4, jnp.where(rho < 0.25, mu * 4, mu))
             mu = jnp.clip(jnp.where(act, mu * 100, mu), MU_MIN, MU_MAX)
 
-        # A good step (η ≥ 1/2) brings a coarsened cut a decade back towards rcond
+        # A good step (η ≥ 1/4) brings a coarsened cut a decade back towards rcond
         # (the schedule's coarse-to-fine refinement); a finer cut found by a search stays.
         used = shift
         if self.cut == "search":
