@@ -114,7 +114,8 @@ def summarise(runs: list[dict]) -> dict:
         "successes": len(ok),
         "success_rate": len(ok) / len(runs) if runs else 0.0,
         "median_steps_to_target": statistics.median(r["steps_to_target"] for r in ok) if ok else None,
-        "median_seconds_to_target": statistics.median(r["seconds_to_target"] for r in ok) if ok else None,
+        "median_seconds_to_target": statistics.median(seconds) if (seconds := [
+            r["seconds_to_target"] for r in ok if r.get("seconds_to_target") is not None]) else None,
         "longest_tiny_eta_run": max((r["longest_tiny_eta_run"] for r in runs), default=0),
     }
 
