@@ -176,8 +176,9 @@ class Anagram(eqx.Module):
         # very step (lax.cond: the search costs nothing on the other steps) and keep the
         # cut it finds, coarser (a bad start) or finer (a cut too coarse to go on).
         stalled = jnp.where(eta < STALL_ETA, state.stalled + 1, 0)
-        act = jnp.asarray((self.stall_steps > 0) & (self.cut != "search")) & (stalled >= self.stall_steps)
-        if self.stall_steps > 0 and self.cut != "search":
+        detector = self.stall_steps > 0 and self.cut != "search"
+        act = (stalled >= self.stall_steps) & detector
+        if detector:
             shift, filt, delta, eta, loss, loss1 = jax.lax.cond(
                 act, searched_step, lambda _: (shift, filt, delta, eta, loss, loss1), shift)
 
