@@ -39,7 +39,7 @@ STRATEGIES = {
 TARGET = 1e-5
 TARGETS: dict[str, float] = {}  # problem name -> its own target, where it states one
 QUICK_PROBLEMS = ("laplace", "laplace2d", "heat", "poisson1d", "wave", "nonlinear_poisson")
-STALL_ETA = 1e-6
+TINY_ETA = 1e-6  # the stall: η below this (the solver's own detector acts at 1/16)
 
 
 def problems() -> dict[str, Path]:
@@ -86,7 +86,7 @@ def run(path: Path, strategy: dict, seed: int, target: float, steps: int | None,
     hit = next((r for r in rows if r["error"] <= target), None)
     longest = current = 0
     for r in rows:
-        current = current + 1 if r["eta"] < STALL_ETA else 0
+        current = current + 1 if r["eta"] < TINY_ETA else 0
         longest = max(longest, current)
     return {
         "seed": seed,
