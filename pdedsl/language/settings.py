@@ -56,7 +56,7 @@ class Option:
 _STOP = {
     "steps": Option(int, "maximum number of training steps", minimum=1),
     "tol": Option(float, "stop when the loss falls to this value", minimum=0),
-    "patience": Option(int, "stop after this many steps without a lower loss", minimum=1),
+    "patience": Option(int, "stop after this many steps in which the loss did not halve", minimum=1),
     "seconds": Option(float, "stop after this much training time", above=0),
 }
 _CUT = {

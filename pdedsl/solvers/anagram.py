@@ -46,17 +46,16 @@ SCAN_ETAS = (1.0, 0.5, 0.25, 2.0**-4, 2.0**-6, 2.0**-8, 2.0**-10)  # first pass 
 MU_START, MU_MIN, MU_MAX = 1e-4, 1e-30, 1e2  # LM: λ = μ σ_max²
 
 
-def svd_factor(J: jax.Array):
-    """Thin SVD (U, σ descending, Vᵀ): the one factorisation every cut shares.
-
-    `linalg.factor` chooses how (QR first when Φ̂ is far from square; bench/step_cost.py).
+def svd_factor(J: jax.Array, r: jax.Array):
+    """(Uᵀr, σ descending, Vᵀ) of the thin SVD Φ̂ = U Σ Vᵀ: the one factorisation every
+    cut shares. `linalg.project` chooses how (QR first when Φ̂ is tall; bench/step_cost.py).
     """
-    return linalg.factor(J)
+    return linalg.project(J, r)
 
 
-def filtered_solve(U, s, Vt, r, filters):
-    """δ = V diag(f) Uᵀ r for each row f of `filters` (K × m): K updates for one SVD."""
-    return (filters * (U.T @ r)) @ Vt
+def filtered_solve(a, Vt, filters):
+    """δ = V diag(f) Uᵀr for each row f of `filters` (K × m), a = Uᵀr: K updates, one SVD."""
+    return (filters * a) @ Vt
 
 
 def cut_filter(s, cut, lam=0.0):
@@ -70,9 +69,9 @@ def cut_svd_solve(J: jax.Array, r: jax.Array, rcond: float, atol: float | None):
 
     Returns δ, the singular values σ (descending) and the cut value.
     """
-    U, s, Vt = svd_factor(J)
+    a, s, Vt = svd_factor(J, r)
     cut = atol if atol is not None else rcond * s[0]
-    return filtered_solve(U, s, Vt, r, cut_filter(s, cut)[None])[0], s, cut
+    return filtered_solve(a, Vt, cut_filter(s, cut)[None])[0], s, cut
 
 
 def line_search(ls: LeastSquares, theta: jax.Array, delta: jax.Array, etas: jax.Array):
@@ -138,7 +137,7 @@ class Anagram(eqx.Module):
 
     def step(self, ls: LeastSquares, theta: jax.Array, state: AnagramState):
         r, J = ls.jacobian(theta)
-        U, s, Vt = svd_factor(J)
+        a, s, Vt = svd_factor(J, r)
         loss0 = 0.5 * jnp.dot(r, r)
         lam = state.mu * s[0] ** 2 if self.damping == "lm" else 0.0
         base = self.atol if self.atol is not None else self.rcond * s[0]
@@ -147,7 +146,7 @@ class Anagram(eqx.Module):
         def cut_step(shift):
             """The update at the cut base·10^shift, its η ladder, the best η and loss."""
             filt = cut_filter(s, base * 10.0**shift, lam)
-            delta = filtered_solve(U, s, Vt, r, filt[None])[0]
+            delta = filtered_solve(a, Vt, filt[None])[0]
             losses = batched_losses(ls, theta, delta[None], etas)[0]
             i = jnp.argmin(losses)
             return shift, filt, delta, etas[i], losses[i], losses[0]
@@ -159,7 +158,7 @@ class Anagram(eqx.Module):
             that crawl later; docs/solvers.md). If none lowers the loss, the coarsest."""
             offsets = jnp.arange(self.window, -self.window - 1, -1).astype(s.dtype)
             filters = jax.vmap(lambda o: cut_filter(s, base * 10.0 ** (shift + o), lam))(offsets)
-            scan = batched_losses(ls, theta, filtered_solve(U, s, Vt, r, filters),
+            scan = batched_losses(ls, theta, filtered_solve(a, Vt, filters),
                                   jnp.asarray(SCAN_ETAS, theta.dtype))
             decrease = loss0 - jnp.min(scan, axis=1)  # per cut, coarsest first
             good = decrease >= PICK_FRACTION * jnp.max(decrease)
@@ -185,7 +184,6 @@ class Anagram(eqx.Module):
         # Levenberg-Marquardt: gain ratio of the full step (η = 1) of the cut taken.
         mu = state.mu
         if self.damping == "lm":
-            a = U.T @ r
             predicted = 0.5 * (jnp.sum(a * a) - jnp.sum(((1 - s * filt) * a) ** 2))
             rho = (loss0 - loss1) / jnp.maximum(predicted, jnp.finfo(s.dtype).tiny)
             mu = jnp.where(rho > 0.75, mu / 4, jnp.where(rho < 0.25, mu * 4, mu))
