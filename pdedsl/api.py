@@ -72,7 +72,8 @@ def load_problem(path_or_text: str | Path | Problem) -> Problem:
 
 
 def prepare(path_or_text: str | Path | Problem, **overrides) -> Prepared:
-    """Everything before training: see the module docstring."""
+    """Everything `solve` does before training: parse, apply the overrides, compile,
+    sample the points, build the model and the least-squares problem (a `Prepared`)."""
     problem, config = configure(load_problem(path_or_text), overrides)
     compiled = compile_problem(problem)
     points = geometry.collocation_points(

@@ -31,7 +31,18 @@ CHECKPOINT_META = "checkpoint.json"
 
 @dataclass
 class Solution:
-    """The result of `pdedsl.solve`: call `predict(points)` for values of each unknown."""
+    """The result of `pdedsl.solve`: call `predict(points)` for values of each unknown.
+
+    Attributes:
+        problem: the `Problem` that was solved (constants as overridden).
+        config: every setting of the run, defaults filled in (`config.model["width"]`, ...).
+        model: the trained network (one Equinox MLP per unknown).
+        history: one dict per step, the rows of `history.csv`.
+        status: how the run ended: `converged`, `max_steps`, `diverged` or `interrupted`.
+        reason: that ending in one line.
+        seconds: training time, compilation excluded.
+        compile_seconds: time to build and compile the step.
+    """
 
     problem: Problem
     config: Config
@@ -50,14 +61,17 @@ class Solution:
 
     @property
     def unknowns(self) -> tuple[str, ...]:
+        """The unknowns' names, in declaration order."""
         return tuple(u.name for u in self.problem.unknowns)
 
     @property
     def steps(self) -> int:
+        """Steps done (those of earlier pieces of a resumed run included)."""
         return self.history[-1]["step"] if self.history else 0
 
     @property
     def loss(self) -> float | None:
+        """½‖r‖² at the last step, or None before any step."""
         return self.history[-1]["loss"] if self.history else None
 
     def predict(self, points) -> dict[str, np.ndarray]:
@@ -82,11 +96,13 @@ class Solution:
 
     @property
     def l2_relative_error(self) -> dict[str, float] | None:
-        """‖u - u*‖ / ‖u*‖ per unknown on 4096 uniform points not used in training."""
+        """`‖u - u*‖ / ‖u*‖` per unknown (u* the exact solution) on 4096 uniform points
+        not used in training; None when the file gives no exact solution."""
         return self._errors(relative_l2)
 
     @property
     def max_abs_error(self) -> dict[str, float] | None:
+        """`max |u - u*|` per unknown on the same points; None without an exact solution."""
         return self._errors(lambda p, e: float(np.max(np.abs(p - e))))
 
     def _errors(self, measure) -> dict[str, float] | None:
@@ -112,7 +128,7 @@ class Solution:
         return green_function(self, x, y, unknown=unknown, equation=equation)
 
     def resolve(self, source):
-        """The solution for a new interior source ("1", "x*sin(pi*y)", or a function of
+        """The solution for a new interior source (`"1"`, `"x*sin(pi*y)"`, or a function of
         points), without training: the linearised update with the cut SVD reused.
         Returns an object with `predict(points)`; a nonlinear problem is a ValueError."""
         from .analysis import resolve
