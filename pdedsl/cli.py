@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from . import __version__
 from .language import PdeError
 
 # Exit statuses: 0 converged or ran its steps, 1 diverged, 2 an input error, 130 Ctrl-C.
@@ -21,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="pdedsl", description="Write a PDE in a small language; get a PINN trained by ANaGRAM."
     )
+    parser.add_argument("--version", action="version", version=f"pdedsl {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     add_check(commands)
     add_solve(commands)

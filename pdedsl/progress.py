@@ -33,6 +33,8 @@ class Progress:
         self.total: int | None = None
         self.first_step, self.seconds_before, self.budget = 0, 0.0, math.inf
         self.first: dict | None = None
+        self.last: dict | None = None  # plain lines: the latest row, and the latest printed
+        self.printed: dict | None = None
         self.last_line = -math.inf
         self.bar: RichProgress | None = None
         self.live: Live | None = None
@@ -45,6 +47,8 @@ class Progress:
     def __exit__(self, *exc) -> None:
         if self.live is not None:
             self.live.stop()
+        elif self.last is not None and self.last is not self.printed:
+            self.print_line(self.last)  # a log ends with the step the run ended on
 
     def start(self, steps: int, *, first_step: int = 0, seconds_before: float = 0.0,
               seconds_budget: float = math.inf) -> None:
@@ -73,18 +77,22 @@ class Progress:
             return
         if self.first is None:
             self.first = row
-        numbers, speed = self.describe(row)
         if self.live is not None:
+            numbers, speed = self.describe(row)
             self.bar.update(
                 self.task, completed=row["step"] - self.first_step, speed=speed,
                 description=f"{self.title} step {row['step']}/{self.total}",
             )
             self.live.update(Group(self.bar, Text("  " + numbers)))
             return
-        now = time.monotonic()
-        if row is self.first or now - self.last_line >= PLAIN_EVERY or row["step"] == self.total:
-            self.last_line = now
-            print(f"step {row['step']}/{self.total}  {numbers}  {speed}", file=self.stream, flush=True)
+        self.last = row
+        if row is self.first or time.monotonic() - self.last_line >= PLAIN_EVERY:
+            self.print_line(row)
+
+    def print_line(self, row: dict) -> None:
+        numbers, speed = self.describe(row)
+        self.last_line, self.printed = time.monotonic(), row
+        print(f"step {row['step']}/{self.total}  {numbers}  {speed}", file=self.stream, flush=True)
 
     def describe(self, row: dict) -> tuple[str, str]:
         """(`loss 1.2e-03  L2 u 4.5e-04  η 0.5  rank 87`, `12.3 steps/s  left 20s`)."""
@@ -113,7 +121,8 @@ def final_table(summary: dict, folder: str, stream: TextIO | None = None) -> Non
     table = Table(title=f"{summary['file']}: {summary['solver']}", show_header=False)
     table.add_column(style="bold")
     table.add_column()
-    table.add_row("status", f"{summary['status']} ({summary['reason']})")
+    table.add_row("status", summary["status"])
+    table.add_row("reason", summary["reason"])
     table.add_row("steps", str(summary["steps"]))
     table.add_row("training", f"{summary['seconds']:.2f} s")
     table.add_row("compile", f"{summary['compile_seconds']:.2f} s")

@@ -307,3 +307,31 @@ def test_compare_draws_every_solver_on_one_figure(tmp_path):
     assert all(name in done.stdout for name in solvers)  # the table
     width, height = png_size(out / "comparison.png")
     assert width >= 800 and height >= 500
+
+
+def test_a_plain_log_ends_with_the_step_the_run_ended_on():
+    # A log (not a terminal) prints at most one line a second; a run that stops early
+    # must still show its last step, before the table.
+    import io
+
+    from pdedsl.progress import Progress
+
+    stream = io.StringIO()
+    with Progress(stream=stream, title="t.pde") as progress:
+        progress.start(100)
+        for k in range(1, 8):
+            progress({"step": k, "seconds": 0.01 * k, "loss": 10.0 ** -k, "eta": 1.0, "rank": 3})
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "t.pde: compiling the step ..."
+    assert lines[1].startswith("step 1/100") and lines[-1].startswith("step 7/100  loss 1.000e-07")
+    assert len(lines) == 3
+
+
+def test_version():
+    import subprocess
+    import sys
+
+    import pdedsl
+
+    out = subprocess.run([sys.executable, "-m", "pdedsl", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == f"pdedsl {pdedsl.__version__}"
