@@ -34,6 +34,7 @@ STRATEGIES = {
     "search": {"cut": "search"},
     "schedule": {"cut": "schedule"},
     "lm": {"damping": "lm"},
+    "tikhonov": {"damping": "tikhonov"},  # σ/(σ² + cut²), no hard cut
 }
 
 TARGET = 1e-5

@@ -48,9 +48,15 @@ class Prepared:
         bounds = np.array(self.problem.bounds())
         x = geometry.evaluation_points(bounds, EVALUATION_POINTS, self.config.seed)
         x = jnp.asarray(x, self.theta.dtype)
-        exact = jnp.stack([jax.vmap(f)(x) * jnp.ones(len(x)) for f in self.compiled.exact], 1)
-        norms = jnp.linalg.norm(exact, axis=0)
-        norms = jnp.where(norms > 0, norms, jnp.sqrt(len(x)))
+        exact_fields = self.compiled.exact
+
+        @jax.jit  # one compile, not one per operation
+        def exact_and_norms(x):
+            exact = jnp.stack([jax.vmap(f)(x) * jnp.ones(len(x)) for f in exact_fields], 1)
+            norms = jnp.linalg.norm(exact, axis=0)
+            return exact, jnp.where(norms > 0, norms, jnp.sqrt(len(x)))
+
+        exact, norms = exact_and_norms(x)
         to_model = self.ls.to_model
 
         def errors(theta):

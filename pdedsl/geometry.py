@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.stats import qmc
 
 from .language.problem import Face
 
@@ -53,6 +52,8 @@ def box_points(
     if method == "uniform":
         unit = rng.random((n, k))
     elif method == "sobol":
+        from scipy.stats import qmc  # 1.7 s to import: only when asked for
+
         sampler = qmc.Sobol(k, scramble=True, seed=rng)
         unit = sampler.random(2 ** math.ceil(math.log2(max(n, 1))))[:n]
     else:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import os
+from pathlib import Path
+
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -20,6 +23,13 @@ from .config import MODEL_DEFAULTS
 # float64 by default (high-accuracy PINNs need it); every path that builds or loads a
 # model (solve, load, plot, analyze) imports this module first.
 jax.config.update("jax_enable_x64", True)
+
+# Compiled steps are kept on disk, so running a file again skips most of the compile
+# (XLA's part of it; tracing stays). PDEDSL_JAX_CACHE names the folder, or `off`; a
+# cache the user configured for JAX is left alone.
+CACHE = os.environ.get("PDEDSL_JAX_CACHE", str(Path.home() / ".cache" / "pdedsl" / "jax"))
+if CACHE.lower() not in ("", "0", "off") and not jax.config.jax_compilation_cache_dir:
+    jax.config.update("jax_compilation_cache_dir", CACHE)
 
 ACTIVATIONS = {
     "tanh": jnp.tanh,
@@ -75,13 +85,7 @@ def make_model(
     keys = jax.random.split(key, len(unknown_axes))
     fields = []
     for axes, k in zip(unknown_axes, keys):
-        build, init_key = jax.random.split(k)
-        mlp = eqx.nn.MLP(
-            len(axes), "scalar", width, depth, activation=ACTIVATIONS[activation],
-            dtype=dtype_, key=build,
-        )
-        if init == "normal":
-            mlp = _normal_init(mlp, init_key, 0.1)
+        mlp = _mlp(len(axes), width, depth, activation, dtype_, init, k)
         lower, upper = bounds[list(axes), 0], bounds[list(axes), 1]
         fields.append(
             Field(
@@ -92,6 +96,16 @@ def make_model(
             )
         )
     return Model(tuple(fields))
+
+
+@eqx.filter_jit
+def _mlp(inputs: int, width: int, depth: int, activation: str, dtype, init: str, key) -> eqx.nn.MLP:
+    """One field's MLP, built in one compiled call (eagerly, every weight's draw compiled
+    on its own: seconds of a small problem's start); the same numbers either way."""
+    build, init_key = jax.random.split(key)
+    mlp = eqx.nn.MLP(inputs, "scalar", width, depth, activation=ACTIVATIONS[activation],
+                     dtype=dtype, key=build)
+    return _normal_init(mlp, init_key, 0.1) if init == "normal" else mlp
 
 
 def _normal_init(mlp: eqx.nn.MLP, key: jax.Array, std: float) -> eqx.nn.MLP:

@@ -335,3 +335,16 @@ def test_version():
 
     out = subprocess.run([sys.executable, "-m", "pdedsl", "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.strip() == f"pdedsl {pdedsl.__version__}"
+
+
+def test_compiled_steps_are_cached_on_disk_unless_turned_off(tmp_path):
+    cache = tmp_path / "cache"
+    script = ("import jax, pdedsl.model; from pdedsl import solve; "
+              "solve('examples/laplace.pde', steps=1); print(jax.config.jax_compilation_cache_dir)")
+    for setting, expected in ((str(cache), str(cache)), ("off", "None")):
+        env = {**os.environ, "PDEDSL_JAX_CACHE": setting}
+        out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=600)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip().splitlines()[-1] == expected
+    assert any(cache.iterdir())  # the step (compiled in seconds) was written there

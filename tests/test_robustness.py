@@ -166,3 +166,18 @@ def test_stall_detector_acts_within_20_tiny_steps_on_the_papers_laplace_net():
             run, actions = 0, row["stall_actions"]
         run = run + 1 if row["eta"] < 1e-6 else 0
         assert run <= 20, f"step {row['step']}: {run} tiny steps without the detector acting"
+
+
+def test_tikhonov_filter_is_ridge_regression_at_the_cut():
+    # damping = "tikhonov": δ = argmin ‖Aδ - b‖² + c²‖δ‖² with c the cut, every σ kept (none
+    # dropped); the reference solves the stacked least squares [A; cI] δ ≈ [b; 0] (stable).
+    A, b = ill_conditioned(3)
+    a, s, Vt = svd_factor(jnp.asarray(A), jnp.asarray(b))
+    for rcond in (1e-3, 1e-8):
+        c = rcond * float(s[0])
+        delta = filtered_solve(a, Vt, cut_filter(s, c, soft=True)[None])[0]
+        stacked = np.vstack([A, c * np.eye(A.shape[1])])
+        reference = np.linalg.lstsq(stacked, np.concatenate([b, np.zeros(A.shape[1])]), rcond=None)[0]
+        np.testing.assert_allclose(delta, reference, rtol=1e-6)
+    hard = cut_filter(s, 1e-3 * float(s[0]))
+    assert np.sum(np.asarray(hard) == 0) > 0 and np.all(np.asarray(cut_filter(s, 1e-3 * float(s[0]), soft=True)) > 0)

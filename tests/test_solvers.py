@@ -178,30 +178,19 @@ class _ScriptedSolver:
 
 
 def test_patience_counts_steps_in_which_the_loss_did_not_halve(tiny):
-    # Halving every step for 5 steps, then a crawl: 1 % lower each step (a new minimum
+    # A millionfold drop in 5 steps, then a crawl: 1 % lower each step (a new minimum
     # every step, but no progress). The run stops `patience` steps into the crawl.
-    losses = [0.5**k for k in range(1, 6)] + [0.5**5 * 0.99**k for k in range(1, 40)]
+    start = float(tiny.ls.loss(tiny.theta))
+    losses = [start * 1e-2**k for k in range(1, 6)]
+    losses += [losses[-1] * 0.99**k for k in range(1, 40)]
     result = train(tiny.ls, _ScriptedSolver(losses), tiny.theta, steps=len(losses), patience=7)
     assert result.status == "converged" and "did not halve in 7 steps" in result.reason
     assert len(result.history) == 5 + 7
     # Any halving, even slow, is progress: 0.9^7 < 1/2, so a 7-step patience never fires.
-    slow = [0.9**k for k in range(1, 40)]
+    slow = [losses[4] * 0.9**k for k in range(1, 40)]
     result = train(tiny.ls, _ScriptedSolver(slow), tiny.theta, steps=len(slow), patience=7)
     assert result.status == "max_steps" and len(result.history) == len(slow)
-
-
-@pytest.mark.parametrize("shape", [(300, 40), (60, 40), (40, 90)])
-def test_projection_is_the_svd_applied_to_r(shape):
-    # The step's factorisation (Uᵀr, σ, Vᵀ), QR of [Φ̂ r] first on tall Φ̂, against
-    # NumPy's SVD on an ill-conditioned matrix: σ, and δ = V Σ⁺ Uᵀr at a cut.
-    rng = np.random.default_rng(3)
-    U, _ = np.linalg.qr(rng.normal(size=(shape[0], min(shape))))
-    V, _ = np.linalg.qr(rng.normal(size=(shape[1], min(shape))))
-    A = (U * np.logspace(0, -12, min(shape))) @ V.T
-    r = rng.normal(size=shape[0])
-    a, s, Vt = linalg.project(jnp.asarray(A), jnp.asarray(r))
-    np.testing.assert_allclose(s, np.linalg.svd(A, compute_uv=False), rtol=1e-6, atol=1e-15)
-    kept = np.asarray(s) > 1e-8 * float(s[0])
-    delta = np.asarray(Vt).T[:, kept] @ (np.asarray(a)[kept] / np.asarray(s)[kept])
-    expected = np.linalg.pinv(A, rtol=1e-8) @ r
-    np.testing.assert_allclose(delta, expected, rtol=1e-7, atol=1e-9 * np.abs(expected).max())
+    # A start that sits still (the loss not yet a millionth of its start) is not converged.
+    still = [start * 0.9] * 30
+    result = train(tiny.ls, _ScriptedSolver(still), tiny.theta, steps=len(still), patience=7)
+    assert result.status == "max_steps" and len(result.history) == len(still)

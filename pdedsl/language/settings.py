@@ -56,7 +56,8 @@ class Option:
 _STOP = {
     "steps": Option(int, "maximum number of training steps", minimum=1),
     "tol": Option(float, "stop when the loss falls to this value", minimum=0),
-    "patience": Option(int, "stop after this many steps in which the loss did not halve", minimum=1),
+    "patience": Option(int, "stop after this many steps in which the loss did not halve "
+                      "(once it is a millionth of its start)", minimum=1),
     "seconds": Option(float, "stop after this much training time", above=0),
 }
 _CUT = {
@@ -67,8 +68,8 @@ _CUT = {
 _ANAGRAM = {
     "cut": Option(str, "how the cut is chosen each step: searched around rcond, fixed at rcond, "
                   "or refined from coarse to rcond", choices=("search", "fixed", "schedule")),
-    "damping": Option(str, "lm: Levenberg-Marquardt σ/(σ²+λ) instead of 1/σ above the cut",
-                      choices=("none", "lm")),
+    "damping": Option(str, "lm: Levenberg-Marquardt σ/(σ²+λ) instead of 1/σ above the cut; "
+                      "tikhonov: σ/(σ²+cut²) for every σ, no hard cut", choices=("none", "lm", "tikhonov")),
     "stall_steps": Option(int, "steps with η < 1/16 before the cut is searched again (0: never)",
                           minimum=0),
 }

@@ -58,8 +58,14 @@ def filtered_solve(a, Vt, filters):
     return (filters * a) @ Vt
 
 
-def cut_filter(s, cut, lam=0.0):
-    """σ/(σ² + λ) for σ above the cut, 0 below; λ = 0 gives the truncated 1/σ."""
+def cut_filter(s, cut, lam=0.0, soft=False):
+    """σ/(σ² + λ) for σ above the cut, 0 below; λ = 0 gives the truncated 1/σ.
+
+    `soft`: σ/(σ² + cut²) for every σ, Tikhonov damping at the cut's scale: ≈ 1/σ well
+    above the cut, ≈ σ/cut² well below, and no edge where a direction is dropped whole.
+    """
+    if soft:
+        return s / (s * s + cut * cut)
     kept = s > cut
     return jnp.where(kept, s / jnp.where(kept, s * s + lam, 1), 0)
 
@@ -121,7 +127,7 @@ class Anagram(eqx.Module):
     rcond: float = 1e-8
     atol: float | None = None
     cut: str = "fixed"  # fixed | search | schedule
-    damping: str = "none"  # none | lm
+    damping: str = "none"  # none | lm | tikhonov
     window: int = 4  # cut="search": decades tried on each side of rcond
     schedule: int = 6  # cut="schedule": decades coarser than rcond at the start
     stall_steps: int = 0  # 0 turns the stall detector off
@@ -140,12 +146,13 @@ class Anagram(eqx.Module):
         a, s, Vt = svd_factor(J, r)
         loss0 = 0.5 * jnp.dot(r, r)
         lam = state.mu * s[0] ** 2 if self.damping == "lm" else 0.0
+        soft = self.damping == "tikhonov"
         base = self.atol if self.atol is not None else self.rcond * s[0]
         etas = jnp.append(2.0 ** -jnp.arange(self.line_search_depth + 1, dtype=theta.dtype), 0.0)
 
         def cut_step(shift):
             """The update at the cut base·10^shift, its η ladder, the best η and loss."""
-            filt = cut_filter(s, base * 10.0**shift, lam)
+            filt = cut_filter(s, base * 10.0**shift, lam, soft)
             delta = filtered_solve(a, Vt, filt[None])[0]
             losses = batched_losses(ls, theta, delta[None], etas)[0]
             i = jnp.argmin(losses)
@@ -157,7 +164,7 @@ class Anagram(eqx.Module):
             decrease gets the full ladder (least loss alone is greedy: it picks coarse cuts
             that crawl later; docs/solvers.md). If none lowers the loss, the coarsest."""
             offsets = jnp.arange(self.window, -self.window - 1, -1).astype(s.dtype)
-            filters = jax.vmap(lambda o: cut_filter(s, base * 10.0 ** (shift + o), lam))(offsets)
+            filters = jax.vmap(lambda o: cut_filter(s, base * 10.0 ** (shift + o), lam, soft))(offsets)
             scan = batched_losses(ls, theta, filtered_solve(a, Vt, filters),
                                   jnp.asarray(SCAN_ETAS, theta.dtype))
             decrease = loss0 - jnp.min(scan, axis=1)  # per cut, coarsest first
