@@ -21,6 +21,9 @@ on the problem, the width and the seed. So
   after every step that takes η ≥ 1/4 (coarse to fine).
 - `damping="lm"` replaces 1/σ by σ/(σ² + λ), λ = μ σ_max², μ adapted by the gain ratio
   (actual over predicted loss decrease at η = 1); with any cut.
+- `damping="tikhonov"` replaces the hard cut c by σ/(σ² + c²) for every σ: late in a
+  run the residual left lies along σ near the cut, where a hard cut keeps or drops a
+  direction whole; the soft filter ends more accurate and starts slower.
 - The stall detector (`stall_steps` > 0): after that many consecutive steps with
   η < 1/16 (a crawl as much as a standstill), that step searches the cut as
   `cut="search"` does and keeps the cut it finds (coarser from a bad start, finer when
