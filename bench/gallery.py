@@ -120,7 +120,7 @@ def defaults() -> str:
         text += (f", and the stall detector, which searches the cut after {solver['stall_steps']} "
                  f"steps in a row with η < {_fraction(STALL_ETA)}")
     text += (f"; at most {solver['steps']} steps, stopping after {solver['patience']} steps "
-             f"in which the loss did not halve; a {model['activation']} network of {model['depth']} hidden "
+             f"in which the loss did not halve (once it is a millionth of its start); a {model['activation']} network of {model['depth']} hidden "
              f"layers of {model['width']} ({model['init']} initialisation, {model['dtype']})")
     methods = [default_method(d) for d in range(1, 7)]
     change = next((d for d in range(1, 6) if methods[d] != methods[0]), None)
