@@ -8,8 +8,8 @@ from pdedsl import solve
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
-# Issue 3's targets (heat.pde with its own settings: the talk's rcond = 1e-6 and Tikhonov
-# damping; 4.3e-7 to 9.6e-7 over five seeds). system.pde is solved by test_gallery.
+# Issue 3's targets (heat.pde: its rcond = 1e-6 makes the default damping Tikhonov;
+# 4.3e-7 to 9.6e-7 over five seeds). system.pde is solved by test_gallery.
 TARGETS = {
     "laplace": 1e-7,
     "heat": 1e-6,

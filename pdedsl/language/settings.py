@@ -69,7 +69,8 @@ _ANAGRAM = {
     "cut": Option(str, "how the cut is chosen each step: searched around rcond, fixed at rcond, "
                   "or refined from coarse to rcond", choices=("search", "fixed", "schedule")),
     "damping": Option(str, "lm: Levenberg-Marquardt σ/(σ²+λ) instead of 1/σ above the cut; "
-                      "tikhonov: σ/(σ²+cut²) for every σ, no hard cut", choices=("none", "lm", "tikhonov")),
+                      "tikhonov: σ/(σ²+cut²) for every σ, no hard cut; auto: tikhonov when "
+                      "rcond ≥ 1e-7, else none", choices=("none", "lm", "tikhonov", "auto")),
     "stall_steps": Option(int, "steps with η < 1/16 before the cut is searched again (0: never)",
                           minimum=0),
 }
