@@ -8,10 +8,9 @@ derivative trace only its own network. Inputs are mapped affinely from the box t
 
 from __future__ import annotations
 
-from typing import Sequence
-
 import os
 from pathlib import Path
+from typing import Sequence
 
 import equinox as eqx
 import jax

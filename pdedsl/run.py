@@ -22,8 +22,6 @@ import time
 from pathlib import Path
 from typing import Callable
 
-import jax
-
 from . import __version__
 from .api import Prepared, prepare
 from .language.errors import PdeError
@@ -127,7 +125,7 @@ def _train(prepared: Prepared, theta, previous: Solution | None, callback, on_st
         result.seconds + offset, prepared.points,
         (previous.spectrum if previous else []) + result.spectrum,
     )
-    return solution, float(jax.jit(prepared.ls.loss)(result.theta))
+    return solution, result.loss
 
 
 def write(folder: str | Path, solution: Solution, loss: float, file: str | None = None) -> Path:

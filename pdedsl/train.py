@@ -49,6 +49,7 @@ class Result:
     seconds: float = 0.0
     state: object = None
     spectrum: list[dict] = field(default_factory=list)  # {"step", "sigma", "cut"}
+    loss: float = math.nan  # ½‖r‖² at `theta`
 
 
 def train(
@@ -79,8 +80,8 @@ def train(
         state = solver.init(ls, theta)
     step = jax.jit(lambda theta, state: solver.step(ls, theta, state)).lower(theta, state).compile()
     measure = jax.jit(errors).lower(theta).compile() if errors is not None else None
-    initial_loss = float(jax.jit(ls.loss)(theta))  # eagerly, op by op: seconds
-    result = Result(theta, compile_seconds=time.perf_counter() - started)
+    initial_loss = float(jax.jit(ls.loss)(theta))  # jitted: op by op it takes seconds
+    result = Result(theta, compile_seconds=time.perf_counter() - started, loss=initial_loss)
     if not math.isfinite(initial_loss):
         result.status, result.reason = "diverged", "the loss is not finite at the start"
         return result
@@ -100,7 +101,7 @@ def train(
                 result.status = "diverged"
                 result.reason = f"step {k}: the loss grew to {loss:.3g}, 1e6 × its start"
                 break
-            theta, state = new_theta, new_state
+            theta, state, result.loss = new_theta, new_state, loss
             spectrum = info.pop("spectrum", None)
             row = {"step": k, "seconds": training}
             row.update({name: _scalar(value) for name, value in info.items()})

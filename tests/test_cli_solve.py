@@ -328,9 +328,6 @@ def test_a_plain_log_ends_with_the_step_the_run_ended_on():
 
 
 def test_version():
-    import subprocess
-    import sys
-
     import pdedsl
 
     out = subprocess.run([sys.executable, "-m", "pdedsl", "--version"], capture_output=True, text=True)
