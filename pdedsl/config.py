@@ -80,8 +80,9 @@ def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -
     if constants:
         try:
             problem = problem.with_constants(**constants)
-        except (TypeError, ValueError, SyntaxError):
-            raise PdeError(f"a constant must be given a number: {constants}", filename=where) from None
+        except (TypeError, ValueError, SyntaxError) as error:
+            raise PdeError(f"a constant must be given a finite number: {constants} ({error})",
+                           filename=where) from None
 
     dimension = len(problem.variables)
     interior, boundary = geometry.default_counts(dimension)

@@ -1,7 +1,7 @@
 """Every kind of mistake: its message, line and column, and the caret display."""
 
 import pytest
-from sympy import Symbol
+from sympy import Rational, Symbol
 
 from pdedsl.language import PdeError, parse, parse_file
 
@@ -17,6 +17,18 @@ CASES = [
     ("bad character", H + "u = 1 $ 2\n", "unexpected character '$'", 4, 7),
     ("implicit product", H + "u = 2x\n", "unexpected 'x'", 4, 6),
     ("nothing after on", E + "u = 0 on\n", "unexpected end of line, expected 'boundary' or a name", 5, 9),
+    ("misspelt keyword", "x in [0, 1]\nunknwon u(x)\n", "unknown statement 'unknwon': did you mean 'unknown'?", 2, 1),
+    ("capitalised keyword", E + "  Solver adam\n", "unknown statement 'Solver': did you mean 'solver'?", 5, 3),
+    ("misspelt seed", E + "sedd 1\n", "did you mean 'seed'?", 5, 1),
+    ("product without *", H + "u = 2(x + 1)\n", "unexpected '(': write '*' for a product", 4, 6),
+    ("product of brackets", H + "u = (x + 1)(x - 1)\n", "write '*' for a product", 4, 12),
+    ("function without brackets", H + "u = sin x\n", "unexpected 'x': write sin(x)", 4, 9),
+    ("missing comma between faces", E + "u = 0 on x = 0 y = 1\n", "unexpected 'y', expected ',' or end of line", 5, 16),
+    ("missing comma between settings", E + "sample interior = 5 boundary = 3\n", "expected ')', ',' or end of line", 5, 21),
+    ("unicode minus", H + "u = 1 \u2212 x\n", "unexpected character '\u2212' (write '-')", 4, 7),
+    ("non-ASCII name", "const \u03b1 = 1\n", "(names and operators are ASCII", 1, 7),
+    ("empty file", "", "the file states no problem (it is empty, or only comments", 1, 1),
+    ("only comments", "# nothing\n\n   # here\n", "the file states no problem", 1, 1),
     # names
     ("undeclared name", H + "laplacian(u) = f\n", "undeclared name 'f'", 4, 16),
     ("undeclared function", H + "f(x) = u\n", "undeclared function 'f'", 4, 1),
@@ -33,6 +45,8 @@ CASES = [
     ("shorthand-like declaration", "x in [0, 1]\nunknown u(x)\nconst u_x = 1\n",
      "'u_x' would be read as a derivative of u", 3, 7),
     ("shorthand of undeclared variable", H + "u_xz = 0\n", "undeclared name 'u_xz'", 4, 1),
+    ("shorthand of a long variable", "xi in [0, 1]\nunknown u(xi)\nu_xi = 0\n",
+     "undeclared name 'u_xi' (the shorthand u_x takes one-letter variables; write diff(u, xi))", 3, 1),
     # variables and ranges
     ("two time variables", "time t in [0, 1]\ntime s in [0, 1]\n", "a second time variable 's'", 2, 6),
     ("empty range", "x in [1, 0]\n", "empty range [1, 0] for x", 1, 6),
@@ -49,6 +63,8 @@ CASES = [
     ("constant overflows", "const a = exp(exp(exp(exp(10))))\n", "not a finite number (too large", 1, 11),
     ("range end overflows", "x in [0, pi^pi^pi^pi]\n", "not a finite number (too large", 1, 10),
     ("literal too large", H + "u = 1e99999\n", "number too large", 4, 5),
+    ("beyond double precision", H + "u = 10^400*x\n", "number too large (more than about 1.8e308", 4, 5),
+    ("too many digits to print", H + "u = 10^-5000*x\n", "number too large", 4, 5),
     # unknowns
     ("unknown over undeclared variable", "x in [0, 1]\nunknown u(x, z)\n", "undeclared variable 'z'", 2, 14),
     ("unknown over a constant", "const a = 1\nx in [0, 1]\nunknown u(x, a)\n", "'a' is a constant, not a variable", 3, 14),
@@ -93,6 +109,7 @@ CASES = [
     # settings
     ("negative steps", E + "solver anagram(steps = -5)\n", "setting 'steps' must be at least 1", 5, 24),
     ("fractional steps", E + "solver anagram(steps = 2.5)\n", "setting 'steps' must be a whole number", 5, 24),
+    ("huge whole steps", E + "solver anagram(steps = 1e30)\n", "setting 'steps' must be less than 2^63", 5, 24),
     ("rcond too big", E + "solver anagram(rcond = 2)\n", "setting 'rcond' must be less than 1", 5, 24),
     ("number given a word", E + "solver anagram(steps = many)\n", "must be a number, not 'many'", 5, 24),
     ("unknown setting", E + "solver anagram(stepz = 5)\n", "solver anagram has no setting 'stepz'", 5, 16),
@@ -164,6 +181,32 @@ def test_directory_and_binary_file(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00x")
     with pytest.raises(PdeError, match="not a text file"):
         parse_file(binary)
+
+
+def test_empty_file_shows_position_and_caret():
+    with pytest.raises(PdeError) as info:
+        parse("", filename="empty.pde")
+    assert str(info.value).startswith("empty.pde:1:1: error: the file states no problem")
+    assert str(info.value).endswith("\n    \n    ^")
+
+
+def test_not_utf8_points_at_the_byte(tmp_path):
+    path = tmp_path / "latin1.pde"
+    path.write_bytes("x in [0, 1]\nconst \u00e4 = 1\n".encode("latin-1"))
+    with pytest.raises(PdeError) as info:
+        parse_file(path)
+    assert (info.value.line, info.value.column) == (2, 7)
+    assert "not a text file (UTF-8): byte 0xe4" in info.value.message
+    assert str(info.value).endswith("\n          ^")
+
+
+@pytest.mark.parametrize("value", ["1/0", "1e999999999", "1e400", "inf", "nan", "abc"])
+def test_constant_override_must_be_a_finite_double(value):
+    """`--set k=...` and `solve(k=...)` give constants new values through with_constants."""
+    problem = parse("x in [0, 1]\nconst k = 1\nunknown u(x)\nu_xx = k\n")
+    with pytest.raises(ValueError):
+        problem.with_constants(k=value)
+    assert problem.with_constants(k="0.5").constant_values()[Symbol("k")] == Rational(1, 2)
 
 
 def test_huge_input_is_refused():

@@ -5,11 +5,12 @@ import ast
 import builtins
 from pathlib import Path
 
+import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pdedsl.language import PdeError, Problem, parse
+from pdedsl.language import PdeError, Problem, parse, parse_file
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 HEADER = "x in [0, 1]\ny in [0, 1]\nconst kappa = 1/4\nunknown u(x, y)\n"
@@ -203,3 +204,33 @@ def test_front_end_source_never_evaluates_text():
                 assert name not in forbidden, (path.name, node.lineno, name)
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 assert not {a.name.split(".")[-1] for a in node.names} & forbidden, path.name
+
+
+VALID = "x in [0, 1]\nunknown u(x)\nu_xx = 0\n"
+
+
+def test_byte_order_mark_is_ignored(tmp_path):
+    path = tmp_path / "bom.pde"
+    path.write_bytes(b"\xef\xbb\xbf" + VALID.encode())
+    assert parse_file(path).variables == parse(VALID).variables
+    assert parse("\ufeff" + VALID).variables[0].name == "x"
+
+
+def test_face_of_a_tiny_range_is_the_nearest_end():
+    text = "x in [0, 1e-13]\nunknown u(x)\nu_xx = 0\nu = 1 on x = 1e-13\nu = 0 on x = 0\n"
+    upper, lower = (c.faces[0].side for c in parse(text).conditions)
+    assert (upper, lower) == ("upper", "lower")
+    with pytest.raises(PdeError, match="not an end"):
+        parse(text.replace("on x = 1e-13", "on x = 5e-14"))
+
+
+def test_word_setting_beside_a_constant_of_that_name():
+    problem = parse("const grid = 2\n" + VALID + "sample interior = grid, method = grid\n")
+    assert problem.settings.sample == {"interior": 2, "method": "grid"}
+
+
+def test_ranges_print_euler_as_e_not_as_a_name():
+    from pdedsl.language.show import show
+
+    text = "const E = 3\nx in [e, E + 2^(1/3)]\nunknown u(x)\nu_xx = 0\n"
+    assert "  x \u2208 [e, E + 2^(1/3)]" in show(parse(text)).splitlines()

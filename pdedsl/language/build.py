@@ -8,6 +8,7 @@ it is used. Every semantic error is a PdeError pinned to the token that caused i
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 
 import sympy
@@ -46,7 +47,9 @@ KEYWORDS = frozenset(
 MAX_DEPTH = 200  # nesting of an expression (unary minus, powers, calls)
 MAX_ORDER = 20  # highest derivative order in diff(e, x, n)
 MAX_NUMBER_CHARS = 100
-MAX_NUMBER_BITS = 100_000  # exact numbers bigger than about 10^30000 are refused
+MAX_NUMBER_BITS = 10_000  # exact numbers bigger than about 10^3000 are refused (Python
+# prints integers of at most 4300 digits)
+FLOAT_MAX = sympy.Float(sys.float_info.max)  # a finished expression's numbers must be doubles
 
 
 @dataclass
@@ -237,7 +240,7 @@ class _Builder:
             name, value_tree = option.children
             if str(name) in checked:
                 raise self.error(f"setting '{name}' is given twice", name)
-            value = self.setting_value(value_tree)
+            value = self.setting_value(value_tree, allowed.get(str(name)))
             try:
                 checked.update(schema.validate_options({str(name): value}, allowed, what))
             except KeyError as error:
@@ -246,10 +249,12 @@ class _Builder:
                 raise self.error(str(error), value_tree) from None
         return checked
 
-    def setting_value(self, tree) -> object:
-        """A bare name is a word (`activation = tanh`) unless it is a constant;
+    def setting_value(self, tree, option: schema.Option | None = None) -> object:
+        """A bare name is a word (`activation = tanh`) unless it is a constant, and
+        always for a setting that takes words (`method = grid` beside `const grid`);
         anything else is a constant expression, given as int or float."""
-        if tree.data == "name" and str(tree.children[0]) not in self.s.constants:
+        word = option is not None and option.kind is str
+        if tree.data == "name" and (word or str(tree.children[0]) not in self.s.constants):
             return str(tree.children[0])
         value = self.number(self.constant_value(tree, "a setting"))
         if value.is_Integer:
@@ -319,9 +324,13 @@ class _Builder:
         return sympy.Eq(lhs, rhs, evaluate=False)
 
     def finite(self, value: sympy.Expr, tree) -> sympy.Expr:
-        """Refuse `log(0)`, `1/(x - x)`...: values SymPy already knows are not finite."""
+        """Refuse `log(0)`, `1/(x - x)`...: values SymPy already knows are not finite;
+        and exact numbers beyond double precision (`10^400*x`), which would train as inf."""
         if value.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
             raise self.error("this expression is infinite or undefined (such as log(0))", tree)
+        if any(abs(n) > FLOAT_MAX for n in value.atoms(sympy.Rational)):
+            raise self.error("number too large (more than about 1.8e308, the largest double)",
+                             tree)
         return value
 
     def constant_value(self, tree, what: str) -> sympy.Expr:
@@ -389,7 +398,7 @@ class _Builder:
             for op, node in items:
                 term = self.expr(node, context, depth + 1)
                 terms.append(term if op == "add" else -term)
-            return sympy.Add(*terms)
+            return self.checked_size(sympy.Add(*terms), tree)
         number, factors = sympy.Integer(1), []
         for op, node in items:
             factor = self.expr(node, context, depth + 1)
@@ -478,6 +487,11 @@ class _Builder:
 
     def undeclared(self, text: str) -> str:
         head, _, letters = text.partition("_")
+        if head in self.s.unknowns and letters in self.s.variables:
+            return (
+                f"undeclared name '{text}' (the shorthand u_x takes one-letter variables; "
+                f"write diff({head}, {letters}))"
+            )
         if head in self.s.unknowns and letters:
             missing = sorted({c for c in letters if c not in self.s.variables})
             return (
@@ -611,9 +625,13 @@ class _Builder:
             raise self.error(f"on {name} = ...: " + self.not_a_variable(name), name)
         variable = self.s.variables[str(name)]
         value = self.number(self.constant_value(value_tree, f"the value of {name}"), value_tree)
-        for side, end in (("lower", variable.lower), ("upper", variable.upper)):
-            if abs(float(value) - float(self.number(end))) <= 1e-12 * (1 + abs(float(value))):
-                return Face(variable.name, side)
+        ends = {side: float(self.number(end))
+                for side, end in (("lower", variable.lower), ("upper", variable.upper))}
+        # relative to the ends, not to 1: in x in [0, 1e-13], x = 1e-13 is the upper end
+        tolerance = 1e-12 * max(abs(end) for end in ends.values())
+        side = min(ends, key=lambda s: abs(float(value) - ends[s]))
+        if abs(float(value) - ends[side]) <= tolerance:
+            return Face(variable.name, side)
         raise self.error(
             f"{name} = {value} is not an end of the range of {name} "
             f"[{variable.lower}, {variable.upper}]",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sympy
 
 from .errors import PdeError
-from .problem import Problem
+from .problem import Problem, Settings
 
 
 def check(problem: Problem, text: str, filename: str = "<input>") -> None:
@@ -18,10 +18,13 @@ def check(problem: Problem, text: str, filename: str = "<input>") -> None:
 
     def error(message: str, location=None) -> PdeError:
         line, column = (location.line, location.column) if location else (1, 1)
-        if not text.strip():
-            line = column = None
         return PdeError(message, filename=filename, text=text, line=line, column=column)
 
+    if not (problem.variables or problem.constants or problem.unknowns
+            or problem.equations or problem.conditions or problem.settings != Settings()):
+        raise error("the file states no problem (it is empty, or only comments and blank "
+                    "lines): write variables, an unknown and an equation, e.g. "
+                    "'x in [0, 1]', 'unknown u(x)', 'u_xx = 1'")
     if not problem.unknowns:
         raise error("the problem has no unknown: declare one, e.g. 'unknown u(x)'")
     if not problem.equations:

@@ -31,7 +31,7 @@ class PdeError(Exception):
             return f"{self.filename}: error: {self.message}"
         column = self.column or 1
         head = f"{self.filename}:{self.line}:{column}: error: {self.message}"
-        lines = (self.text or "").splitlines()
+        lines = (self.text or "").splitlines() or [""]  # an empty file: an empty line
         if not 1 <= self.line <= len(lines):
             return head
         source_line = lines[self.line - 1].expandtabs(1)

@@ -6,7 +6,9 @@ module's grammar (syntax), `build` (meaning, SymPy), `check` (the whole problem)
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +24,12 @@ MAX_BRACKET_DEPTH = 100  # deeper nesting is refused before building
 KEYWORDS = (
     "in time const unknown on boundary exact solver model sample seed fit data periodic"
 ).split()
+FUNCTION_NAMES = "sin cos tan asin acos atan sinh cosh tanh exp log sqrt abs".split()  # build.FUNCTIONS
+STATEMENT_KEYWORDS = "time const unknown exact solver model sample seed fit data periodic".split()
+
+# Characters that editors and copied formulas put in place of ASCII operators.
+LOOKALIKES = {"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00d7": "*", "\u00b7": "*",
+              "\u22c5": "*", "\u00f7": "/", "\u00b2": "^2", "\u00b3": "^3", "\u03c0": "pi"}
 
 _OPEN = {"LPAR": "(", "LSQB": "["}
 _CLOSE = {"RPAR": "LPAR", "RSQB": "LSQB"}
@@ -101,7 +109,7 @@ def _syntax_error(error, lark, text, filename) -> PdeError:
     if isinstance(error, UnexpectedCharacters):
         char = text[error.pos_in_stream] if error.pos_in_stream < len(text) else "?"
         return PdeError(
-            f"unexpected character {char!r}",
+            f"unexpected character {char!r}{_character_hint(char)}",
             filename=filename, text=text, line=error.line, column=error.column,
         )
     if not isinstance(error, UnexpectedToken):  # pragma: no cover - lark's other kinds
@@ -125,10 +133,64 @@ def _syntax_error(error, lark, text, filename) -> PdeError:
         return _error(
             f"'{token}' is a keyword and cannot be used as a name", token, text, filename
         )
+    misspelt = _misspelt_keyword(token, text)
+    if misspelt is not None:
+        word, keyword = misspelt
+        return _error(f"unknown statement '{word}': did you mean '{keyword}'?",
+                      word, text, filename)
     what = "end of line" if token.type == "_NL" else f"'{token}'"
+    hint = _juxtaposition_hint(token, text)
     return _error(
-        f"unexpected {what}{_expectation(expected, lark)}", token, text, filename
+        f"unexpected {what}{hint or _expectation(expected, lark)}", token, text, filename
     )
+
+
+def _character_hint(char: str) -> str:
+    """` (write '-')` for a look-alike of an operator; a note for other non-ASCII."""
+    if char in LOOKALIKES:
+        return f" (write '{LOOKALIKES[char]}')"
+    if not char.isascii():
+        return " (names and operators are ASCII; other characters only in comments)"
+    return ""
+
+
+def _misspelt_keyword(token: Token, text: str) -> tuple[Token, str] | None:
+    """(`unknwon`, 'unknown') when the line starts with a word close to a statement
+    keyword and the unexpected token follows it: `unknwon u(x)`, `Solver adam`.
+    Two names in a row never start a statement, so the word must be the mistake."""
+    if token.type == "$END" or token.line is None:
+        return None
+    line = text.split("\n")[token.line - 1]
+    match = re.match(r"\s*([A-Za-z][A-Za-z0-9_]*)\s+$", line[: token.column - 1])
+    if match is None or match.group(1) in KEYWORDS:
+        return None
+    word = match.group(1)
+    close = difflib.get_close_matches(word.lower(), STATEMENT_KEYWORDS, n=1, cutoff=0.7)
+    if not close:
+        return None
+    start = match.start(1)
+    offset = token.start_pos - (token.column - 1) + start
+    return Token("NAME", word, offset, token.line, start + 1), close[0]
+
+
+def _juxtaposition_hint(token: Token, text: str) -> str:
+    """`: write sin(x)` after `sin x`; `: write '*' for a product` after `2x`, `2(x+1)`,
+    `(a)(b)`: a value followed directly by a name or '(' is never well formed (but
+    `... 0 y = 1` is a missing comma, not a product)."""
+    if token.type not in ("NAME", "LPAR") or token.line is None:
+        return ""
+    line = text.split("\n")[token.line - 1]
+    before, after = line[: token.column - 1], line[token.column - 1 + len(token) :]
+    if token.type == "NAME" and re.match(r"\s*=", after):  # `x = 0 y = 1`: a missing ','
+        return ""
+    word = re.search(r"([A-Za-z][A-Za-z0-9_]*)\s*$", before)
+    if word and word.group(1) in FUNCTION_NAMES and token.type == "NAME":
+        return f": write {word.group(1)}({token})"
+    if re.search(r"([0-9.]|\))\s*$", before) and not (
+        str(token)[0] in "eE" and re.search(r"[0-9.]$", before)  # `1e`: a bad exponent
+    ):
+        return ": write '*' for a product (2*x, not 2x)"
+    return ""
 
 
 def _open_brackets(text: str, end: int) -> list[Token]:
@@ -194,6 +256,7 @@ def parse(text: str, filename: str = "<input>") -> Problem:
     from .build import build
     from .check import check
 
+    text = text.removeprefix("\ufeff")  # a byte-order mark some editors write first
     tree = parse_tree(text, filename)
     try:
         problem = build(tree, text, filename)
@@ -206,17 +269,31 @@ def parse(text: str, filename: str = "<input>") -> Problem:
     return problem
 
 
+def _not_utf8(error: UnicodeDecodeError, data: bytes, filename: str) -> PdeError:
+    """The line and column of the first byte that is not UTF-8, with that line shown."""
+    before = data[: error.start]
+    line = before.count(b"\n") + 1
+    line_start = before.rfind(b"\n") + 1
+    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+    text = data.decode("utf-8", errors="replace")
+    return PdeError(
+        f"not a text file (UTF-8): byte 0x{data[error.start]:02x} ({error.reason})",
+        filename=filename, text=text, line=line, column=column,
+    )
+
+
 def parse_file(path: str | os.PathLike) -> Problem:
     """A checked Problem from a `.pde` file; a missing or unreadable file is a PdeError."""
     name = os.fspath(path)
     try:
-        text = Path(name).read_text(encoding="utf-8")
+        data = Path(name).read_bytes()
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
         raise PdeError("no such file", filename=name) from None
     except IsADirectoryError:
         raise PdeError("is a directory, not a file", filename=name) from None
     except UnicodeDecodeError as error:
-        raise PdeError(f"not a text file (UTF-8): {error.reason}", filename=name) from None
+        raise _not_utf8(error, data, name) from None
     except OSError as error:
         raise PdeError(f"cannot read the file: {error.strerror or error}", filename=name) \
             from None

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import fractions
+import re
+import sys
 from dataclasses import dataclass, field
 from typing import Literal, Mapping
 
@@ -241,5 +243,14 @@ def _exact(value: float | str | sympy.Expr) -> sympy.Expr:
     """A number given from Python or the command line as an exact SymPy number."""
     if isinstance(value, sympy.Basic):
         return value
-    fraction = fractions.Fraction(str(value))  # parses a numeral; never evaluates text
+    text = str(value).strip()
+    exponent = re.search(r"[eE]\s*([+-]?\d+)\s*$", text)
+    if exponent and abs(int(exponent.group(1))) > 1000:  # 1e999999999 would take ages
+        raise ValueError(f"{text} is too large")
+    try:
+        fraction = fractions.Fraction(text)  # parses a numeral; never evaluates text
+    except ZeroDivisionError:  # '1/0'
+        raise ValueError(f"{text} divides by zero") from None
+    if abs(fraction) > sys.float_info.max:
+        raise ValueError(f"{text} is too large")
     return sympy.Rational(fraction.numerator, fraction.denominator)

@@ -37,7 +37,11 @@ class Option:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError(f"must be a number, not '{value}'")
         if self.kind is int:
-            if not (abs(value) < 2**63 and float(value) == int(value)):
+            if value != value:
+                raise ValueError("must be a number, not NaN")
+            if not abs(value) < 2**63:  # 1e30 is whole, but too large (and inf is no number)
+                raise ValueError("must be less than 2^63")
+            if float(value) != int(value):
                 raise ValueError("must be a whole number")
             value = int(value)
         else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sympy
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm
+from sympy.printing.str import StrPrinter
 
 from .problem import Problem
 
@@ -25,7 +26,8 @@ def show(problem: Problem, *, latex: bool = False, unicode: bool = True) -> str:
             lines.extend(_indent(item) for item in items)
 
     section("variables", [
-        f"{v.name} {inside} [{v.lower}, {v.upper}]" + ("   (time)" if v.is_time else "")
+        f"{v.name} {inside} [{_source(v.lower)}, {_source(v.upper)}]"
+        + ("   (time)" if v.is_time else "")
         for v in problem.variables
     ])
     section("constants", [math(sympy.Eq(c.symbol, c.value, evaluate=False))
@@ -39,6 +41,24 @@ def show(problem: Problem, *, latex: bool = False, unicode: bool = True) -> str:
     ])
     section("settings", _settings(problem))
     return "\n".join(lines)
+
+
+class _SourcePrinter(StrPrinter):
+    """One line in the language's own spelling: Euler's number is `e` (SymPy's `E`
+    would read as a user's constant named E), `abs`, `^`."""
+
+    def _print_Exp1(self, expr) -> str:
+        return "e"
+
+    def _print_Abs(self, expr) -> str:
+        return f"abs({self._print(expr.args[0])})"
+
+    def _print_Pow(self, expr, rational=False) -> str:
+        return super()._print_Pow(expr, rational).replace("**", "^")
+
+
+def _source(expr: sympy.Basic) -> str:
+    return _SourcePrinter().doprint(expr)
 
 
 def _pretty(expr: sympy.Basic, tail: str, unicode: bool) -> str:
