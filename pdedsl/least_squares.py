@@ -51,7 +51,7 @@ def least_squares(
     sizes: dict[int, int] = {}
     for block, x in zip(compiled.blocks, points):
         sizes[block.group] = sizes.get(block.group, 0) + len(x)
-    weights = [1 / np.sqrt(sizes[b.group]) for b in compiled.blocks]
+    weights = [float(1 / np.sqrt(sizes[b.group])) for b in compiled.blocks]  # weak type: keeps float32
     xs = [jnp.asarray(x, dtype) for x in points]
 
     def point_residuals(block):

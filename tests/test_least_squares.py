@@ -64,3 +64,21 @@ def test_anagram_step_matches_numpy_reference(small, rcond):
     assert float(info["eta"]) == eta
     assert int(info["rank"]) == rank
     np.testing.assert_allclose(theta, expected, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("solver", ["anagram", "engd", "lbfgs", "adam"])
+def test_float32_stays_float32_and_trains(solver):
+    """`dtype = float32` end to end: r, Φ̂ and θ stay float32 (one float64 scalar used to
+    promote them, and the compiled step then refused its own float32 θ), and the run
+    lowers the loss."""
+    from pdedsl.solvers import make_solver
+    from pdedsl.train import train
+
+    prepared = prepare(POISSON, width=8, depth=1, interior=16, seed=0, dtype="float32")
+    r, J = prepared.ls.jacobian(prepared.theta)
+    assert prepared.theta.dtype == r.dtype == J.dtype == jnp.float32
+    built, stop = make_solver(solver, {"steps": 10})
+    result = train(prepared.ls, built, prepared.theta, **stop)
+    assert result.theta.dtype == jnp.float32
+    assert result.status != "diverged"
+    assert result.loss < float(prepared.ls.loss(prepared.theta))
