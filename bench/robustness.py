@@ -35,6 +35,7 @@ STRATEGIES = {
     "schedule": {"cut": "schedule"},
     "lm": {"damping": "lm"},
     "tikhonov": {"damping": "tikhonov"},  # σ/(σ² + cut²), no hard cut
+    "tikhonov-1e-7": {"damping": "tikhonov", "rcond": 1e-7},  # softer: slower start, finer end
 }
 
 TARGET = 1e-5
