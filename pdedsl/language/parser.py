@@ -15,17 +15,16 @@ from pathlib import Path
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from .build import FUNCTIONS, KEYWORDS, build
+from .check import check
 from .errors import PdeError
 from .problem import Problem
 
 MAX_CHARS = 1_000_000  # bigger input is refused before parsing
 MAX_BRACKET_DEPTH = 100  # deeper nesting is refused before building
 
-KEYWORDS = (
-    "in time const unknown on boundary exact solver model sample seed fit data periodic"
-).split()
-FUNCTION_NAMES = "sin cos tan asin acos atan sinh cosh tanh exp log sqrt abs".split()  # build.FUNCTIONS
-STATEMENT_KEYWORDS = "time const unknown exact solver model sample seed fit data periodic".split()
+# The keywords that can start a line (for "did you mean ...?" on a misspelt one).
+STATEMENT_KEYWORDS = sorted(KEYWORDS - {"in", "on", "boundary"})
 
 # Characters that editors and copied formulas put in place of ASCII operators.
 LOOKALIKES = {"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00d7": "*", "\u00b7": "*",
@@ -184,7 +183,7 @@ def _juxtaposition_hint(token: Token, text: str) -> str:
     if token.type == "NAME" and re.match(r"\s*=", after):  # `x = 0 y = 1`: a missing ','
         return ""
     word = re.search(r"([A-Za-z][A-Za-z0-9_]*)\s*$", before)
-    if word and word.group(1) in FUNCTION_NAMES and token.type == "NAME":
+    if word and word.group(1) in FUNCTIONS and token.type == "NAME":
         return f": write {word.group(1)}({token})"
     if re.search(r"([0-9.]|\))\s*$", before) and not (
         str(token)[0] in "eE" and re.search(r"[0-9.]$", before)  # `1e`: a bad exponent
@@ -253,9 +252,6 @@ def _expectation(expected: set[str], lark: Lark) -> str:
 
 def parse(text: str, filename: str = "<input>") -> Problem:
     """A checked Problem from the text of a `.pde` file; raises PdeError."""
-    from .build import build
-    from .check import check
-
     text = text.removeprefix("\ufeff")  # a byte-order mark some editors write first
     tree = parse_tree(text, filename)
     try:
