@@ -36,6 +36,7 @@ STRATEGIES = {
     "lm": {"damping": "lm"},
     "tikhonov": {"damping": "tikhonov"},  # σ/(σ² + cut²), no hard cut
     "tikhonov-1e-7": {"damping": "tikhonov", "rcond": 1e-7},  # softer: slower start, finer end
+    "geodesic": {"acceleration": "geodesic"},  # each step's path bent by r''[δ, δ]
 }
 
 TARGET = 1e-5

@@ -1,5 +1,6 @@
 """The pieces of ANaGRAM's robustness strategies (cut search, LM damping, coarse-to-fine
-schedule, stall detector) against NumPy references, on small problems."""
+schedule, stall detector, geodesic acceleration) against NumPy references and finite
+differences, on small problems."""
 
 from pathlib import Path
 
@@ -10,8 +11,9 @@ import pytest
 from pdedsl.api import prepare
 from pdedsl.least_squares import LeastSquares
 from pdedsl.solvers import make_solver
+from pdedsl.solvers import linalg
 from pdedsl.solvers.anagram import (
-    Anagram, cut_filter, cut_svd_solve, filtered_solve, svd_factor,
+    Anagram, cut_filter, cut_svd_solve, filtered_solve, second_derivative, svd_factor,
 )
 
 ROOT = Path(__file__).parent.parent
@@ -135,12 +137,15 @@ def test_levenberg_marquardt_damping_shrinks_on_a_linear_problem():
 
 def test_strategy_settings_are_checked_and_reach_the_solver():
     prepared = prepare(ROOT / "examples" / "poisson1d.pde", cut="schedule", damping="lm",
-                       stall_steps=4, init="uniform", width=4, depth=1)
+                       stall_steps=4, init="uniform", width=4, depth=1, acceleration="geodesic")
     solver, _ = make_solver("anagram", prepared.config.solver_options)
     assert (solver.cut, solver.damping, solver.stall_steps) == ("schedule", "lm", 4)
+    assert solver.acceleration == "geodesic"
     assert prepared.config.model["init"] == "uniform"
     with pytest.raises(Exception, match="cut"):
         prepare(ROOT / "examples" / "poisson1d.pde", cut="sometimes")
+    with pytest.raises(Exception, match="acceleration"):
+        prepare(ROOT / "examples" / "poisson1d.pde", acceleration="bent")
 
 
 def test_default_strategy_trains_a_small_problem_far():
@@ -181,3 +186,74 @@ def test_tikhonov_filter_is_ridge_regression_at_the_cut():
         np.testing.assert_allclose(delta, reference, rtol=1e-6)
     hard = cut_filter(s, 1e-3 * float(s[0]))
     assert np.sum(np.asarray(hard) == 0) > 0 and np.all(np.asarray(cut_filter(s, 1e-3 * float(s[0]), soft=True)) > 0)
+
+
+def quadratic_problem(seed=0, n=6):
+    """r(θ) = Aθ + ½(θ∘θ) - b, a square nonlinear residual whose zero is θ* = 0.3·1."""
+    rng = np.random.default_rng(seed)
+    A = jnp.asarray(rng.normal(size=(n, n)) + 3 * np.eye(n))
+    star = 0.3 * jnp.ones(n)
+    b = A @ star + 0.5 * star**2
+
+    def residuals(t):
+        return A @ t + 0.5 * t**2 - b
+
+    return LeastSquares(residuals, lambda t: (residuals(t), A + jnp.diag(t)), lambda t: t, n), star
+
+
+def test_second_derivative_of_the_residuals_matches_a_central_difference():
+    # On a real PINN residual (a Laplacian through the network), not the toy quadratic.
+    prepared = prepare(ROOT / "examples" / "poisson1d.pde", width=6, depth=1, interior=16)
+    ls, theta = prepared.ls, prepared.theta
+    v = jnp.asarray(np.random.default_rng(0).normal(size=theta.shape))
+    h = 1e-3
+    central = (ls.residuals(theta + h * v) - 2 * ls.residuals(theta) + ls.residuals(theta - h * v)) / h**2
+    exact = second_derivative(ls, theta, v)
+    np.testing.assert_allclose(exact, central, rtol=1e-4, atol=1e-5 * float(jnp.abs(exact).max()))
+
+
+@pytest.mark.parametrize("shape", [(40, 12), (12, 30), (20, 16)])
+def test_project_gives_the_left_factor_for_a_second_right_hand_side(shape):
+    """v ↦ Uᵀv (tall: through Q, never forming U) solves a second system with the same SVD."""
+    rng = np.random.default_rng(1)
+    J, r, v = rng.normal(size=shape), rng.normal(size=shape[0]), rng.normal(size=shape[0])
+    a, s, Vt, left = linalg.project(jnp.asarray(J), jnp.asarray(r))
+    inverse = 1 / s
+    np.testing.assert_allclose(filtered_solve(a, Vt, inverse[None])[0], np.linalg.pinv(J) @ r, rtol=1e-9)
+    np.testing.assert_allclose(filtered_solve(left(jnp.asarray(v)), Vt, inverse[None])[0],
+                               np.linalg.pinv(J) @ v, rtol=1e-9)
+
+
+def test_geodesic_step_leaves_a_third_order_residual_where_gauss_newton_leaves_second():
+    """From θ* + εu one Gauss-Newton step leaves ‖r‖ = O(ε²); bending the path by
+    g = Φ̂⁺ r''[δ, δ] cancels the second-order term, leaving O(ε³)."""
+    ls, star = quadratic_problem()
+    u = jnp.asarray(np.random.default_rng(2).normal(size=star.shape))
+    straight, bent = [], []
+    for eps in (1e-2, 1e-3):
+        theta = star + eps * u
+        r, J = ls.jacobian(theta)
+        a, s, Vt, left = linalg.project(J, r)
+        delta = filtered_solve(a, Vt, (1 / s)[None])[0]
+        bend = filtered_solve(left(second_derivative(ls, theta, delta)), Vt, (1 / s)[None])[0]
+        straight.append(float(jnp.linalg.norm(ls.residuals(theta - delta))))
+        bent.append(float(jnp.linalg.norm(ls.residuals(theta - delta - 0.5 * bend))))
+    assert straight[0] / straight[1] == pytest.approx(100, rel=0.1)  # ε²
+    assert bent[0] / bent[1] == pytest.approx(1000, rel=0.1)  # ε³
+    assert bent[1] < 1e-3 * straight[1]
+
+
+def test_geodesic_acceleration_steps_along_the_bent_path():
+    ls, star = quadratic_problem(3)
+    solver = Anagram(rcond=1e-12, acceleration="geodesic")
+    theta = star + 0.05
+    new, _, info = solver.step(ls, theta, solver.init(ls, theta))
+    r, J = ls.jacobian(theta)
+    delta = np.linalg.solve(J, r)
+    rpp = np.asarray(second_derivative(ls, theta, jnp.asarray(delta)))
+    expected = theta - delta - 0.5 * np.linalg.solve(J, rpp)  # η = 1 is best this close
+    assert float(info["eta"]) == 1.0
+    np.testing.assert_allclose(new, expected, rtol=1e-10)
+    plain = Anagram(rcond=1e-12)
+    straight, _, _ = plain.step(ls, theta, plain.init(ls, theta))
+    assert float(ls.loss(new)) < 1e-3 * float(ls.loss(straight))

@@ -59,7 +59,7 @@ def svd_factor(J: jax.Array, r: jax.Array):
     """(Uᵀr, σ descending, Vᵀ) of the thin SVD Φ̂ = U Σ Vᵀ: the one factorisation every
     cut shares. `linalg.project` chooses how (QR first when Φ̂ is tall; bench/step_cost.py).
     """
-    return linalg.project(J, r)
+    return linalg.project(J, r)[:3]
 
 
 def filtered_solve(a, Vt, filters):
@@ -96,12 +96,25 @@ def line_search(ls: LeastSquares, theta: jax.Array, delta: jax.Array, etas: jax.
     return etas[best], losses[best]
 
 
-def batched_losses(ls: LeastSquares, theta, deltas, etas):
-    """L(θ - η δ_k) for every update δ_k (rows) and every η: a K × J array, inf if not finite."""
-    steps = (etas[None, :, None] * deltas[:, None, :]).reshape(-1, theta.shape[0])
+def batched_losses(ls: LeastSquares, theta, deltas, etas, bends=None):
+    """L(θ - η δ_k - ½η² g_k) for every update δ_k (rows), its bend g_k (default 0: a
+    straight line) and every η: a K × J array, inf if not finite."""
+    steps = etas[None, :, None] * deltas[:, None, :]
+    if bends is not None:
+        steps = steps + 0.5 * etas[None, :, None] ** 2 * bends[:, None, :]
+    steps = steps.reshape(-1, theta.shape[0])
     losses = jax.vmap(lambda step: ls.loss(theta - step))(steps)
     losses = jnp.where(jnp.isfinite(losses), losses, jnp.inf)
     return losses.reshape(deltas.shape[0], etas.shape[0])
+
+
+def second_derivative(ls: LeastSquares, theta: jax.Array, v: jax.Array) -> jax.Array:
+    """r''(θ)[v, v] = d²/dt² r(θ + t v) at t = 0, by forward over forward mode: a few
+    residual evaluations, no Hessian."""
+    along = lambda t: ls.residuals(theta + t * v)
+    velocity = lambda t: jax.jvp(along, (t,), (jnp.ones_like(t),))[1]
+    t0 = jnp.zeros((), theta.dtype)
+    return jax.jvp(velocity, (t0,), (jnp.ones_like(t0),))[1]
 
 
 def step_info(loss, eta, s, cut) -> dict:
@@ -140,6 +153,7 @@ class Anagram(eqx.Module):
     window: int = 4  # cut="search": decades tried on each side of rcond
     schedule: int = 6  # cut="schedule": decades coarser than rcond at the start
     stall_steps: int = 0  # 0 turns the stall detector off
+    acceleration: str = "none"  # none | geodesic
     line_search_depth: int = 30
 
     def init(self, ls: LeastSquares, theta: jax.Array) -> AnagramState:
@@ -152,7 +166,7 @@ class Anagram(eqx.Module):
 
     def step(self, ls: LeastSquares, theta: jax.Array, state: AnagramState):
         r, J = ls.jacobian(theta)
-        a, s, Vt = svd_factor(J, r)
+        a, s, Vt, left = linalg.project(J, r)
         loss0 = 0.5 * jnp.dot(r, r)
         lam = state.mu * s[0] ** 2 if self.damping == "lm" else 0.0
         soft = self.damping == "tikhonov" or (
@@ -161,12 +175,17 @@ class Anagram(eqx.Module):
         etas = jnp.append(2.0 ** -jnp.arange(self.line_search_depth + 1, dtype=theta.dtype), 0.0)
 
         def cut_step(shift):
-            """The update at the cut base·10^shift, its η ladder, the best η and loss."""
+            """The update δ at the cut base·10^shift and its bend g (0 but for geodesic
+            acceleration: g = Φ̂⁺ r''[δ, δ], same filter), the η of least loss on the path
+            θ - ηδ - ½η²g, that loss and the loss at η = 1."""
             filt = cut_filter(s, base * 10.0**shift, lam, soft)
             delta = filtered_solve(a, Vt, filt[None])[0]
-            losses = batched_losses(ls, theta, delta[None], etas)[0]
+            bend = jnp.zeros_like(delta)
+            if self.acceleration == "geodesic":
+                bend = filtered_solve(left(second_derivative(ls, theta, delta)), Vt, filt[None])[0]
+            losses = batched_losses(ls, theta, delta[None], etas, bend[None])[0]
             i = jnp.argmin(losses)
-            return shift, filt, delta, etas[i], losses[i], losses[0]
+            return shift, filt, (delta, bend), etas[i], losses[i], losses[0]
 
         def searched_step(shift):
             """Every cut base·10^(shift+k), |k| ≤ window, with a short η ladder (one SVD
@@ -224,4 +243,5 @@ class Anagram(eqx.Module):
         )
         if self.damping == "lm":
             info["mu"] = state.mu
-        return theta - eta * delta, new_state, info
+        delta, bend = delta
+        return theta - eta * delta - 0.5 * eta**2 * bend, new_state, info

@@ -92,19 +92,20 @@ factor: Factorisation = auto
 
 
 def project(J: jax.Array, r: jax.Array):
-    """(Uᵀr, σ, Vᵀ): all a step needs of the factorisation, for every cut and filter.
+    """(Uᵀr, σ, Vᵀ, v ↦ Uᵀv): all a step needs of the factorisation, for every cut and
+    filter, and for a second right-hand side found after the first solve.
 
-    When Φ̂ is tall (N ≥ 2P) the QR of [Φ̂ r] gives R and Qᵀr at once, so neither Q
-    nor U (N × P) is formed: J = QR, R = U_R Σ Vᵀ, Uᵀr = U_Rᵀ Qᵀr. That is 45 % less
-    time than `auto` on the seed's 900 × 129 (bench/README.md) and the same δ to 1e-13.
+    When Φ̂ is tall (N ≥ 2P) the QR of [Φ̂ r] gives R and Qᵀr at once, so U (N × P) is
+    never formed: J = QR, R = U_R Σ Vᵀ, Uᵀr = U_Rᵀ Qᵀr. That is 45 % less time than
+    `auto` on the seed's 900 × 129 (bench/README.md) and the same δ to 1e-13.
     """
     N, P = J.shape
     if N < 2 * P:
         U, s, Vt = factor(J)
-        return U.T @ r, s, Vt
-    R = jnp.linalg.qr(jnp.concatenate([J, r[:, None]], axis=1), mode="r")
+        return U.T @ r, s, Vt, lambda v: U.T @ v
+    Q, R = jnp.linalg.qr(jnp.concatenate([J, r[:, None]], axis=1))
     U, s, Vt = jnp.linalg.svd(R[:P, :P])
-    return U.T @ R[:P, P], s, Vt
+    return U.T @ R[:P, P], s, Vt, lambda v: U.T @ (Q[:, :P].T @ v)
 
 
 def cut_solve(J: jax.Array, r: jax.Array, rcond: float, atol: float | None = None):
