@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # name -> overrides of the solver and model settings ({} is the registry defaults).
 STRATEGIES = {
-    "default": {},  # fixed cut, stall detector searching the cut, uniform fan-in init
+    "default": {},  # fixed cut, stall detector, geodesic acceleration, uniform fan-in init
+    "straight": {"acceleration": "none"},  # the default until session 5: no bend
     "paper": {"stall_steps": 0, "init": "normal"},  # the paper's step and initialisation
     "fixed": {"stall_steps": 0},  # no stall detector
     "normal-init": {"init": "normal"},
@@ -36,7 +37,6 @@ STRATEGIES = {
     "lm": {"damping": "lm"},
     "tikhonov": {"damping": "tikhonov"},  # σ/(σ² + cut²), no hard cut
     "tikhonov-1e-7": {"damping": "tikhonov", "rcond": 1e-7},  # softer: slower start, finer end
-    "geodesic": {"acceleration": "geodesic"},  # each step's path bent by r''[δ, δ]
 }
 
 TARGET = 1e-5

@@ -26,6 +26,12 @@ on the problem, the width and the seed. So
   direction whole; the soft filter ends more accurate and starts slower. `"auto"` (the
   default users get) is tikhonov for a coarse relative cut (rcond ≥ SOFT_RCOND), where
   the hard cut is what limits accuracy, and the hard cut otherwise.
+- `acceleration="geodesic"` (in REGISTRY's defaults) bends the path: θ - ηδ - ½η²g
+  with g = Φ̂⁺ r''[δ, δ] (same filter), the second derivative of the residuals along δ
+  by forward over forward mode. It cancels the O(η²) term of r along the path, so the
+  step follows a curved valley where the straight one leaves it (Transtrum, Machta &
+  Sethna, Phys. Rev. E 83, 036701, 2011). On the paper's Laplace net it ends 15 times
+  more accurate (median of 20 seeds), and it reaches 1e-5 in fewer steps on most problems.
 - The stall detector (`stall_steps` > 0): after that many consecutive steps with
   η < 1/16 (a crawl as much as a standstill), that step searches the cut as
   `cut="search"` does and keeps the cut it finds (coarser from a bad start, finer when
