@@ -31,7 +31,7 @@ on the problem, the width and the seed. So
   by forward over forward mode. It cancels the O(η²) term of r along the path, so the
   step follows a curved valley where the straight one leaves it (Transtrum, Machta &
   Sethna, Phys. Rev. E 83, 036701, 2011). On the paper's Laplace net it ends 15 times
-  more accurate (median of 20 seeds), and it reaches 1e-5 in fewer steps on most problems.
+  more accurate (median of 20 seeds), and it reaches 1e-5 in fewer steps on 13 of 22 problems.
 - The stall detector (`stall_steps` > 0): after that many consecutive steps with
   η < 1/16 (a crawl as much as a standstill), that step searches the cut as
   `cut="search"` does and keeps the cut it finds (coarser from a bad start, finer when
@@ -181,15 +181,16 @@ class Anagram(eqx.Module):
         etas = jnp.append(2.0 ** -jnp.arange(self.line_search_depth + 1, dtype=theta.dtype), 0.0)
 
         def cut_step(shift):
-            """The update δ at the cut base·10^shift and its bend g (0 but for geodesic
-            acceleration: g = Φ̂⁺ r''[δ, δ], same filter), the η of least loss on the path
-            θ - ηδ - ½η²g, that loss and the loss at η = 1."""
+            """The path at the cut base·10^shift: the update δ and, with geodesic
+            acceleration, its bend g = Φ̂⁺ r''[δ, δ] (same filter; None: a straight line);
+            the η of least loss along θ - ηδ - ½η²g, that loss and the loss at η = 1."""
             filt = cut_filter(s, base * 10.0**shift, lam, soft)
             delta = filtered_solve(a, Vt, filt[None])[0]
-            bend = jnp.zeros_like(delta)
+            bend = None
             if self.acceleration == "geodesic":
                 bend = filtered_solve(left(second_derivative(ls, theta, delta)), Vt, filt[None])[0]
-            losses = batched_losses(ls, theta, delta[None], etas, bend[None])[0]
+            losses = batched_losses(ls, theta, delta[None], etas,
+                                    None if bend is None else bend[None])[0]
             i = jnp.argmin(losses)
             return shift, filt, (delta, bend), etas[i], losses[i], losses[0]
 
@@ -209,9 +210,9 @@ class Anagram(eqx.Module):
             return cut_step(shift + offsets[k])
 
         if self.cut == "search":
-            shift, filt, delta, eta, loss, loss1 = searched_step(state.shift)
+            shift, filt, path, eta, loss, loss1 = searched_step(state.shift)
         else:
-            shift, filt, delta, eta, loss, loss1 = cut_step(state.shift)
+            shift, filt, path, eta, loss, loss1 = cut_step(state.shift)
 
         # Stall detector: after stall_steps steps with η < STALL_ETA, search the cut this
         # very step (lax.cond: the search costs nothing on the other steps) and keep the
@@ -220,8 +221,8 @@ class Anagram(eqx.Module):
         detector = self.stall_steps > 0 and self.cut != "search"
         act = (stalled >= self.stall_steps) & detector
         if detector:
-            shift, filt, delta, eta, loss, loss1 = jax.lax.cond(
-                act, searched_step, lambda _: (shift, filt, delta, eta, loss, loss1), shift)
+            shift, filt, path, eta, loss, loss1 = jax.lax.cond(
+                act, searched_step, lambda _: (shift, filt, path, eta, loss, loss1), shift)
 
         # Levenberg-Marquardt: gain ratio of the full step (η = 1) of the cut taken.
         mu = state.mu
@@ -249,5 +250,7 @@ class Anagram(eqx.Module):
         )
         if self.damping == "lm":
             info["mu"] = state.mu
-        delta, bend = delta
+        delta, bend = path
+        if bend is None:
+            return theta - eta * delta, new_state, info
         return theta - eta * delta - 0.5 * eta**2 * bend, new_state, info
