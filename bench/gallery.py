@@ -116,8 +116,8 @@ def defaults() -> str:
     text = f"ANaGRAM with {cut} at rcond {_g(solver['rcond'])}"
     if solver.get("damping", "none") != "none":
         text += f" and {solver['damping']} damping"
-    if solver.get("acceleration", "none") != "none":
-        text += f", {solver['acceleration']} acceleration (each step's path bent by the residuals' curvature)"
+    if solver.get("order", 1) > 1:
+        text += f", a path of order {solver['order']} (each step bent by the residuals' derivatives along it)"
     if solver.get("stall_steps"):
         text += (f", and the stall detector, which searches the cut after {solver['stall_steps']} "
                  f"steps in a row with η < {_fraction(STALL_ETA)}")
@@ -222,9 +222,9 @@ def split_comment(text: str, name: str) -> tuple[str, str]:
 
 
 def settings(config: dict) -> str:
-    """'anagram (rcond 1e-8, cut fixed, stall_steps 3, acceleration geodesic), mlp width 32 depth 2 tanh, ...'."""
+    """'anagram (rcond 1e-8, cut fixed, stall_steps 3, order 3), mlp width 32 depth 2 tanh, ...'."""
     options, model, sample = config["solver_options"], config["model"], config["sample"]
-    shown = [f"{k} {_g(options[k])}" for k in ("rcond", "cut", "stall_steps", "damping", "acceleration", "lr", "memory")
+    shown = [f"{k} {_g(options[k])}" for k in ("rcond", "cut", "stall_steps", "damping", "order", "lr", "memory")
              if k in options and options[k] != "none"]
     solver = f"{config['solver']} ({', '.join(shown)})" if shown else config["solver"]
     return (f"{solver}, mlp width {model['width']} depth {model['depth']} {model['activation']} "

@@ -27,9 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # name -> overrides of the solver and model settings ({} is the registry defaults).
 STRATEGIES = {
-    "default": {},  # fixed cut, stall detector, geodesic acceleration, uniform fan-in init
-    "straight": {"acceleration": "none"},  # the default until session 5: no bend
-    "paper": {"stall_steps": 0, "init": "normal"},  # the paper's step and initialisation
+    "default": {},  # fixed cut, stall detector, third-order path, uniform fan-in init
+    "straight": {"order": 1},  # the default until session 5: the paper's straight step
+    "geodesic": {"order": 2},  # geodesic acceleration only
+    "paper": {"stall_steps": 0, "init": "normal", "order": 1},  # the paper's step and initialisation
     "fixed": {"stall_steps": 0},  # no stall detector
     "normal-init": {"init": "normal"},
     "search": {"cut": "search"},

@@ -1,7 +1,8 @@
 """The pieces of ANaGRAM's robustness strategies (cut search, LM damping, coarse-to-fine
-schedule, stall detector, geodesic acceleration) against NumPy references and finite
+schedule, stall detector, the Taylor path of each step) against NumPy references and finite
 differences, on small problems."""
 
+import math
 from pathlib import Path
 
 import jax.numpy as jnp
@@ -13,7 +14,8 @@ from pdedsl.least_squares import LeastSquares
 from pdedsl.solvers import make_solver
 from pdedsl.solvers import linalg
 from pdedsl.solvers.anagram import (
-    Anagram, cut_filter, cut_svd_solve, filtered_solve, second_derivative, svd_factor,
+    FINEST_SHIFT, Anagram, cut_filter, cut_svd_solve, filtered_solve, path_coefficients,
+    path_derivative, svd_factor,
 )
 
 ROOT = Path(__file__).parent.parent
@@ -74,13 +76,16 @@ def test_cut_search_takes_the_finest_cut_that_lowers_the_loss_well():
     solver = Anagram(rcond=1e-6, cut="search", window=3)
     theta = jnp.zeros(A.shape[1])
     new, _, info = solver.step(ls, theta, solver.init(ls, theta))
-    # Linear problem: η = 1 is exact, and the finest cut (1e-9) has the least loss.
+    # Linear problem: η = 1 is exact and the finer the cut the lower the loss, so the
+    # search takes the finest cut it may: FINEST_SHIFT decades below rcond, not window.
+    finest = 1e-6 * 10.0**-FINEST_SHIFT
+    assert FINEST_SHIFT < 3
     s = np.linalg.svd(A, compute_uv=False)
     losses = [0.5 * np.sum((A @ (np.linalg.pinv(A, rtol=r * (1 + 1e-12)) @ b) - b) ** 2)
-              for r in 1e-6 * 10.0 ** np.arange(3, -4, -1)]
+              for r in 1e-6 * 10.0 ** np.arange(3, -FINEST_SHIFT - 1, -1)]
     assert float(info["eta"]) == 1.0
-    assert float(info["rcond_used"]) == pytest.approx(1e-9)
-    assert int(info["rank"]) == int(np.sum(s > 1e-9 * s[0]))
+    assert float(info["rcond_used"]) == pytest.approx(finest)
+    assert int(info["rank"]) == int(np.sum(s > finest * s[0]))
     assert float(info["loss"]) == pytest.approx(min(losses), rel=1e-6)
 
 
@@ -137,15 +142,16 @@ def test_levenberg_marquardt_damping_shrinks_on_a_linear_problem():
 
 def test_strategy_settings_are_checked_and_reach_the_solver():
     prepared = prepare(ROOT / "examples" / "poisson1d.pde", cut="schedule", damping="lm",
-                       stall_steps=4, init="uniform", width=4, depth=1, acceleration="geodesic")
+                       stall_steps=4, init="uniform", width=4, depth=1, order=2)
     solver, _ = make_solver("anagram", prepared.config.solver_options)
     assert (solver.cut, solver.damping, solver.stall_steps) == ("schedule", "lm", 4)
-    assert solver.acceleration == "geodesic"
+    assert solver.order == 2
     assert prepared.config.model["init"] == "uniform"
     with pytest.raises(Exception, match="cut"):
         prepare(ROOT / "examples" / "poisson1d.pde", cut="sometimes")
-    with pytest.raises(Exception, match="acceleration"):
-        prepare(ROOT / "examples" / "poisson1d.pde", acceleration="bent")
+    for bad in (0, 5, 2.5):
+        with pytest.raises(Exception, match="order"):
+            prepare(ROOT / "examples" / "poisson1d.pde", order=bad)
 
 
 def test_default_strategy_trains_a_small_problem_far():
@@ -204,15 +210,25 @@ def quadratic_problem(seed=0, n=6):
     return LeastSquares(residuals, lambda t: (residuals(t), A + jnp.diag(t)), lambda t: t, n), star
 
 
-def test_second_derivative_of_the_residuals_matches_a_central_difference():
+def test_path_derivatives_of_the_residuals_match_finite_differences():
     # On a real PINN residual (a Laplacian through the network), not the toy quadratic.
     prepared = prepare(ROOT / "examples" / "poisson1d.pde", width=6, depth=1, interior=16)
     ls, theta = prepared.ls, prepared.theta
-    v = jnp.asarray(np.random.default_rng(0).normal(size=theta.shape))
+    rng = np.random.default_rng(0)
+    c = jnp.asarray(rng.normal(size=(2, theta.size)))
+    along = lambda t: ls.residuals(theta - t * c[0] - t**2 / 2 * c[1])
     h = 1e-3
-    central = (ls.residuals(theta + h * v) - 2 * ls.residuals(theta) + ls.residuals(theta - h * v)) / h**2
-    exact = second_derivative(ls, theta, v)
-    np.testing.assert_allclose(exact, central, rtol=1e-4, atol=1e-5 * float(jnp.abs(exact).max()))
+    second = (along(h) - 2 * along(0.0) + along(-h)) / h**2
+    exact = path_derivative(ls, theta, c[:1], 2)  # r''[δ, δ]: the straight line's curvature
+    straight = lambda t: ls.residuals(theta - t * c[0])
+    np.testing.assert_allclose(exact, (straight(h) - 2 * straight(0.0) + straight(-h)) / h**2,
+                               rtol=1e-4, atol=1e-5 * float(jnp.abs(exact).max()))
+    np.testing.assert_allclose(path_derivative(ls, theta, c, 2), second,
+                               rtol=1e-4, atol=1e-5 * float(jnp.abs(second).max()))
+    h = 1e-2
+    third = (along(2 * h) - 2 * along(h) + 2 * along(-h) - along(-2 * h)) / (2 * h**3)
+    exact = path_derivative(ls, theta, c, 3)
+    np.testing.assert_allclose(exact, third, rtol=1e-2, atol=1e-3 * float(jnp.abs(exact).max()))
 
 
 @pytest.mark.parametrize("shape", [(40, 12), (12, 30), (20, 16)])
@@ -227,36 +243,36 @@ def test_project_gives_the_left_factor_for_a_second_right_hand_side(shape):
                                np.linalg.pinv(J) @ v, rtol=1e-9)
 
 
-def test_geodesic_step_leaves_a_third_order_residual_where_gauss_newton_leaves_second():
-    """From θ* + εu one Gauss-Newton step leaves ‖r‖ = O(ε²); bending the path by
-    g = Φ̂⁺ r''[δ, δ] cancels the second-order term, leaving O(ε³)."""
+@pytest.mark.parametrize("order", [1, 2, 3])
+def test_a_path_of_order_k_leaves_a_residual_of_order_k_plus_1(order):
+    """From θ* + εu one step along the order-k path leaves ‖r‖ = O(ε^(k+1)): Gauss-Newton
+    (k = 1) is quadratic, each further coefficient cancels the next power."""
     ls, star = quadratic_problem()
     u = jnp.asarray(np.random.default_rng(2).normal(size=star.shape))
-    straight, bent = [], []
-    for eps in (1e-2, 1e-3):
+    left = []
+    for eps in (1e-1, 1e-2):
         theta = star + eps * u
         r, J = ls.jacobian(theta)
-        a, s, Vt, left = linalg.project(J, r)
-        delta = filtered_solve(a, Vt, (1 / s)[None])[0]
-        bend = filtered_solve(left(second_derivative(ls, theta, delta)), Vt, (1 / s)[None])[0]
-        straight.append(float(jnp.linalg.norm(ls.residuals(theta - delta))))
-        bent.append(float(jnp.linalg.norm(ls.residuals(theta - delta - 0.5 * bend))))
-    assert straight[0] / straight[1] == pytest.approx(100, rel=0.1)  # ε²
-    assert bent[0] / bent[1] == pytest.approx(1000, rel=0.1)  # ε³
-    assert bent[1] < 1e-3 * straight[1]
+        a, s, Vt, project_left = linalg.project(J, r)
+        solve = lambda v: filtered_solve(project_left(v), Vt, (1 / s)[None])[0]
+        coeffs = path_coefficients(ls, theta, solve(r), solve, order)
+        weights = np.array([1 / math.factorial(j) for j in range(1, order + 1)])  # η = 1
+        left.append(float(jnp.linalg.norm(ls.residuals(theta - weights @ coeffs))))
+    assert left[0] / left[1] == pytest.approx(10.0 ** (order + 1), rel=0.3)
 
 
-def test_geodesic_acceleration_steps_along_the_bent_path():
+def test_the_step_follows_its_path():
     ls, star = quadratic_problem(3)
-    solver = Anagram(rcond=1e-12, acceleration="geodesic")
     theta = star + 0.05
-    new, _, info = solver.step(ls, theta, solver.init(ls, theta))
     r, J = ls.jacobian(theta)
     delta = np.linalg.solve(J, r)
-    rpp = np.asarray(second_derivative(ls, theta, jnp.asarray(delta)))
-    expected = theta - delta - 0.5 * np.linalg.solve(J, rpp)  # η = 1 is best this close
-    assert float(info["eta"]) == 1.0
-    np.testing.assert_allclose(new, expected, rtol=1e-10)
-    plain = Anagram(rcond=1e-12)
-    straight, _, _ = plain.step(ls, theta, plain.init(ls, theta))
-    assert float(ls.loss(new)) < 1e-3 * float(ls.loss(straight))
+    bend = np.linalg.solve(J, np.asarray(path_derivative(ls, theta, jnp.asarray(delta)[None], 2)))
+    losses = {}
+    for order in (1, 2):
+        solver = Anagram(rcond=1e-12, order=order)
+        new, _, info = solver.step(ls, theta, solver.init(ls, theta))
+        assert float(info["eta"]) == 1.0  # this close, the full step is best
+        expected = theta - delta - (0.5 * bend if order == 2 else 0)
+        np.testing.assert_allclose(new, expected, rtol=1e-10)
+        losses[order] = float(ls.loss(new))
+    assert losses[2] < 1e-3 * losses[1]

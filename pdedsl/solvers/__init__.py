@@ -15,7 +15,7 @@ REGISTRY: dict[str, tuple[type, dict]] = {
     # Strategy defaults chosen by bench/robustness.py (docs/solvers.md has the numbers).
     "anagram": (Anagram, {"steps": 150, "tol": 0.0, "patience": 25, "rcond": 1e-8,
                           "cut": "fixed", "damping": "auto", "stall_steps": 3,
-                          "acceleration": "geodesic"}),
+                          "order": 3}),
     # Baselines (bench/run.py). ENGD's cut ≈ its authors' lstsq(G, ∇L). Adam's loss is
     # not monotone (it rose for 2000 steps on Laplace 2D), so only its step count stops it.
     "engd": (Engd, {"steps": 500, "tol": 0.0, "patience": 50, "rcond": 1e-7}),

@@ -16,7 +16,8 @@ on the problem, the width and the seed. So
   One SVD serves them all (each is a truncation of the same factorisation), so a
   candidate costs a few loss evaluations, not an SVD. First every cut is tried with a
   short η ladder, then the finest cut that makes at least half the best decrease gets
-  the full η ladder.
+  the full η ladder. No search goes more than FINEST_SHIFT decades below rcond: a cut
+  15 decades finer is no damping at all, and heat2d's network saturated there.
 - `cut="schedule"` starts `schedule` decades coarser than rcond and refines by a decade
   after every step that takes η ≥ 1/4 (coarse to fine).
 - `damping="lm"` replaces 1/σ by σ/(σ² + λ), λ = μ σ_max², μ adapted by the gain ratio
@@ -26,12 +27,13 @@ on the problem, the width and the seed. So
   direction whole; the soft filter ends more accurate and starts slower. `"auto"` (the
   default users get) is tikhonov for a coarse relative cut (rcond ≥ SOFT_RCOND), where
   the hard cut is what limits accuracy, and the hard cut otherwise.
-- `acceleration="geodesic"` (in REGISTRY's defaults) bends the path: θ - ηδ - ½η²g
-  with g = Φ̂⁺ r''[δ, δ] (same filter), the second derivative of the residuals along δ
-  by forward over forward mode. It cancels the O(η²) term of r along the path, so the
-  step follows a curved valley where the straight one leaves it (Transtrum, Machta &
-  Sethna, Phys. Rev. E 83, 036701, 2011). On the paper's Laplace net it ends 15 times
-  more accurate (median of 20 seeds), and it reaches 1e-5 in fewer steps on 13 of 22 problems.
+- `order` > 1 (3 in REGISTRY's defaults) bends the path: θ - Σ_k ηᵏ/k! c_k with c_1 = δ
+  and c_k = Φ̂⁺ (k-th derivative of r along the path so far), each by k nested
+  forward passes and a solve with the same filter. Order 2 is geodesic acceleration
+  (c_2 = Φ̂⁺ r''[δ, δ]; Transtrum, Machta & Sethna, Phys. Rev. E 83, 036701, 2011). Each
+  order cancels the next power of η in r along the path, so the step follows a curved
+  valley where the straight one leaves it: on the paper's Laplace net the final error is
+  10 to 20 times smaller (docs/solvers.md).
 - The stall detector (`stall_steps` > 0): after that many consecutive steps with
   η < 1/16 (a crawl as much as a standstill), that step searches the cut as
   `cut="search"` does and keeps the cut it finds (coarser from a bad start, finer when
@@ -43,6 +45,8 @@ on the problem, the width and the seed. So
 
 from __future__ import annotations
 
+import math
+
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -52,6 +56,7 @@ from . import linalg
 
 STALL_ETA = 2.0**-4  # a step with η below this is a stalled step (a crawl counts)
 PICK_FRACTION = 0.5  # the search keeps the finest cut with this share of the best decrease
+FINEST_SHIFT = 2  # the search never moves the cut more than this many decades below rcond
 RELAX_ETA = 0.25  # a step with η at least this brings a coarsened cut a decade back
 SCAN_ETAS = (1.0, 0.5, 0.25, 2.0**-4, 2.0**-6, 2.0**-8, 2.0**-10)  # first pass of the cut search
 MU_START, MU_MIN, MU_MAX = 1e-4, 1e-30, 1e2  # LM: λ = μ σ_max²
@@ -97,30 +102,48 @@ def cut_svd_solve(J: jax.Array, r: jax.Array, rcond: float, atol: float | None):
 
 def line_search(ls: LeastSquares, theta: jax.Array, delta: jax.Array, etas: jax.Array):
     """The η of least loss among `etas`, and that loss."""
-    losses = batched_losses(ls, theta, delta[None], etas)[0]
+    losses = batched_losses(ls, theta, delta[None, None], etas)[0]
     best = jnp.argmin(losses)
     return etas[best], losses[best]
 
 
-def batched_losses(ls: LeastSquares, theta, deltas, etas, bends=None):
-    """L(θ - η δ_k - ½η² g_k) for every update δ_k (rows), its bend g_k (default 0: a
-    straight line) and every η: a K × J array, inf if not finite."""
-    steps = etas[None, :, None] * deltas[:, None, :]
-    if bends is not None:
-        steps = steps + 0.5 * etas[None, :, None] ** 2 * bends[:, None, :]
-    steps = steps.reshape(-1, theta.shape[0])
-    losses = jax.vmap(lambda step: ls.loss(theta - step))(steps)
+def batched_losses(ls: LeastSquares, theta, paths, etas):
+    """L(θ - p_k(η)) for every path p_k (rows of `paths`, K × order × P: p(η) = Σ_j
+    ηʲ/j! c_j, so K × 1 × P are straight updates) and every η: a K × J array, inf if not finite."""
+    weights = taylor_weights(etas, paths.shape[1])
+    steps = sum(weights[None, :, j, None] * paths[:, None, j] for j in range(paths.shape[1]))
+    losses = jax.vmap(lambda step: ls.loss(theta - step))(steps.reshape(-1, theta.shape[0]))
     losses = jnp.where(jnp.isfinite(losses), losses, jnp.inf)
-    return losses.reshape(deltas.shape[0], etas.shape[0])
+    return losses.reshape(paths.shape[0], etas.shape[0])
 
 
-def second_derivative(ls: LeastSquares, theta: jax.Array, v: jax.Array) -> jax.Array:
-    """r''(θ)[v, v] = d²/dt² r(θ + t v) at t = 0, by forward over forward mode: a few
-    residual evaluations, no Hessian."""
-    along = lambda t: ls.residuals(theta + t * v)
-    velocity = lambda t: jax.jvp(along, (t,), (jnp.ones_like(t),))[1]
-    t0 = jnp.zeros((), theta.dtype)
-    return jax.jvp(velocity, (t0,), (jnp.ones_like(t0),))[1]
+def taylor_weights(etas: jax.Array, order: int) -> jax.Array:
+    """ηʲ/j! for j = 1..order: the weights of a path's coefficients (J × order)."""
+    return jnp.stack([etas**j / math.factorial(j) for j in range(1, order + 1)], axis=1)
+
+
+def path_derivative(ls: LeastSquares, theta: jax.Array, coeffs: jax.Array, k: int) -> jax.Array:
+    """dᵏ/dtᵏ r(θ - Σ_j tʲ/j! c_j) at t = 0: k nested forward-mode passes, no Hessian.
+    With one coefficient δ and k = 2 it is r''(θ)[δ, δ]."""
+    def along(t):
+        weights = taylor_weights(t[None], len(coeffs))[0]
+        return ls.residuals(theta - sum(w * c for w, c in zip(weights, coeffs)))
+
+    derivative = along
+    for _ in range(k):
+        derivative = (lambda f: lambda t: jax.jvp(f, (t,), (jnp.ones_like(t),))[1])(derivative)
+    return derivative(jnp.zeros((), theta.dtype))
+
+
+def path_coefficients(ls: LeastSquares, theta, delta, solve, order: int) -> jax.Array:
+    """c_1 = δ and c_k = Φ̂⁺ dᵏ/dtᵏ r(θ - Σ_{j<k} tʲ/j! c_j) at t = 0 (k = 2..order, the
+    same cut solve): along θ - Σ_j ηʲ/j! c_j the residuals fall as (1 - η) r + O(η^(order+1))
+    in the range of Φ̂. Order 2 is geodesic acceleration (Transtrum, Machta & Sethna,
+    Phys. Rev. E 83, 036701, 2011)."""
+    coeffs = delta[None]
+    for k in range(2, order + 1):
+        coeffs = jnp.concatenate([coeffs, solve(path_derivative(ls, theta, coeffs, k))[None]])
+    return coeffs
 
 
 def step_info(loss, eta, s, cut) -> dict:
@@ -159,7 +182,7 @@ class Anagram(eqx.Module):
     window: int = 4  # cut="search": decades tried on each side of rcond
     schedule: int = 6  # cut="schedule": decades coarser than rcond at the start
     stall_steps: int = 0  # 0 turns the stall detector off
-    acceleration: str = "none"  # none | geodesic
+    order: int = 1  # of the path in η: 1 the straight step, 2 geodesic acceleration, 3 ...
     line_search_depth: int = 30
 
     def init(self, ls: LeastSquares, theta: jax.Array) -> AnagramState:
@@ -181,18 +204,16 @@ class Anagram(eqx.Module):
         etas = jnp.append(2.0 ** -jnp.arange(self.line_search_depth + 1, dtype=theta.dtype), 0.0)
 
         def cut_step(shift):
-            """The path at the cut base·10^shift: the update δ and, with geodesic
-            acceleration, its bend g = Φ̂⁺ r''[δ, δ] (same filter; None: a straight line);
-            the η of least loss along θ - ηδ - ½η²g, that loss and the loss at η = 1."""
+            """The path at the cut base·10^shift (its coefficients: δ, then the higher
+            orders, each solved with the same filter), the η of least loss along it, that
+            loss and the loss at η = 1."""
             filt = cut_filter(s, base * 10.0**shift, lam, soft)
             delta = filtered_solve(a, Vt, filt[None])[0]
-            bend = None
-            if self.acceleration == "geodesic":
-                bend = filtered_solve(left(second_derivative(ls, theta, delta)), Vt, filt[None])[0]
-            losses = batched_losses(ls, theta, delta[None], etas,
-                                    None if bend is None else bend[None])[0]
+            solve = lambda v: filtered_solve(left(v), Vt, filt[None])[0]
+            coeffs = path_coefficients(ls, theta, delta, solve, self.order)
+            losses = batched_losses(ls, theta, coeffs[None], etas)[0]
             i = jnp.argmin(losses)
-            return shift, filt, (delta, bend), etas[i], losses[i], losses[0]
+            return shift, filt, coeffs, etas[i], losses[i], losses[0]
 
         def searched_step(shift):
             """Every cut base·10^(shift+k), |k| ≤ window, with a short η ladder (one SVD
@@ -201,18 +222,18 @@ class Anagram(eqx.Module):
             that crawl later; docs/solvers.md). If none lowers the loss, the coarsest."""
             offsets = jnp.arange(self.window, -self.window - 1, -1).astype(s.dtype)
             filters = jax.vmap(lambda o: cut_filter(s, base * 10.0 ** (shift + o), lam, soft))(offsets)
-            scan = batched_losses(ls, theta, filtered_solve(a, Vt, filters),
+            scan = batched_losses(ls, theta, filtered_solve(a, Vt, filters)[:, None],
                                   jnp.asarray(SCAN_ETAS, theta.dtype))
             decrease = loss0 - jnp.min(scan, axis=1)  # per cut, coarsest first
             good = decrease >= PICK_FRACTION * jnp.max(decrease)
             finest = len(offsets) - 1 - jnp.argmax(good[::-1])
             k = jnp.where(jnp.max(decrease) > 0, finest, 0)
-            return cut_step(shift + offsets[k])
+            return cut_step(jnp.maximum(shift + offsets[k], -FINEST_SHIFT))
 
         if self.cut == "search":
-            shift, filt, path, eta, loss, loss1 = searched_step(state.shift)
+            shift, filt, coeffs, eta, loss, loss1 = searched_step(state.shift)
         else:
-            shift, filt, path, eta, loss, loss1 = cut_step(state.shift)
+            shift, filt, coeffs, eta, loss, loss1 = cut_step(state.shift)
 
         # Stall detector: after stall_steps steps with η < STALL_ETA, search the cut this
         # very step (lax.cond: the search costs nothing on the other steps) and keep the
@@ -221,8 +242,8 @@ class Anagram(eqx.Module):
         detector = self.stall_steps > 0 and self.cut != "search"
         act = (stalled >= self.stall_steps) & detector
         if detector:
-            shift, filt, path, eta, loss, loss1 = jax.lax.cond(
-                act, searched_step, lambda _: (shift, filt, path, eta, loss, loss1), shift)
+            shift, filt, coeffs, eta, loss, loss1 = jax.lax.cond(
+                act, searched_step, lambda _: (shift, filt, coeffs, eta, loss, loss1), shift)
 
         # Levenberg-Marquardt: gain ratio of the full step (η = 1) of the cut taken.
         mu = state.mu
@@ -238,6 +259,7 @@ class Anagram(eqx.Module):
         if self.cut == "search":
             shift = state.shift
         shift = jnp.where((eta >= RELAX_ETA) & (shift > 0), jnp.maximum(shift - 1, 0), shift)
+
         new_state = AnagramState(
             shift, mu, jnp.where(act, 0, stalled), state.actions + act.astype(jnp.int32)
         )
@@ -250,7 +272,6 @@ class Anagram(eqx.Module):
         )
         if self.damping == "lm":
             info["mu"] = state.mu
-        delta, bend = path
-        if bend is None:
-            return theta - eta * delta, new_state, info
-        return theta - eta * delta - 0.5 * eta**2 * bend, new_state, info
+        for weight, c in zip(taylor_weights(eta[None], self.order)[0], coeffs):
+            theta = theta - weight * c
+        return theta, new_state, info
