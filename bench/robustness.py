@@ -30,6 +30,8 @@ STRATEGIES = {
     "default": {},  # fixed cut, stall detector, third-order path, uniform fan-in init
     "straight": {"order": 1},  # the default until session 5: the paper's straight step
     "geodesic": {"order": 2},  # geodesic acceleration only
+    "order4": {"order": 4},  # longer paths: more accurate on small nets, no faster
+    "order5": {"order": 5},
     # the paper's step, initialisation and stop rule (its code runs every step it is given)
     "paper": {"stall_steps": 0, "init": "normal", "order": 1, "patience": 10**6},
     "fixed": {"stall_steps": 0},  # no stall detector

@@ -5,6 +5,7 @@ differences, on small problems."""
 import math
 from pathlib import Path
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -149,7 +150,7 @@ def test_strategy_settings_are_checked_and_reach_the_solver():
     assert prepared.config.model["init"] == "uniform"
     with pytest.raises(Exception, match="cut"):
         prepare(ROOT / "examples" / "poisson1d.pde", cut="sometimes")
-    for bad in (0, 5, 2.5):
+    for bad in (0, 9, 2.5):
         with pytest.raises(Exception, match="order"):
             prepare(ROOT / "examples" / "poisson1d.pde", order=bad)
 
@@ -231,6 +232,22 @@ def test_path_derivatives_of_the_residuals_match_finite_differences():
     np.testing.assert_allclose(exact, third, rtol=1e-2, atol=1e-3 * float(jnp.abs(exact).max()))
 
 
+def test_higher_path_derivatives_match_taylor_mode():
+    """Orders 4 and 5, where finite differences lose their digits, against JAX's Taylor-mode
+    `jet`: another algorithm for the same derivative of the path."""
+    from jax.experimental import jet
+
+    prepared = prepare(ROOT / "examples" / "poisson1d.pde", width=6, depth=1, interior=16)
+    ls, theta = prepared.ls, prepared.theta
+    c = jnp.asarray(np.random.default_rng(1).normal(size=(5, theta.size)))
+    for k in (4, 5):
+        # θ(t) = θ - Σ_{j<k} tʲ/j! c_j: jet takes the path's derivatives, the k-th one 0.
+        series = [-c[j] for j in range(k - 1)] + [jnp.zeros_like(theta)]
+        taylor = jax.jit(lambda s: jet.jet(ls.residuals, (theta,), (s,))[1][k - 1])(series)
+        nested = jax.jit(lambda c: path_derivative(ls, theta, c, k))(c[: k - 1])
+        np.testing.assert_allclose(nested, taylor, rtol=1e-9, atol=1e-11 * float(jnp.abs(taylor).max()))
+
+
 @pytest.mark.parametrize("shape", [(40, 12), (12, 30), (20, 16)])
 def test_project_gives_the_left_factor_for_a_second_right_hand_side(shape):
     """v ↦ Uᵀv (tall: through Q, never forming U) solves a second system with the same SVD."""
@@ -243,7 +260,7 @@ def test_project_gives_the_left_factor_for_a_second_right_hand_side(shape):
                                np.linalg.pinv(J) @ v, rtol=1e-9)
 
 
-@pytest.mark.parametrize("order", [1, 2, 3])
+@pytest.mark.parametrize("order", [1, 2, 3, 4])
 def test_a_path_of_order_k_leaves_a_residual_of_order_k_plus_1(order):
     """From θ* + εu one step along the order-k path leaves ‖r‖ = O(ε^(k+1)): Gauss-Newton
     (k = 1) is quadratic, each further coefficient cancels the next power."""

@@ -75,9 +75,10 @@ _ANAGRAM = {
     "damping": Option(str, "lm: Levenberg-Marquardt σ/(σ²+λ) instead of 1/σ above the cut; "
                       "tikhonov: σ/(σ²+cut²) for every σ, no hard cut; auto: tikhonov when "
                       "rcond ≥ 1e-7, else none", choices=("none", "lm", "tikhonov", "auto")),
-    "order": Option(int, "order of each step's path in η: 1 the straight step θ - ηδ; 2 adds "
-                    "geodesic acceleration, bending it by the residuals' second derivative along "
-                    "δ; 3 the third-order term", minimum=1, below=5),
+    "order": Option(int, "order of each step's path, a Taylor series in η: 1 the straight step "
+                    "θ - ηδ; 2 geodesic acceleration, bent by the residuals' second derivative "
+                    "along δ; each order more cancels the next power of η in the residuals along "
+                    "the path", minimum=1, below=9),
     "stall_steps": Option(int, "steps with η < 1/16 before the cut is searched again (0: never)",
                           minimum=0),
 }

@@ -32,8 +32,9 @@ on the problem, the width and the seed. So
   forward passes and a solve with the same filter. Order 2 is geodesic acceleration
   (c_2 = Φ̂⁺ r''[δ, δ]; Transtrum, Machta & Sethna, Phys. Rev. E 83, 036701, 2011). Each
   order cancels the next power of η in r along the path, so the step follows a curved
-  valley where the straight one leaves it: on the paper's Laplace net the final error is
-  10 to 20 times smaller (docs/solvers.md).
+  valley where the straight one leaves it: on the paper's Laplace net order 3 ends at a
+  median of 1.5e-8 over 60 seeds, the straight step at 3.7e-7 (docs/solvers.md). Longer
+  paths end more accurate there (order 5: 5.6e-9) but reach 1e-5 no sooner.
 - The stall detector (`stall_steps` > 0): after that many consecutive steps with
   η < 1/16 (a crawl as much as a standstill), that step searches the cut as
   `cut="search"` does and keeps the cut it finds (coarser from a bad start, finer when
