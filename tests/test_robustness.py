@@ -158,8 +158,8 @@ def test_strategy_settings_are_checked_and_reach_the_solver():
 def test_default_strategy_trains_a_small_problem_far():
     """Smoke test: the registry defaults train 1D Poisson, tiny net (P = 25), past 1e-4.
 
-    On a net this small the bent path is slower than the straight one (1e-5 at steps 30
-    to 54 over five seeds, against 18 to 68; docs/solvers.md), hence 60 steps."""
+    On a net this small the curved path is no faster than the straight one (1e-5 at
+    steps 19 to 48 over five seeds, against 18 to 77; docs/solvers.md), hence 60 steps."""
     from pdedsl import solve
 
     solution = solve(ROOT / "examples" / "poisson1d.pde", width=8, depth=1, interior=32, steps=60)
