@@ -130,10 +130,12 @@ def path_derivative(ls: LeastSquares, theta: jax.Array, coeffs: jax.Array, k: in
         weights = taylor_weights(t[None], len(coeffs))[0]
         return ls.residuals(theta - sum(w * c for w, c in zip(weights, coeffs)))
 
-    derivative = along
+    def differentiate(f):
+        return lambda t: jax.jvp(f, (t,), (jnp.ones_like(t),))[1]
+
     for _ in range(k):
-        derivative = (lambda f: lambda t: jax.jvp(f, (t,), (jnp.ones_like(t),))[1])(derivative)
-    return derivative(jnp.zeros((), theta.dtype))
+        along = differentiate(along)
+    return along(jnp.zeros((), theta.dtype))
 
 
 def path_coefficients(ls: LeastSquares, theta, delta, solve, order: int) -> jax.Array:
@@ -260,7 +262,6 @@ class Anagram(eqx.Module):
         if self.cut == "search":
             shift = state.shift
         shift = jnp.where((eta >= RELAX_ETA) & (shift > 0), jnp.maximum(shift - 1, 0), shift)
-
         new_state = AnagramState(
             shift, mu, jnp.where(act, 0, stalled), state.actions + act.astype(jnp.int32)
         )
