@@ -141,8 +141,8 @@ def _train_and_write(train, folder, file: str, args, table: bool = True, title: 
         on_start = lambda stop, first, before: progress.start(
             stop["steps"], first_step=first, seconds_before=before,
             seconds_budget=stop.get("seconds", float("inf")))
-        solution, loss = train(progress, on_start)
-    run.write(folder, solution, loss, file)
+        solution = train(progress, on_start)
+    run.write(folder, solution, file)
     if not args.no_plots:
         from .plots import plot_run
 

@@ -6,9 +6,12 @@ Derivatives of unknowns are nested forward-mode directional derivatives
 (`jax.jvp` along coordinate axes), so `laplacian(u)` costs d second derivatives,
 never a full Hessian.
 
-A residual function takes `fields` (one scalar function per unknown, each of the
-full coordinate vector) and one point `x` (d,), and returns a scalar. The training
-code vmaps it over points and differentiates it with respect to the parameters.
+A residual function takes the model (its `fields`: one scalar function per unknown,
+each of the full coordinate vector) and one point `x`, and returns a scalar. The
+training code vmaps it over points and differentiates it with respect to the
+parameters. A point may carry columns after the d coordinates (data a block needs at
+each point, such as an outward normal or an observed value); fields read only their
+own coordinates, so the extra columns pass through.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from sympy.core.function import AppliedUndef
 from .language.problem import Face, Problem
 
 Field = Callable[[jax.Array], jax.Array]  # x (d,) -> scalar
-Residual = Callable[[Sequence[Field], jax.Array], jax.Array]  # (fields, x) -> scalar
+Residual = Callable[[object, jax.Array], jax.Array]  # (model, x) -> scalar
 Closure = Callable[[jax.Array, dict], jax.Array]  # (x, derivative values) -> value
 
 FUNCTIONS: dict[type, Callable] = {
@@ -119,8 +122,8 @@ def lower_residual(expr: sympy.Expr, names: list[str], unknowns: list[str]) -> R
     closure = _lower(expr, names, slots)
     plans = [_derivative_plan(node, names, unknowns) for node in nodes]
 
-    def residual(fields: Sequence[Field], x: jax.Array) -> jax.Array:
-        values = {k: derivative(fields[u], axes)(x) for k, (u, axes) in enumerate(plans)}
+    def residual(model, x: jax.Array) -> jax.Array:
+        values = {k: derivative(model.fields[u], axes)(x) for k, (u, axes) in enumerate(plans)}
         return closure(x, values)
 
     return residual

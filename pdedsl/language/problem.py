@@ -198,6 +198,16 @@ class Problem:
     def symbols(self) -> tuple[sympy.Symbol, ...]:
         return tuple(v.symbol for v in self.variables)
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The variables' names: the column order of every array of points."""
+        return tuple(v.name for v in self.variables)
+
+    @property
+    def unknown_axes(self) -> tuple[tuple[int, ...], ...]:
+        """Per unknown, the columns (variables) it depends on."""
+        return tuple(tuple(self.names.index(v) for v in u.variables) for u in self.unknowns)
+
     def variable(self, name: str) -> Variable:
         return next(v for v in self.variables if v.name == name)
 
@@ -220,7 +230,7 @@ class Problem:
         ]
 
     def face_value(self, face: Face) -> float:
-        lower, upper = self.bounds()[[v.name for v in self.variables].index(face.variable)]
+        lower, upper = self.bounds()[self.names.index(face.variable)]
         return lower if face.side == "lower" else upper
 
     def with_constants(self, **values: float) -> Problem:
