@@ -15,16 +15,14 @@ from pathlib import Path
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from .build import FUNCTIONS, KEYWORDS, build
+from .build import build
 from .check import check
 from .errors import PdeError
 from .problem import Problem
+from .vocabulary import FUNCTIONS, KEYWORDS, STATEMENT_KEYWORDS
 
 MAX_CHARS = 1_000_000  # bigger input is refused before parsing
 MAX_BRACKET_DEPTH = 100  # deeper nesting is refused before building
-
-# The keywords that can start a line (for "did you mean ...?" on a misspelt one).
-STATEMENT_KEYWORDS = sorted(KEYWORDS - {"in", "on", "boundary"})
 
 # Characters that editors and copied formulas put in place of ASCII operators.
 LOOKALIKES = {"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00d7": "*", "\u00b7": "*",
