@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import sympy
 from lark import Token, Tree
+from sympy.core.function import AppliedUndef
 
 from .problem import NormalDerivative
 from .scope import Context
@@ -79,8 +80,8 @@ def diff(b: ExpressionBuilder, name, args, tree, context, depth) -> sympy.Expr:
         x = sympy.Symbol(str(variable))
         if x not in value.free_symbols:
             raise b.error(f"diff: the expression does not depend on {variable}", variable)
-        value = sympy.diff(value, x, order or 1)
-    return value
+        value = derivative(value, x, order or 1)
+    return _pointwise(b, value, name)
 
 
 def _diff_specs(b: ExpressionBuilder, args) -> list[tuple[Token, int | None]]:
@@ -117,7 +118,39 @@ def laplacian(b: ExpressionBuilder, name, args, tree, context, depth) -> sympy.E
             f"({', '.join(map(str, spatial))})",
             tree,
         )
-    return sympy.Add(*(sympy.diff(value, x, 2) for x in spatial))
+    return _pointwise(b, sympy.Add(*(derivative(value, x, 2) for x in spatial)), name)
+
+
+def derivative(value: sympy.Expr, x: sympy.Symbol, order: int) -> sympy.Expr:
+    """SymPy's derivative, taken as if every symbol and unknown were real (they are):
+    SymPy's complex rule for abs(u) gives re and im parts; the real one gives sign(u)*u'."""
+    if not value.has(sympy.Abs, sympy.sign):
+        return sympy.diff(value, x, order)
+    symbols = {s: sympy.Dummy(s.name, real=True) for s in value.free_symbols}
+    functions = {f.func: sympy.Function(f.func.__name__, real=True)
+                 for f in value.atoms(AppliedUndef)}
+    real = value.xreplace(symbols)
+    for plain, real_function in functions.items():
+        real = real.replace(plain, real_function)
+    result = sympy.diff(real, symbols[x], order)
+    for plain, real_function in functions.items():
+        result = result.replace(real_function, plain)
+    return result.xreplace({d: s for s, d in symbols.items()})
+
+
+def _pointwise(b: ExpressionBuilder, value: sympy.Expr, name: Token) -> sympy.Expr:
+    """Refuse a derivative with no value at a point: a Dirac delta (from the jump of
+    heaviside or sign, or the kink of min, max, abs), or one SymPy could not work out."""
+    if value.has(sympy.DiracDelta):
+        raise b.error(
+            f"{name}: this derivative has a Dirac delta (heaviside and sign jump; min, max "
+            "and abs have kinks), which has no value at a point",
+            name,
+        )
+    for node in value.atoms(sympy.Derivative):
+        if not isinstance(node.expr, AppliedUndef):
+            raise b.error(f"{name}: cannot differentiate {node.expr}", name)
+    return value
 
 
 def dn(b: ExpressionBuilder, name, args, tree, context, depth) -> sympy.Expr:

@@ -53,6 +53,18 @@ class _SourcePrinter(StrPrinter):
     def _print_Abs(self, expr) -> str:
         return f"abs({self._print(expr.args[0])})"
 
+    def _print_Heaviside(self, expr) -> str:
+        return f"heaviside({self._print(expr.args[0])})"
+
+    def _print_sign(self, expr) -> str:
+        return f"sign({self._print(expr.args[0])})"
+
+    def _print_Min(self, expr) -> str:
+        return f"min({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Max(self, expr) -> str:
+        return f"max({', '.join(self._print(a) for a in expr.args)})"
+
     def _print_Pow(self, expr, rational=False) -> str:
         return super()._print_Pow(expr, rational).replace("**", "^")
 

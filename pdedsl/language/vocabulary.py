@@ -28,6 +28,11 @@ FUNCTIONS: dict[str, Function] = {
     "sinh": Function(sympy.sinh), "cosh": Function(sympy.cosh), "tanh": Function(sympy.tanh),
     "exp": Function(sympy.exp), "log": Function(sympy.log), "sqrt": Function(sympy.sqrt),
     "abs": Function(sympy.Abs),
+    "atan2": Function(sympy.atan2, 2, 2),  # atan2(y, x): the angle of the point (x, y)
+    "heaviside": Function(lambda x: sympy.Heaviside(x, sympy.Rational(1, 2))),
+    "sign": Function(sympy.sign),
+    "min": Function(sympy.Min, 2, None),
+    "max": Function(sympy.Max, 2, None),
 }
 CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
 # Operators act on expressions and are built by the expression builder itself.
