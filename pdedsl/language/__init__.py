@@ -6,7 +6,10 @@ from .problem import (
     Constant,
     Equation,
     Face,
+    Mean,
+    MeanCondition,
     NormalDerivative,
+    PointCondition,
     Problem,
     Settings,
     Source,
@@ -16,6 +19,7 @@ from .problem import (
 from .parser import parse, parse_file
 
 __all__ = [
-    "Condition", "Constant", "Equation", "Face", "NormalDerivative", "PdeError",
-    "Problem", "Settings", "Source", "Unknown", "Variable", "parse", "parse_file",
+    "Condition", "Constant", "Equation", "Face", "Mean", "MeanCondition", "NormalDerivative",
+    "PdeError", "PointCondition", "Problem", "Settings", "Source", "Unknown", "Variable",
+    "parse", "parse_file",
 ]

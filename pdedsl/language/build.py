@@ -11,15 +11,19 @@ from dataclasses import dataclass, field
 
 import sympy
 from lark import Token, Tree
+from sympy.core.function import AppliedUndef
 
 from . import settings as schema
 from .expressions import ExpressionBuilder
+from .places import Places, WrittenFace
 from .problem import (
     Condition,
     Constant,
     Equation,
-    Face,
     Location,
+    Mean,
+    MeanCondition,
+    PointCondition,
     Problem,
     Settings,
     Source,
@@ -41,7 +45,11 @@ class _Statements:
 
     declared_at: dict[str, int] = field(default_factory=dict)  # name -> line
     equations: list[Equation] = field(default_factory=list)
-    conditions: list[Condition] = field(default_factory=list)
+    # a condition's faces are settled once every `periodic` statement is read
+    conditions: list[tuple[sympy.Eq, list[WrittenFace], Tree, Location]] = field(
+        default_factory=list)
+    point_conditions: list[PointCondition] = field(default_factory=list)
+    mean_conditions: list[MeanCondition] = field(default_factory=list)
     exact: dict[str, sympy.Expr] = field(default_factory=dict)
     settings: dict[str, object] = field(default_factory=dict)
     settings_at: dict[str, int] = field(default_factory=dict)  # statement -> line
@@ -55,6 +63,7 @@ class StatementBuilder:
         self.filename = filename
         self.scope = Scope()
         self.expressions = ExpressionBuilder(self.scope, text, filename)
+        self.places = Places(self.expressions)
         self.stated = _Statements()
 
     def error(self, message: str, node):
@@ -64,16 +73,27 @@ class StatementBuilder:
         for statement in tree.children:
             getattr(self, "statement_" + statement.data)(statement)
         stated, scope = self.stated, self.scope
+        conditions = tuple(
+            Condition(eq, self.places.settle(written, where), self.written(where), location)
+            for eq, written, where, location in stated.conditions
+        )
         return Problem(
             variables=tuple(scope.variables.values()),
             unknowns=tuple(scope.unknowns.values()),
             equations=tuple(stated.equations),
-            conditions=tuple(stated.conditions),
+            conditions=conditions,
             constants=tuple(scope.constants.values()),
             exact=dict(stated.exact),
             settings=Settings(**stated.settings),
             source=Source(self.filename, self.text),
+            periodic=tuple(self.places.periodic),
+            point_conditions=tuple(stated.point_conditions),
+            mean_conditions=tuple(stated.mean_conditions),
         )
+
+    def written(self, tree: Tree) -> str:
+        """A part of a statement as written, spaces normalised (`x = 0, x = 1`)."""
+        return " ".join(self.text[tree.meta.start_pos : tree.meta.end_pos].split())
 
     # ------------------------------------------------------------ declarations
     def statement_variable(self, tree: Tree, is_time: bool = False) -> None:
@@ -144,14 +164,54 @@ class StatementBuilder:
     def statement_equation(self, tree: Tree) -> None:
         lhs, rhs = tree.children
         eq = self.expressions.equation(lhs, rhs, Context("equation", "an equation"))
-        self.stated.equations.append(Equation(eq, _location(tree)))
+        if eq.has(Mean):
+            self.between_means(eq, tree)
+            self.stated.mean_conditions.append(MeanCondition(eq, _location(tree)))
+        else:
+            self.stated.equations.append(Equation(eq, _location(tree)))
+
+    def between_means(self, eq: sympy.Eq, tree: Tree) -> None:
+        """An equation with mean(...) holds once, for the whole domain: outside the
+        means it may mention neither unknowns nor variables."""
+        means = eq.atoms(Mean)
+        outside = (eq.lhs - eq.rhs).xreplace({m: sympy.Dummy() for m in means})
+        mean_call = next(tree.find_pred(
+            lambda t: t.data == "call" and str(t.children[0]) == "mean"))
+        unknowns = sorted({f.func.__name__ for f in outside.atoms(AppliedUndef)})
+        if unknowns:
+            raise self.error(
+                f"mean(...) beside {', '.join(unknowns)} outside it: an equation holds either "
+                "at every point (without mean) or between averages (every unknown inside "
+                "mean(...), as in mean(u) = 0)",
+                mean_call,
+            )
+        variables = sorted(str(s) for s in outside.free_symbols if str(s) in self.scope.variables)
+        if variables:
+            raise self.error(
+                "an equation between averages holds once for the whole domain: outside "
+                f"mean(...) it cannot depend on {', '.join(variables)}",
+                tree,
+            )
 
     def statement_condition(self, tree: Tree) -> None:
         lhs, rhs, where = tree.children
         eq = self.expressions.equation(lhs, rhs, Context("condition", "a condition"))
-        faces = self.faces(where)
-        where_text = " ".join(self.text[where.meta.start_pos : where.meta.end_pos].split())
-        self.stated.conditions.append(Condition(eq, faces, where_text, _location(tree)))
+        written = self.places.faces(where)
+        self.stated.conditions.append((eq, written, where, _location(tree)))
+
+    def statement_point_condition(self, tree: Tree) -> None:
+        lhs, rhs, point = tree.children
+        eq = self.expressions.equation(lhs, rhs, Context("point", "a point condition"))
+        values = self.places.point(point)
+        self.stated.point_conditions.append(
+            PointCondition(eq, values, self.written(point), _location(tree)))
+
+    def statement_periodic(self, tree: Tree) -> None:
+        self.places.declare_periodic(tree)
+        for _, written, _, _ in self.stated.conditions:  # conditions written before
+            for w in written:
+                if not w.from_boundary:
+                    self.places.refuse_periodic(w.face, w.node)
 
     def statement_exact(self, tree: Tree) -> None:
         name, value_tree = tree.children
@@ -172,41 +232,6 @@ class StatementBuilder:
                 value_tree,
             )
         self.stated.exact[str(name)] = value
-
-    # ------------------------------------------------------------ places
-    def faces(self, where: Tree) -> tuple[Face, ...]:
-        """The faces a condition's `on ...` names, in order, without repeats."""
-        faces: list[Face] = []
-        for place in where.children:
-            if place.data == "boundary":
-                if not self.scope.spatial:
-                    raise self.error("'on boundary': the problem has no spatial variable", place)
-                new = [Face(v.name, side) for v in self.scope.spatial
-                       for side in ("lower", "upper")]
-            else:
-                new = [self.face(*place.children)]
-            faces.extend(f for f in new if f not in faces)
-        return tuple(faces)
-
-    def face(self, name: Token, value_tree) -> Face:
-        """`x = value`: the face of x at that end of its range."""
-        if str(name) not in self.scope.variables:
-            raise self.error(f"on {name} = ...: " + self.scope.not_a_variable(str(name)), name)
-        variable = self.scope.variables[str(name)]
-        value = self.expressions.value(
-            self.expressions.constant(value_tree, f"the value of {name}"), value_tree)
-        ends = {side: float(self.expressions.value(end))
-                for side, end in (("lower", variable.lower), ("upper", variable.upper))}
-        # relative to the ends, not to 1: in x in [0, 1e-13], x = 1e-13 is the upper end
-        tolerance = 1e-12 * max(abs(end) for end in ends.values())
-        side = min(ends, key=lambda s: abs(float(value) - ends[s]))
-        if abs(float(value) - ends[side]) <= tolerance:
-            return Face(variable.name, side)
-        raise self.error(
-            f"{name} = {value} is not an end of the range of {name} "
-            f"[{variable.lower}, {variable.upper}]",
-            value_tree,
-        )
 
     # ------------------------------------------------------------ settings
     def statement_solver(self, tree: Tree) -> None:
@@ -283,6 +308,12 @@ class StatementBuilder:
 
     # ------------------------------------------------------------ not yet
     def statement_region(self, tree: Tree) -> None:
+        self.refuse_region(tree)
+
+    def statement_named_region(self, tree: Tree) -> None:
+        self.refuse_region(tree)
+
+    def refuse_region(self, tree: Tree) -> None:
         raise self.error(
             "regions such as '(x, y) in disk(...)' are not supported yet: "
             "declare each variable's range, e.g. 'x in [0, 1]'",
@@ -294,9 +325,6 @@ class StatementBuilder:
 
     def statement_data(self, tree: Tree) -> None:
         raise self.error("'data' (inverse problems) is not supported yet", tree)
-
-    def statement_periodic(self, tree: Tree) -> None:
-        raise self.error("'periodic' conditions are not supported yet", tree)
 
 
 def _location(tree: Tree) -> Location:

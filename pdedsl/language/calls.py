@@ -12,9 +12,9 @@ import sympy
 from lark import Token, Tree
 from sympy.core.function import AppliedUndef
 
-from .problem import NormalDerivative
+from .problem import Mean, NormalDerivative
 from .scope import Context
-from .vocabulary import CONSTANTS, FUNCTIONS, LATER_OPERATORS
+from .vocabulary import CONSTANTS, FUNCTIONS, LATER_OPERATORS, SHAPES
 
 if TYPE_CHECKING:
     from .expressions import ExpressionBuilder
@@ -38,6 +38,8 @@ def call(b: ExpressionBuilder, tree: Tree, context: Context, depth: int) -> symp
         return OPERATORS[text](b, name, args, tree, context, depth)
     if text in LATER_OPERATORS:
         raise b.error(f"'{text}' is not supported yet", name)
+    if text in SHAPES:
+        raise b.error(f"'{text}' is a shape, allowed only in a region statement", name)
     if text in b.scope.unknowns:
         return applied_unknown(b, name, args, context)
     if text in CONSTANTS or text in b.scope.constants or text in b.scope.variables:
@@ -165,4 +167,16 @@ def dn(b: ExpressionBuilder, name, args, tree, context, depth) -> sympy.Expr:
     return NormalDerivative(b.build(args[0], context, depth + 1))
 
 
-OPERATORS = {"diff": diff, "laplacian": laplacian, "dn": dn}
+def mean(b: ExpressionBuilder, name, args, tree, context, depth) -> sympy.Expr:
+    """The average over the whole domain, kept unevaluated (see `MeanCondition`)."""
+    if context.kind != "equation":
+        raise b.error(
+            "mean(...) is allowed only in an equation between averages, such as "
+            f"mean(u) = 0, not in {context.what}",
+            name,
+        )
+    arity(b, name, args, tree, 1, 1)
+    return Mean(b.build(args[0], Context("mean", "mean(...)"), depth + 1))
+
+
+OPERATORS = {"diff": diff, "laplacian": laplacian, "dn": dn, "mean": mean}

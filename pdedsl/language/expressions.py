@@ -17,7 +17,7 @@ from lark import Token, Tree
 from . import calls
 from .errors import PdeError
 from .scope import Context, Scope
-from .vocabulary import CONSTANTS, FUNCTIONS, KEYWORDS, LATER_OPERATORS, OPERATORS
+from .vocabulary import CONSTANTS, FUNCTIONS, KEYWORDS, LATER_OPERATORS, OPERATORS, SHAPES
 
 MAX_DEPTH = 200  # nesting of an expression (unary minus, powers, calls)
 MAX_NUMBER_CHARS = 100
@@ -187,6 +187,8 @@ class ExpressionBuilder:
             raise self.error(f"'{text}' is a function: write {text}(...)", token)
         if text in LATER_OPERATORS:
             raise self.error(f"'{text}' is not supported yet", token)
+        if text in SHAPES:
+            raise self.error(f"'{text}' is a shape, allowed only in a region statement", token)
         if text in KEYWORDS:
             raise self.error(f"'{text}' is a keyword and cannot be used as a name", token)
         if text in scope.constants:

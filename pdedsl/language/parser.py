@@ -113,7 +113,7 @@ def _syntax_error(error, lark, text, filename) -> PdeError:
         return PdeError("syntax error", filename=filename, text=text,
                         line=getattr(error, "line", None), column=getattr(error, "column", None))
     token = error.token
-    expected = set(error.expected)
+    expected = _acceptable(error)
     end = len(text) if token.type == "$END" else token.start_pos
     still_open = [b for b in _open_brackets(text, end) if not _is_closed(text, b)]
     if still_open and (token.type == "$END" or token.line > still_open[-1].line):
@@ -217,10 +217,30 @@ def _is_closed(text: str, bracket: Token) -> bool:
     return False
 
 
+def _acceptable(error: UnexpectedToken) -> set[str]:
+    """The terminals the parser could take in place of the unexpected token.
+
+    lark's `expected` is the table of the state it stopped in, which LALR shares
+    between every place an expression ends; replaying the parse stack says what this
+    place takes."""
+    parser = getattr(error, "interactive_parser", None)
+    if parser is None:  # pragma: no cover - lark sets it for LALR parsers
+        return set(error.expected)
+    return set(parser.accepts()) or set(error.expected)
+
+
+ARITHMETIC = {"PLUS", "MINUS", "STAR", "SLASH", "_POW"}
+
+
 def _expectation(expected: set[str], lark: Lark) -> str:
-    """`, expected an expression` / `, expected '=' or 'on'`, from lark's list."""
+    """`, expected an expression` / `, expected '=' or 'on'`, from lark's list.
+
+    After a complete value an operator could always follow: those are left out when
+    something else could come too (`x = 0 y = 1` expects ',' or end of line)."""
     if {"NAME", "NUMBER"} <= expected or "MINUS" in expected and "NUMBER" in expected:
         return ", expected an expression"
+    if expected - ARITHMETIC:
+        expected = expected - ARITHMETIC
     words = []
     for name in sorted(expected):
         if name in ("$END", "_NL"):

@@ -9,7 +9,7 @@ import sympy
 
 from .problem import Constant, Problem, Unknown, Variable
 
-ContextKind = Literal["constant", "equation", "condition", "exact", "source"]
+ContextKind = Literal["constant", "equation", "condition", "point", "mean", "exact", "source"]
 
 
 @dataclass(frozen=True)
@@ -17,9 +17,11 @@ class Context:
     """What an expression may contain where it is written.
 
     kind: 'constant' (numbers and constants only: a range end, a setting),
-    'equation' (unknowns and derivatives), 'condition' (also `dn`), 'exact' and
-    'source' (formulas of the variables: an exact solution, a source term given to
-    `Solution.resolve`). `what` names the place in messages ("the range of x").
+    'equation' (unknowns, derivatives and `mean`), 'condition' (`dn` instead of
+    `mean`), 'point' (a point condition) and 'mean' (inside `mean(...)`): unknowns and
+    derivatives only; 'exact' and 'source' (formulas of the variables: an exact
+    solution, a source term given to `Solution.resolve`). `what` names the place in
+    messages ("the range of x").
     """
 
     kind: ContextKind
@@ -28,10 +30,6 @@ class Context:
     @property
     def constant_only(self) -> bool:
         return self.kind == "constant"
-
-    @property
-    def allows_unknowns(self) -> bool:
-        return self.kind in ("equation", "condition")
 
 
 @dataclass

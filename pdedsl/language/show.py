@@ -32,9 +32,12 @@ def show(problem: Problem, *, latex: bool = False, unicode: bool = True) -> str:
     ])
     section("constants", [math(sympy.Eq(c.symbol, c.value, evaluate=False))
                           for c in problem.constants])
+    section("periodic", [", ".join(problem.periodic)] if problem.periodic else [])
     section("unknowns", [f"{u.name}({', '.join(u.variables)})" for u in problem.unknowns])
     section("equations (interior)", [math(e.eq) for e in problem.equations])
-    section("conditions", [math(c.eq, f"   on {c.where}") for c in problem.conditions])
+    section("equations (averages over the domain)", [math(m.eq) for m in problem.mean_conditions])
+    section("conditions", [math(c.eq, f"   on {c.where}") for c in problem.conditions]
+            + [math(c.eq, f"   at {c.where}") for c in problem.point_conditions])
     section("exact solution", [
         math(sympy.Eq(problem.unknown(n).applied, value, evaluate=False))
         for n, value in problem.exact.items()

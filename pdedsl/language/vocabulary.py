@@ -36,13 +36,16 @@ FUNCTIONS: dict[str, Function] = {
 }
 CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
 # Operators act on expressions and are built by the expression builder itself.
-OPERATORS = ("diff", "laplacian", "dn")
+OPERATORS = ("diff", "laplacian", "dn", "mean")
 LATER_OPERATORS = ("grad", "div")
+SHAPES = ("disk", "annulus", "rectangle", "polygon", "ball", "box")  # only in regions
 KEYWORDS = frozenset(
-    "in time const unknown on boundary exact solver model sample seed fit data periodic".split()
+    "in time const unknown on at boundary exact solver model sample seed fit data region "
+    "periodic minus union intersect".split()
 )
 # The keywords that can start a line.
-STATEMENT_KEYWORDS = tuple(sorted(KEYWORDS - {"in", "on", "boundary"}))
+STATEMENT_KEYWORDS = tuple(sorted(KEYWORDS - {"in", "on", "at", "boundary", "minus", "union",
+                                              "intersect"}))
 
 
 def builtin_kind(name: str) -> str | None:
@@ -53,4 +56,6 @@ def builtin_kind(name: str) -> str | None:
         return "built-in constant"
     if name in OPERATORS or name in LATER_OPERATORS:
         return "built-in operator"
+    if name in SHAPES:
+        return "built-in shape"
     return None
