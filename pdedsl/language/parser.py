@@ -229,7 +229,18 @@ def _acceptable(error: UnexpectedToken) -> set[str]:
     return set(parser.accepts()) or set(error.expected)
 
 
-ARITHMETIC = {"PLUS", "MINUS", "STAR", "SLASH", "_POW"}
+ARITHMETIC = {"+", "-", "*", "/", "^"}
+
+
+def _literal(name: str, lark: Lark) -> str | None:
+    """The text of a terminal that is one fixed string ('^' for the power), else None."""
+    if name == "_POW":
+        return "^"
+    try:
+        pattern = lark.get_terminal(name).pattern
+    except KeyError:  # pragma: no cover - '$END' and the like
+        return None
+    return pattern.value if pattern.type == "str" else None
 
 
 def _expectation(expected: set[str], lark: Lark) -> str:
@@ -237,10 +248,12 @@ def _expectation(expected: set[str], lark: Lark) -> str:
 
     After a complete value an operator could always follow: those are left out when
     something else could come too (`x = 0 y = 1` expects ',' or end of line)."""
-    if {"NAME", "NUMBER"} <= expected or "MINUS" in expected and "NUMBER" in expected:
+    literals = {name: _literal(name, lark) for name in expected}
+    if {"NAME", "NUMBER"} <= expected or "-" in literals.values() and "NUMBER" in expected:
         return ", expected an expression"
-    if expected - ARITHMETIC:
-        expected = expected - ARITHMETIC
+    operators = {name for name, text in literals.items() if text in ARITHMETIC}
+    if expected - operators:
+        expected = expected - operators
     words = []
     for name in sorted(expected):
         if name in ("$END", "_NL"):
@@ -251,15 +264,8 @@ def _expectation(expected: set[str], lark: Lark) -> str:
             words.append("a number")
         elif name == "STRING":
             words.append('a "string"')
-        else:
-            try:
-                pattern = lark.get_terminal(name).pattern
-            except KeyError:  # pragma: no cover
-                continue
-            if pattern.type == "str":
-                words.append(f"'{pattern.value}'")
-            elif name == "_POW":
-                words.append("'^'")
+        elif literals[name] is not None:
+            words.append(f"'{literals[name]}'")
     words = sorted(set(words))
     if not words or len(words) > 6:
         return ""
