@@ -1,6 +1,6 @@
 """Text in the `.pde` language -> a checked `Problem`. Imports no JAX."""
 
-from .errors import PdeError
+from .errors import PdeError, PdeWarning
 from .problem import (
     Condition,
     Constant,
@@ -17,9 +17,10 @@ from .problem import (
     Variable,
 )
 from .parser import parse, parse_file
+from .verification import verify
 
 __all__ = [
     "Condition", "Constant", "Equation", "Face", "Mean", "MeanCondition", "NormalDerivative",
-    "PdeError", "PointCondition", "Problem", "Settings", "Source", "Unknown", "Variable",
-    "parse", "parse_file",
+    "PdeError", "PdeWarning", "PointCondition", "Problem", "Settings", "Source", "Unknown",
+    "Variable", "parse", "parse_file", "verify",
 ]

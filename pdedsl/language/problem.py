@@ -121,6 +121,16 @@ class Face:
         return f"{self.variable}={self.side}"
 
 
+def normal_derivative_on(expr: sympy.Expr, face: Face) -> sympy.Expr:
+    """`expr` on one face: each `dn(e)` replaced by ±∂e/∂(face variable), outward."""
+    sign = -1 if face.side == "lower" else 1
+    x = sympy.Symbol(face.variable)
+    return expr.replace(
+        lambda e: isinstance(e, NormalDerivative),
+        lambda e: sign * sympy.diff(e.args[0], x),
+    )
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a statement was written, so later stages can point at it."""
@@ -159,12 +169,7 @@ class Condition:
 
     def on_face(self, face: Face) -> sympy.Expr:
         """The residual on one face, with `dn(e)` replaced by ±∂e/∂(face variable)."""
-        sign = -1 if face.side == "lower" else 1
-        x = sympy.Symbol(face.variable)
-        return self.residual.replace(
-            lambda e: isinstance(e, NormalDerivative),
-            lambda e: sign * sympy.diff(e.args[0], x),
-        )
+        return normal_derivative_on(self.residual, face)
 
 
 @dataclass(frozen=True)
