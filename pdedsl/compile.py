@@ -32,6 +32,12 @@ Field = Callable[[jax.Array], jax.Array]  # x (d,) -> scalar
 Residual = Callable[[object, jax.Array], jax.Array]  # (model, x) -> scalar
 Closure = Callable[[jax.Array, dict], jax.Array]  # (x, derivative values) -> value
 
+def _heaviside(x, at_zero=0.5):
+    """1 for x > 0, 0 for x < 0, `at_zero` at 0; its derivative is 0 wherever JAX asks."""
+    one = jnp.ones_like(x)
+    return jnp.where(x > 0, one, jnp.where(x < 0, 0 * one, at_zero * one))
+
+
 FUNCTIONS: dict[type, Callable] = {
     sympy.sin: jnp.sin,
     sympy.cos: jnp.cos,
@@ -45,6 +51,11 @@ FUNCTIONS: dict[type, Callable] = {
     sympy.exp: jnp.exp,
     sympy.log: jnp.log,
     sympy.Abs: jnp.abs,
+    sympy.atan2: jnp.arctan2,
+    sympy.sign: jnp.sign,
+    sympy.Heaviside: _heaviside,
+    sympy.Max: lambda *a: reduce(jnp.maximum, a),
+    sympy.Min: lambda *a: reduce(jnp.minimum, a),
     sympy.Add: lambda *a: reduce(operator.add, a),
     sympy.Mul: lambda *a: reduce(operator.mul, a),
 }
@@ -182,6 +193,9 @@ def _lower(expr: sympy.Basic, names: list[str], slots: dict) -> Closure:
             return lambda x, values: base(x, values) ** n
         power = _lower(exponent, names, slots)
         return lambda x, values: base(x, values) ** power(x, values)
+    if isinstance(expr, sympy.DiracDelta):
+        raise CompileError(f"{expr} is a Dirac delta (the derivative of a jump or a kink): "
+                           "it has no value at a point")
     function = FUNCTIONS.get(type(expr)) or FUNCTIONS.get(expr.func)
     if function is None:
         raise CompileError(f"no JAX counterpart for {type(expr).__name__} in {expr}")
