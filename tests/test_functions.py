@@ -10,6 +10,7 @@ from sympy import Function, Heaviside, Max, Min, Rational, Symbol, atan2, sign
 
 from pdedsl.compile import CompileError, lower_function, lower_residual
 from pdedsl.language import PdeError, parse
+from pdedsl.model import Model
 
 jax.config.update("jax_enable_x64", True)
 
@@ -99,7 +100,7 @@ def test_parameter_gradient_through_max_of_an_unknown():
     residual = lower_residual(first_equation("max(u, 0) - x = 0"), ["x", "y"], ["u"])
 
     def r(theta, point):
-        return residual([lambda p: theta * jnp.sin(p[0] + p[1])], point)
+        return residual(Model((lambda p: theta * jnp.sin(p[0] + p[1]),)), point)
 
     d = jax.grad(r)
     for point in [(0.5, 0.2), (-0.6, -0.3)]:
@@ -134,7 +135,7 @@ def test_diff_through_max_lowered_agrees_with_finite_differences():
         p = jnp.array(point)
         e = jnp.array([h, 0.0])
         fd = (plain(p + e) - plain(p - e)) / (2 * h)
-        assert float(residual([field], p)) == pytest.approx(float(fd), rel=1e-7)
+        assert float(residual(Model((field,)), p)) == pytest.approx(float(fd), rel=1e-7)
 
 
 @pytest.mark.parametrize("text, column", [
