@@ -8,6 +8,7 @@ only says what is allowed.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -123,7 +124,9 @@ def validate_options(
     checked = {}
     for name, value in options.items():
         if name not in allowed:
-            raise KeyError(f"{what} has no setting '{name}' (known: {', '.join(allowed)})")
+            close = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
+            hint = f": did you mean '{close[0]}'?" if close else ""
+            raise KeyError(f"{what} has no setting '{name}' (known: {', '.join(allowed)}){hint}")
         try:
             checked[name] = allowed[name].validate(value)
         except ValueError as error:
