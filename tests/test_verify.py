@@ -106,6 +106,13 @@ def test_functions_with_kinks_and_derivative_conditions():
                        "dn(u) = -pi on boundary\nu = 0 at x = 0\nexact u = sin(pi*x)\n") == []
 
 
+def test_exact_solution_constant_along_a_variable():
+    """u_y of an exact solution without y (here with abs, SymPy's real derivative) is 0."""
+    text = SQUARE + "u_y = 0\nu = abs(x - 1/2) on y = 0\nexact u = abs(x - 1/2)\n"
+    assert warnings_of(text) == []
+    assert "this equation" in only(text.replace("u_y = 0", "u_y = 1")).message
+
+
 def test_statements_with_an_unknown_without_exact_solution_are_skipped():
     text = (SQUARE + "unknown v(x, y)\n-laplacian(u) = v\nv = 2*pi^2*sin(pi*x)*sin(pi*y)\n"
             "u = 0 on boundary\nexact u = sin(pi*x)*sin(pi*y)\n")

@@ -164,7 +164,7 @@ def laplacian(b: ExpressionBuilder, name, args, tree, context, depth) -> sympy.E
 def derivative(value: sympy.Expr, x: sympy.Symbol, order: int) -> sympy.Expr:
     """SymPy's derivative, taken as if every symbol and unknown were real (they are):
     SymPy's complex rule for abs(u) gives re and im parts; the real one gives sign(u)*u'."""
-    if not value.has(sympy.Abs, sympy.sign):
+    if not value.has(sympy.Abs, sympy.sign) or x not in value.free_symbols:
         return sympy.diff(value, x, order)
     symbols = {s: sympy.Dummy(s.name, real=True) for s in value.free_symbols}
     functions = {f.func: sympy.Function(f.func.__name__, real=True)
