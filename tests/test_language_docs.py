@@ -90,6 +90,9 @@ WARNINGS = [
     (S + "-laplacian(u) = 1\ndn(u) = 0 on boundary\n",
      "the Neumann data are incompatible: a solution needs ∫laplacian(u) over the domain (-1) to "
      "equal the outward flux ∮dn(u) over its boundary (0), but they differ by -1.0e+00"),
+    (S + "periodic y, x\n-laplacian(u) = 4*pi^2*sin(2*pi*x)\nmean(u) = 0\n"
+     "exact u = sin(2*pi*x) + x - 1/2\n",
+     "the exact solution of u is not periodic in x: it differs at x = 0 and x = 1 by 1.0e+00"),
     (S + "unknown v(x, y)\nu_xx = v\nv = 1\nexact u = x^2/2\n",
      "an exact solution is given for u but not for v: write 'exact v = ...' too, or no error "
      "against the exact solution can be reported"),
