@@ -11,6 +11,7 @@ from the dimension (`pdedsl.geometry.default_counts`).
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -55,11 +56,14 @@ def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -
         if name in constant_names and (targets or name == "seed"):
             raise PdeError(f"'{name}' is both a constant and a setting", filename=where)
         if name in constant_names:
-            constants[name] = value
+            constants[name] = _constant_value(problem, name, value, where)
         elif name == "seed":
+            value = _setting_value(problem, name, value, SEED, where)
             seed = _check(where, {"seed": value}, {"seed": SEED})["seed"]
         elif targets:
-            targets[0][name] = value
+            option = next(allowed[name] for allowed in (SOLVERS[solver], MODELS["mlp"], SAMPLE)
+                          if name in allowed)
+            targets[0][name] = _setting_value(problem, name, value, option, where)
         else:
             known = sorted({*SOLVERS[solver], *MODELS["mlp"], *SAMPLE, "seed", "solver", *constant_names})
             raise PdeError(
@@ -93,8 +97,46 @@ def _with_constants(problem: Problem, constants: dict, where: str) -> Problem:
                        filename=where) from None
 
 
+def _setting_value(problem: Problem, name: str, value: object, option, where: str) -> object:
+    """A setting's value given as text (`--set steps=2*250`) read as the file reads it:
+    a constant expression in the problem's constants, or a word for a setting of words."""
+    if not isinstance(value, str) or option.kind is str or _is_word(problem, value):
+        return value  # the schema checks it (a word for a number: "must be a number")
+    number = _parsed_value(problem, name, value, where).subs(problem.constant_values())
+    return int(number) if number.is_Integer else float(number)
+
+
+def _is_word(problem: Problem, text: str) -> bool:
+    """A bare name that is not a constant (`--set steps=many`): a word, as in a file."""
+    return bool(re.fullmatch(r"\s*[A-Za-z][A-Za-z0-9_]*\s*", text)) and text.strip() not in {
+        "pi", "e", *(c.name for c in problem.constants)}
+
+
+def _constant_value(problem: Problem, name: str, value: object, where: str) -> object:
+    """A constant's new value given as text (`--set kappa=pi/4`): an expression of the
+    constants declared before it, as in the file."""
+    if not isinstance(value, str):
+        return value
+    expr = _parsed_value(problem, name, value, where)
+    earlier = [c.name for c in problem.constants][: [c.name for c in problem.constants].index(name)]
+    later = sorted(str(s) for s in expr.free_symbols if str(s) not in earlier)
+    if later:
+        raise PdeError(f"{name} = {value}: the new value of {name} may use only the constants "
+                       f"declared before it, not {', '.join(later)}", filename=where)
+    return expr
+
+
+def _parsed_value(problem: Problem, name: str, text: str, where: str):
+    from .language.expression import parse_value
+
+    try:
+        return parse_value(text, problem, what=f"the value of {name}")
+    except PdeError as error:
+        raise PdeError(f"{name} = {text}: {error.message}", filename=where) from None
+
+
 def _check(where: str, options: Mapping[str, object], allowed) -> dict:
     try:
         return validate_options(options, allowed, "this run")
     except (KeyError, ValueError) as error:
-        raise PdeError(str(error).strip("\"'"), filename=where) from None
+        raise PdeError(error.args[0], filename=where) from None

@@ -106,6 +106,13 @@ def test_functions_with_kinks_and_derivative_conditions():
                        "dn(u) = -pi on boundary\nu = 0 at x = 0\nexact u = sin(pi*x)\n") == []
 
 
+def test_exact_solution_constant_along_a_variable():
+    """u_y of an exact solution without y (here with abs, SymPy's real derivative) is 0."""
+    text = SQUARE + "u_y = 0\nu = abs(x - 1/2) on y = 0\nexact u = abs(x - 1/2)\n"
+    assert warnings_of(text) == []
+    assert "this equation" in only(text.replace("u_y = 0", "u_y = 1")).message
+
+
 def test_statements_with_an_unknown_without_exact_solution_are_skipped():
     text = (SQUARE + "unknown v(x, y)\n-laplacian(u) = v\nv = 2*pi^2*sin(pi*x)*sin(pi*y)\n"
             "u = 0 on boundary\nexact u = sin(pi*x)*sin(pi*y)\n")
@@ -186,3 +193,22 @@ def test_check_prints_warnings_and_strict_makes_them_errors(tmp_path):
     good.write_text("x in [0, 1]\nunknown u(x)\n-u_xx = 2\nu = 0 on boundary\nexact u = x*(1 - x)\n")
     result = run_check(good, "--strict")
     assert result.returncode == 0 and result.stderr == ""
+
+
+def test_exact_solution_must_be_periodic():
+    head = SQUARE + "periodic y, x\n-laplacian(u) = 4*pi^2*sin(2*pi*x)\nmean(u) = 0\n"
+    assert warnings_of(head + "exact u = sin(2*pi*x)\n") == []
+    w = warnings_of(head + "exact u = sin(2*pi*x) + x - 1/2\n")[0]
+    assert (w.line, w.column) == (4, 13)
+    assert w.message == ("the exact solution of u is not periodic in x: it differs at x = 0 "
+                         "and x = 1 by 1.0e+00")
+    w = only(SQUARE + "periodic x\n-laplacian(u) = pi^2*sin(pi*x)\nu = sin(pi*x) on boundary\n"
+             "exact u = sin(pi*x)\n")
+    assert w.message.startswith("the exact solution of u is not periodic in x: its slope "
+                                "differs at x = 0 and x = 1 by 6.3e+00")
+
+
+def test_free_constant_of_an_ode_in_time():
+    found = warnings_of("time t in [0, 1]\nunknown u(t)\nu_t = 1\n")
+    assert [w.line for w in found] == [1, 2]
+    assert found[1].message.endswith("fix it with an initial condition such as 'u = 0 on t = 0'")

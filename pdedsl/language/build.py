@@ -13,6 +13,7 @@ import sympy
 from lark import Token, Tree
 from sympy.core.function import AppliedUndef
 
+from . import calls
 from . import settings as schema
 from .expressions import ExpressionBuilder
 from .places import Places, WrittenFace
@@ -31,7 +32,7 @@ from .problem import (
     Variable,
 )
 from .scope import Context, Scope
-from .vocabulary import KEYWORDS, builtin_kind
+from .vocabulary import KEYWORDS, builtin_kind, did_you_mean
 
 
 def build(tree: Tree, text: str, filename: str = "<input>") -> Problem:
@@ -129,7 +130,13 @@ class StatementBuilder:
         self.scope.constants[str(name)] = Constant(str(name), value)
 
     def statement_unknown(self, tree: Tree) -> None:
-        name, *variables = tree.children
+        name, variables_tree = tree.children
+        if variables_tree is None:
+            spatial = ", ".join(self.scope.variables) or "x"
+            raise self.error(
+                f"an unknown needs its variables: unknown {name}({spatial}); for an unknown "
+                f"constant, write 'fit {name} = 1' (with a first guess)", name)
+        variables = variables_tree.children
         names: list[str] = []
         for v in variables:
             if str(v) not in self.scope.variables:
@@ -163,12 +170,29 @@ class StatementBuilder:
     # ------------------------------------------------------------ equations
     def statement_equation(self, tree: Tree) -> None:
         lhs, rhs = tree.children
+        self.refuse_value_at(lhs, rhs)
         eq = self.expressions.equation(lhs, rhs, Context("equation", "an equation"))
         if eq.has(Mean):
             self.between_means(eq, tree)
             self.stated.mean_conditions.append(MeanCondition(eq, _location(tree)))
         else:
             self.stated.equations.append(Equation(eq, _location(tree)))
+
+    def refuse_value_at(self, lhs, rhs) -> None:
+        """`u(0) = 1` or `u_x(0) = 1` (how other tools write a condition): say how to
+        write it here, with the value as written."""
+        if lhs.data != "call":
+            return
+        name, args_tree = lhs.children
+        args = list(args_tree.children) if args_tree is not None else []
+        shorthand = self.scope.shorthand(str(name))
+        unknown = shorthand[0] if shorthand else str(name)
+        if unknown not in self.scope.unknowns or all(a.data == "name" for a in args):
+            return
+        if len(args) != len(self.scope.unknowns[unknown].variables):
+            return
+        hint = calls.condition_hint(self.expressions, str(name), args, self.written(rhs))
+        raise self.error(f"'{self.written(lhs)}': {hint}", name)
 
     def between_means(self, eq: sympy.Eq, tree: Tree) -> None:
         """An equation with mean(...) holds once, for the whole domain: outside the
@@ -238,9 +262,8 @@ class StatementBuilder:
         name, options = tree.children
         self.once("solver", tree)
         if str(name) not in schema.SOLVERS:
-            raise self.error(
-                f"unknown solver '{name}' (known: {', '.join(schema.SOLVERS)})", name
-            )
+            raise self.error(f"unknown solver '{name}' (known: {', '.join(schema.SOLVERS)})"
+                             + did_you_mean(str(name), schema.SOLVERS), name)
         self.stated.settings["solver"] = str(name)
         self.stated.settings["solver_options"] = self.options(
             options, schema.SOLVERS[str(name)], f"solver {name}"
@@ -250,9 +273,8 @@ class StatementBuilder:
         name, options = tree.children
         self.once("model", tree)
         if str(name) not in schema.MODELS:
-            raise self.error(
-                f"unknown model '{name}' (known: {', '.join(schema.MODELS)})", name
-            )
+            raise self.error(f"unknown model '{name}' (known: {', '.join(schema.MODELS)})"
+                             + did_you_mean(str(name), schema.MODELS), name)
         self.stated.settings["model"] = self.options(
             options, schema.MODELS[str(name)], f"model {name}"
         )

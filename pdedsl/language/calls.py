@@ -12,9 +12,10 @@ import sympy
 from lark import Token, Tree
 from sympy.core.function import AppliedUndef
 
+from .errors import PdeError
 from .problem import Mean, NormalDerivative
 from .scope import Context
-from .vocabulary import CONSTANTS, FUNCTIONS, LATER_OPERATORS, SHAPES
+from .vocabulary import CONSTANTS, FUNCTIONS, LATER_OPERATORS, SHAPES, did_you_mean
 
 if TYPE_CHECKING:
     from .expressions import ExpressionBuilder
@@ -44,7 +45,12 @@ def call(b: ExpressionBuilder, tree: Tree, context: Context, depth: int) -> symp
         return applied_unknown(b, name, args, context)
     if text in CONSTANTS or text in b.scope.constants or text in b.scope.variables:
         raise b.error(f"'{text}' is not a function", name)
-    raise b.error(f"undeclared function '{text}'", name)
+    shorthand = b.scope.shorthand(text)
+    if shorthand is not None:
+        raise b.error(f"'{text}' is a derivative of {shorthand[0]}, not a function: "
+                      f"{condition_hint(b, text, args, '...')}", name)
+    known = [*FUNCTIONS, *OPERATORS, *b.scope.unknowns]
+    raise b.error(f"undeclared function '{text}'" + did_you_mean(text, known), name)
 
 
 def arity(b: ExpressionBuilder, name: Token, args, tree: Tree, least: int,
@@ -64,13 +70,45 @@ def applied_unknown(b: ExpressionBuilder, name: Token, args, context: Context) -
     u = b.scope.unknowns[str(name)]
     written = [a.children[0] if a.data == "name" else None for a in args]
     if [str(w) for w in written] != list(u.variables):
-        raise b.error(
-            f"'{name}' is declared as {name}({', '.join(u.variables)}): "
-            f"write {name} or {name}({', '.join(u.variables)})",
-            name,
-        )
+        message = (f"'{name}' is declared as {name}({', '.join(u.variables)}): "
+                   f"write {name} or {name}({', '.join(u.variables)})")
+        if len(args) == len(u.variables) and not all(a.data == "name" for a in args):
+            message += f"; {condition_hint(b, str(name), args, '...')}"
+        raise b.error(message, name)
     b.allow_unknown(str(name), name, context)
     return u.applied
+
+
+def condition_hint(b: ExpressionBuilder, name: str, args, value: str) -> str:
+    """How to write `u(0) = value` (the idiom of other tools) in this language: a
+    condition on a face, or at a point; for `u_x(0)`, `u(0, y)` as well."""
+    unknown = b.scope.shorthand(name)[0] if b.scope.shorthand(name) else name
+    variables = b.scope.unknowns[unknown].variables
+    fixed = [(v, a) for v, a in zip(variables, args)
+             if not (a.data == "name" and str(a.children[0]) == v)]
+    if not fixed or len(args) != len(variables):
+        return f"write {unknown}({', '.join(variables)}) or {unknown}"
+    place = ", ".join(f"{v} = {_text(b, a)}" for v, a in fixed)
+    if len(fixed) == 1 and _is_an_end(b, *fixed[0]):
+        return f"a value on a face is a condition: write '{name} = {value} on {place}' " \
+               f"(or 'at {place}')"
+    return f"a value at a point is a condition: write '{name} = {value} at {place}'"
+
+
+def _text(b: ExpressionBuilder, tree) -> str:
+    """The source text of a node, spaces normalised."""
+    return " ".join(b.text[tree.meta.start_pos : tree.meta.end_pos].split())
+
+
+def _is_an_end(b: ExpressionBuilder, variable: str, tree) -> bool:
+    """Whether `tree` is a constant expression equal to an end of `variable`'s range."""
+    try:
+        value = float(b.value(b.constant(tree, "a value")))
+    except PdeError:
+        return False
+    v = b.scope.variables[variable]
+    return any(abs(value - float(b.value(end))) <= 1e-12 * max(1.0, abs(value))
+               for end in (v.lower, v.upper))
 
 
 def diff(b: ExpressionBuilder, name, args, tree, context, depth) -> sympy.Expr:
@@ -126,7 +164,7 @@ def laplacian(b: ExpressionBuilder, name, args, tree, context, depth) -> sympy.E
 def derivative(value: sympy.Expr, x: sympy.Symbol, order: int) -> sympy.Expr:
     """SymPy's derivative, taken as if every symbol and unknown were real (they are):
     SymPy's complex rule for abs(u) gives re and im parts; the real one gives sign(u)*u'."""
-    if not value.has(sympy.Abs, sympy.sign):
+    if not value.has(sympy.Abs, sympy.sign) or x not in value.free_symbols:
         return sympy.diff(value, x, order)
     symbols = {s: sympy.Dummy(s.name, real=True) for s in value.free_symbols}
     functions = {f.func: sympy.Function(f.func.__name__, real=True)

@@ -17,7 +17,15 @@ from lark import Token, Tree
 from . import calls
 from .errors import PdeError
 from .scope import Context, Scope
-from .vocabulary import CONSTANTS, FUNCTIONS, KEYWORDS, LATER_OPERATORS, OPERATORS, SHAPES
+from .vocabulary import (
+    CONSTANTS,
+    FUNCTIONS,
+    KEYWORDS,
+    LATER_OPERATORS,
+    OPERATORS,
+    SHAPES,
+    did_you_mean,
+)
 
 MAX_DEPTH = 200  # nesting of an expression (unary minus, powers, calls)
 MAX_NUMBER_CHARS = 100
@@ -206,7 +214,10 @@ class ExpressionBuilder:
         shorthand = scope.shorthand(text)
         if shorthand is not None:
             return self._shorthand(text, *shorthand, token, context)
-        raise self.error(scope.undeclared(text), token)
+        message = scope.undeclared(text)
+        if message == f"undeclared name '{text}'":
+            message += did_you_mean(text, [*scope.names(), *CONSTANTS])
+        raise self.error(message, token)
 
     def _shorthand(self, text: str, unknown: str, letters: str, token, context) -> sympy.Expr:
         """`u_xy`: the derivative of u along x then y."""

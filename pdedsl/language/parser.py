@@ -19,7 +19,7 @@ from .build import build
 from .check import check
 from .errors import PdeError
 from .problem import Problem
-from .vocabulary import FUNCTIONS, KEYWORDS, STATEMENT_KEYWORDS
+from .vocabulary import FUNCTIONS, KEYWORDS, STATEMENT_KEYWORDS, did_you_mean
 
 MAX_CHARS = 1_000_000  # bigger input is refused before parsing
 MAX_BRACKET_DEPTH = 100  # deeper nesting is refused before building
@@ -48,7 +48,11 @@ class _Brackets:
 
     def process(self, stream):
         depth = 0
+        previous = None
         for token in stream:
+            if _split_word(previous, token):
+                raise _SplitWord(previous, token)
+            previous = token
             if token.type in _OPEN:
                 depth += 1
                 if depth > MAX_BRACKET_DEPTH:
@@ -63,6 +67,20 @@ class _Brackets:
 class _TooDeep(Exception):
     def __init__(self, token: Token):
         self.token = token
+
+
+def _split_word(previous: Token | None, token: Token) -> bool:
+    """Whether the lexer cut one word in two: a keyword where only keywords fit, then
+    the rest of the word (`inn` read as `in` `n`, `onn` as `on` `n`)."""
+    return (previous is not None and previous.type not in ("NAME", "NUMBER")
+            and str(previous).isalpha() and token.type in ("NAME", "NUMBER")
+            and previous.end_pos == token.start_pos)
+
+
+class _SplitWord(Exception):
+    def __init__(self, keyword: Token, rest: Token):
+        self.keyword = keyword
+        self.word = str(keyword) + str(rest)
 
 
 @lru_cache(maxsize=1)
@@ -92,6 +110,10 @@ def parse_tree(text: str, filename: str = "<input>") -> Tree:
             f"brackets nested too deeply (more than {MAX_BRACKET_DEPTH} levels)",
             error.token, text, filename,
         ) from None
+    except _SplitWord as error:
+        hint = did_you_mean(error.word, KEYWORDS) or f" (here only '{error.keyword}' fits)"
+        raise _error(f"unexpected '{error.word}'{hint}", error.keyword, text, filename) \
+            from None
     except UnexpectedInput as error:
         raise _syntax_error(error, lark, text, filename) from None
 
@@ -124,6 +146,12 @@ def _syntax_error(error, lark, text, filename) -> PdeError:
         lines = text.splitlines() or [""]
         return PdeError("unexpected end of input", filename=filename, text=text,
                         line=len(lines), column=len(lines[-1]) + 1)
+    cut = _cut_word(token, text)
+    if cut is not None:
+        keyword, word = cut
+        hint = did_you_mean(word, KEYWORDS) or f" (here only '{keyword}' fits)"
+        return PdeError(f"unexpected '{word}'{hint}", filename=filename, text=text,
+                        line=token.line, column=token.column - len(keyword))
     if token.type in _CLOSE and not _open_brackets(text, token.start_pos):
         return _error(f"unexpected '{token}': no bracket is open", token, text, filename)
     if str(token) in KEYWORDS and "NAME" in expected:
@@ -140,6 +168,17 @@ def _syntax_error(error, lark, text, filename) -> PdeError:
     return _error(
         f"unexpected {what}{hint or _expectation(expected, lark)}", token, text, filename
     )
+
+
+def _cut_word(token: Token, text: str) -> tuple[str, str] | None:
+    """(keyword, word) when the token is the rest of a word whose start was read as a
+    keyword (`x inn [0, 1]`: `in`, then `n`)."""
+    if token.type not in ("NAME", "NUMBER") or not token.start_pos:
+        return None
+    match = re.search(r"[A-Za-z][A-Za-z0-9_]*$", text[: token.start_pos])
+    if match is None or match.group(0) not in KEYWORDS:
+        return None
+    return match.group(0), match.group(0) + str(token)
 
 
 def _character_hint(char: str) -> str:

@@ -14,6 +14,7 @@ from lark import Token, Tree
 
 from .expressions import ExpressionBuilder
 from .problem import Face
+from .vocabulary import did_you_mean
 
 TOLERANCE = 1e-12  # relative to the range's ends, for "is this value an end?"
 
@@ -48,11 +49,26 @@ class Places:
                     raise self.error("'on boundary': the problem has no spatial variable", place)
                 new = [WrittenFace(Face(v.name, side), place, True)
                        for v in self.scope.spatial for side in ("lower", "upper")]
+            elif place.data == "named_place":
+                raise self.named_place(place.children[0])
             else:
                 name, value_tree = place.children
                 new = [WrittenFace(self.face(name, value_tree), name, False)]
             faces.extend(f for f in new if f.face not in [g.face for g in faces])
         return faces
+
+    def named_place(self, name: Token):
+        """The error for `on NAME`: a misspelt `boundary`, a variable without its value,
+        or a region's name (regions are not supported yet)."""
+        if str(name) in self.scope.variables:
+            v = self.scope.variables[str(name)]
+            return self.error(f"on {name}: write 'on {name} = {v.lower}' or "
+                              f"'on {name} = {v.upper}' (an end of its range)", name)
+        hint = did_you_mean(str(name), ["boundary"], cutoff=0.5)
+        if hint:
+            return self.error(f"unknown place '{name}'{hint}", name)
+        return self.error(f"unknown place '{name}': write 'on boundary' or 'on x = ...' "
+                          "(named regions are not supported yet)", name)
 
     def face(self, name: Token, value_tree) -> Face:
         """`x = value`: the face of x at that end of its range."""

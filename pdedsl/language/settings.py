@@ -9,6 +9,7 @@ depend on the dimension (`pdedsl.geometry.default_counts`), so their default her
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass
 from typing import Mapping
@@ -149,7 +150,9 @@ def validate_options(
     checked = {}
     for name, value in options.items():
         if name not in allowed:
-            raise KeyError(f"{what} has no setting '{name}' (known: {', '.join(allowed)})")
+            close = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
+            hint = f": did you mean '{close[0]}'?" if close else ""
+            raise KeyError(f"{what} has no setting '{name}' (known: {', '.join(allowed)}){hint}")
         try:
             checked[name] = allowed[name].validate(value)
         except ValueError as error:

@@ -50,8 +50,31 @@ def exact_solution(problem: Problem, reporter: wellposed.Reporter) -> list[PdeWa
             relative = result[0] / max(result[2], 1e-300)
             if relative > worst.get(id(statement), (-1,))[0]:
                 worst[id(statement)] = (relative, statement, where, result)
-    return [reporter.at(statement.location, _unsatisfied(where, result, problem))
-            for _, statement, where, result in worst.values()]
+    found = [reporter.at(statement.location, _unsatisfied(where, result, problem))
+             for _, statement, where, result in worst.values()]
+    return found + _not_periodic(problem, checker, reporter)
+
+
+def _not_periodic(problem: Problem, checker: _Checker, reporter) -> list[PdeWarning]:
+    """An exact solution must take the same value, and slope, at both ends of a periodic
+    variable."""
+    found = []
+    for name in problem.periodic:
+        x = sympy.Symbol(name)
+        lower, upper = problem.bounds()[[v.name for v in problem.variables].index(name)]
+        for unknown, exact in checker.exact.items():
+            if x not in exact.free_symbols:
+                continue
+            for value in (exact, calls.derivative(exact, x, 1)):
+                sides = (value.subs(x, lower), value.subs(x, upper))
+                result = checker.worst(sides, {name: lower})
+                if result is not None:
+                    found.append(reporter.at(reporter.statement("periodic", name), (
+                        f"the exact solution of {unknown} is not periodic in {name}: "
+                        f"{'its slope differs' if value is not exact else 'it differs'} at "
+                        f"{name} = {lower:g} and {name} = {upper:g} by {result[0]:.1e}")))
+                    break
+    return found
 
 
 def _unsatisfied(where: str, result: tuple, problem: Problem) -> str:

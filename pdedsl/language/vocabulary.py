@@ -7,8 +7,9 @@ declared as a variable, constant or unknown).
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 import sympy
 
@@ -59,3 +60,12 @@ def builtin_kind(name: str) -> str | None:
     if name in SHAPES:
         return "built-in shape"
     return None
+
+
+def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str:
+    """`: did you mean 'laplacian'?` for the candidate closest to a misspelt word, or ''."""
+    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=cutoff)
+    if not close and word.lower() != word:
+        close = difflib.get_close_matches(word.lower(), sorted(set(candidates)), n=1,
+                                          cutoff=cutoff)
+    return f": did you mean '{close[0]}'?" if close and close[0] != word else ""

@@ -33,8 +33,10 @@ class Reporter:
         return PdeWarning(message, line, column, self.filename, self.text)
 
     def statement(self, keyword: str, name: str) -> Location | None:
-        """Where `KEYWORD NAME` is first written (`unknown u`, `time t`, `exact u`)."""
-        pattern = re.compile(rf"\s*{keyword}\s+({re.escape(name)})\b")
+        """Where `KEYWORD NAME` is first written (`unknown u`, `time t`, `exact u`, and
+        `periodic ..., x`), pointing at the name."""
+        between = r"\s+(?:\w+\s*,\s*)*" if keyword == "periodic" else r"\s+"
+        pattern = re.compile(rf"\s*{keyword}{between}({re.escape(name)})\b")
         for number, line in enumerate(self.text.splitlines(), start=1):
             match = pattern.match(line)
             if match:
@@ -106,10 +108,12 @@ def free_constants(problem: Problem, reporter: Reporter) -> list[PdeWarning]:
         lower = dict(zip([v.name for v in problem.variables], problem.bounds()))
         point = ", ".join(f"{v} = {lower[v][0]:g}" for v in unknown.variables
                           if not problem.variable(v).is_time)
+        fix = (f"'mean({u}) = 0' or '{u} = 0 at {point}'" if point else
+               f"an initial condition such as '{u} = 0 on {problem.time.name} = "
+               f"{lower[problem.time.name][0]:g}'")
         found.append(reporter.at(reporter.statement("unknown", u), (
             f"{u} is determined only up to an added constant: only derivatives of {u} appear "
-            f"in the equations and conditions; fix it with 'mean({u}) = 0' or "
-            f"'{u} = 0 at {point}'")))
+            f"in the equations and conditions; fix it with {fix}")))
     return found
 
 
