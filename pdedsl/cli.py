@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import __version__
+from . import __version__, runtime
 from .language import PdeError
 
 # Exit statuses: 0 converged or ran its steps, 1 diverged, 2 an input error, 130 Ctrl-C.
@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     add_compare(commands)
     add_analyze(commands)
     args = parser.parse_args(argv)
+    runtime.limit_blas_threads()  # this process is ours: before any LAPACK loads
     try:
         return args.run(args)
     except PdeError as error:
@@ -155,6 +156,23 @@ def _train_and_write(train, folder, file: str, args, table: bool = True, title: 
             seconds_budget=stop.get("seconds", float("inf")))
         solution = train(progress, on_start)
     run.write(folder, solution, file)
+    summary = run.read_summary(folder)
+    if args.quiet:
+        print(folder)
+    elif table:
+        final_table(summary, str(folder))
+    _draw(folder, solution, args)
+    if solution.status in ("diverged", "interrupted"):
+        print(f"pdedsl: {solution.status}: {solution.reason}; wrote {folder}", file=sys.stderr)
+    return solution.status
+
+
+def _draw(folder, solution, args) -> None:
+    """The figures, after the summary and the table: the results are there before them."""
+    if args.no_plots and not getattr(args, "analyze", False):
+        return
+    if not args.quiet:
+        print("drawing figures ...", end="", flush=True)
     if not args.no_plots:
         from .plots import plot_run
 
@@ -163,14 +181,8 @@ def _train_and_write(train, folder, file: str, args, table: bool = True, title: 
         from .plots.kernels import plot_analysis
 
         plot_analysis(folder, solution)
-    summary = run.read_summary(folder)
-    if args.quiet:
-        print(folder)
-    elif table:
-        final_table(summary, str(folder))
-    if solution.status in ("diverged", "interrupted"):
-        print(f"pdedsl: {solution.status}: {solution.reason}; wrote {folder}", file=sys.stderr)
-    return solution.status
+    if not args.quiet:
+        print(" done", flush=True)
 
 
 def _overrides(args) -> dict:

@@ -21,17 +21,22 @@ import numpy as np
 from .least_squares import LeastSquares
 from .solvers import Filter, Solver
 
-# converged: the loss reached `tol`, or it fell a millionfold and then did not halve in
-# `patience` steps; max_steps: the step or time budget ran out.
+# converged: the loss reached `tol`, or the run reached its floor (below); max_steps: the
+# step or time budget ran out.
 STATUSES = ("converged", "max_steps", "diverged", "interrupted")
 
-# Progress, for `patience`, is the loss falling below PROGRESS times its value at the
-# last progress. Near the end ANaGRAM keeps finding lower losses by tiny amounts for
-# dozens of steps (rounding-level gains that leave the error as it is): counting those
-# as progress made runs a third longer for nothing. But a start can sit still for tens
-# of steps before the stall detector finds its way, so patience only ends a run whose
-# loss has already fallen by DROP.
-PROGRESS = 0.5
+# The floor. A run stops when it can go no further, and only then:
+# - float64 rounding: the residuals are computed from terms of about the size of the
+#   initial residuals, so rounding leaves a loss of about (100 ε)² times the initial
+#   loss; below ROUNDING × the initial loss the loss is rounding noise;
+# - no progress: `patience` steps in a row whose loss fell by less than FLAT of itself
+#   (the line search found nothing, or only gains that leave the model as it is: on
+#   laplace.pde the error is final two steps after the loss first falls by less than
+#   1e-4 a step). A run that still falls, however slowly, goes on. A start that sits still
+#   before the stall detector finds its way is not a floor: this rule waits until the
+#   loss has fallen by DROP.
+ROUNDING = 1e-26
+FLAT = 1e-4
 DROP = 1e-6
 BLOW_UP = 1e6  # a loss this many times its start is a divergence
 
@@ -61,21 +66,24 @@ class StopRules:
     patience: int
     seconds: float
     initial_loss: float = math.nan
-    reference: float = math.nan
-    since_progress: int = 0
+    previous: float = math.nan
+    flat_steps: int = 0
 
     def start(self, initial_loss: float) -> None:
-        self.initial_loss = self.reference = initial_loss
+        self.initial_loss = self.previous = initial_loss
 
     def check(self, loss: float, training_seconds: float) -> tuple[str, str] | None:
-        if loss < PROGRESS * self.reference:
-            self.reference, self.since_progress = loss, 0
-        else:
-            self.since_progress += 1
+        flat = loss > (1 - FLAT) * self.previous
+        self.flat_steps = self.flat_steps + 1 if flat else 0
+        self.previous = min(loss, self.previous)
         if loss <= self.tol:
             return "converged", f"loss {loss:.3g} ≤ tol {self.tol:g}"
-        if self.since_progress >= self.patience and loss <= DROP * self.initial_loss:
-            return "converged", f"the loss did not halve in {self.patience} steps (loss {loss:.3g})"
+        if loss <= ROUNDING * self.initial_loss:
+            return "converged", (f"the loss reached float64 rounding ({loss:.3g}, "
+                                 f"{loss / self.initial_loss:.1e} of its start)")
+        if self.flat_steps >= self.patience and loss <= DROP * self.initial_loss:
+            return "converged", (f"the floor: {self.patience} steps without progress "
+                                 f"(loss {loss:.3g}, {loss / self.initial_loss:.1e} of its start)")
         if training_seconds >= self.seconds:
             return "max_steps", f"used the time budget of {self.seconds:g} s"
         return None

@@ -175,20 +175,29 @@ class _ScriptedSolver:
         return None
 
 
-def test_patience_counts_steps_in_which_the_loss_did_not_halve(tiny):
-    # A millionfold drop in 5 steps, then a crawl: 1 % lower each step (a new minimum
-    # every step, but no progress). The run stops `patience` steps into the crawl.
+def _run(tiny, losses, patience=4):
+    return train(tiny.ls, _ScriptedSolver(losses), tiny.theta,
+                 StopRules(len(losses), 0.0, patience, math.inf))
+
+
+def test_a_run_stops_at_its_floor_and_only_there(tiny):
     start = float(tiny.ls.loss(tiny.theta))
-    losses = [start * 1e-2**k for k in range(1, 6)]
-    losses += [losses[-1] * 0.99**k for k in range(1, 40)]
-    result = train(tiny.ls, _ScriptedSolver(losses), tiny.theta, StopRules(len(losses), 0.0, 7, math.inf))
-    assert result.status == "converged" and "did not halve in 7 steps" in result.reason
-    assert len(result.history) == 5 + 7
-    # Any halving, even slow, is progress: 0.9^7 < 1/2, so a 7-step patience never fires.
-    slow = [losses[4] * 0.9**k for k in range(1, 40)]
-    result = train(tiny.ls, _ScriptedSolver(slow), tiny.theta, StopRules(len(slow), 0.0, 7, math.inf))
+    drop = [start * 1e-2**k for k in range(1, 6)]  # a millionfold drop in 5 steps
+    # Then no progress (rounding-level changes): it stops `patience` steps into the floor.
+    flat = drop + [drop[-1] * (1 - 1e-6 * k) for k in range(1, 40)]
+    result = _run(tiny, flat, patience=4)
+    assert result.status == "converged" and "4 steps without progress" in result.reason
+    assert len(result.history) == 5 + 4
+    # A slow but steady fall is progress, however slow: 0.5 % a step runs to the budget.
+    slow = drop + [drop[-1] * 0.995**k for k in range(1, 60)]
+    result = _run(tiny, slow)
     assert result.status == "max_steps" and len(result.history) == len(slow)
-    # A start that sits still (the loss not yet a millionth of its start) is not converged.
+    # A start that sits still (the loss not yet a millionth of its start) is no floor.
     still = [start * 0.9] * 30
-    result = train(tiny.ls, _ScriptedSolver(still), tiny.theta, StopRules(len(still), 0.0, 7, math.inf))
+    result = _run(tiny, still)
     assert result.status == "max_steps" and len(result.history) == len(still)
+    # float64 rounding: a loss 1e-26 of its start ends the run at once.
+    rounding = drop + [start * 1e-27, start * 1e-28]
+    result = _run(tiny, rounding)
+    assert result.status == "converged" and "rounding" in result.reason
+    assert len(result.history) == 6

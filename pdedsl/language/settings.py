@@ -66,8 +66,9 @@ def _stop(steps: int, patience: int) -> dict[str, Option]:
     return {
         "steps": Option(int, "maximum number of training steps", steps, minimum=1),
         "tol": Option(float, "stop when the loss falls to this value", 0.0, minimum=0),
-        "patience": Option(int, "stop after this many steps in which the loss did not halve "
-                           "(once it is a millionth of its start)", patience, minimum=1),
+        "patience": Option(int, "stop after this many steps in a row without progress (the loss "
+                           "falling by less than 1e-4 of itself), once the loss is a "
+                           "millionth of its start", patience, minimum=1),
         "seconds": Option(float, "stop after this much training time", math.inf, above=0),
     }
 
@@ -102,8 +103,8 @@ _ANAGRAM = {
 # ≈ its authors' lstsq(G, ∇L). Adam's loss is not monotone (it rose for 2000 steps on
 # Laplace 2D), so only its step count stops it.
 SOLVERS: dict[str, dict[str, Option]] = {
-    "anagram": {**_stop(150, 25), **_cut(1e-8), **_ANAGRAM},
-    "engd": {**_stop(500, 50), **_cut(1e-7)},
+    "anagram": {**_stop(150, 4), **_cut(1e-8), **_ANAGRAM},
+    "engd": {**_stop(500, 4), **_cut(1e-7)},
     "adam": {
         **_stop(20000, 20000),
         "lr": Option(float, "initial learning rate", 1e-3, above=0),

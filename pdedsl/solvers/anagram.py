@@ -24,6 +24,11 @@ and the seed (measurements in docs/solvers.md):
   cut otherwise, which starts faster).
 - `order` > 1 bends the path (path.py): each order cancels the next power of η in r along
   it, so the step follows a curved valley where the straight one leaves it.
+- Tikhonov damping refined while it crawls: CRAWL_STEPS full steps (η = 1) in a row that
+  lower the loss by less than CRAWL_DECREASE are held back by the damping, not by the
+  curvature (the undamped full step would take most of the loss away), so the cut moves
+  a decade finer, at most FINEST_SHIFT decades below rcond (heat.pde: 3.2e-7 after 500
+  steps at a fixed damping, 9.1e-8 refined). The hard cut is left as it is.
 - The stall detector (`stall_steps` > 0): after that many consecutive steps with
   η < STALL_ETA, that step searches the cut as `cut="search"` does and keeps the cut it
   finds (coarser from a bad start, finer when the cut holds the loss up); μ grows
@@ -51,6 +56,8 @@ PICK_FRACTION = 0.5  # the search keeps the finest cut with this share of the be
 FINEST_SHIFT = 2  # the search never moves the cut more than this many decades below rcond
 RELAX_ETA = 0.25  # a step with η at least this brings a coarsened cut a decade back
 SCAN_ETAS = (1.0, 0.5, 0.25, 2.0**-4, 2.0**-6, 2.0**-8, 2.0**-10)  # first pass of the cut search
+CRAWL_STEPS = 3  # full steps in a row that crawl before Tikhonov damping is refined
+CRAWL_DECREASE = 0.5  # a full step that lowers the loss by less than this share crawls
 MU_START, MU_MIN, MU_MAX = 1e-4, 1e-30, 1e2  # LM: λ = μ σ_max²
 # damping="auto": a cut this coarse or coarser is Tikhonov damping, a finer one hard (heat.pde
 # at rcond 1e-6, five seeds: hard cut 2e-6 to 1.4e-5, Tikhonov 4.3e-7 to 9.6e-7).
@@ -104,10 +111,11 @@ class _Cuts:
         i = jnp.argmin(losses)
         return Candidate(shift, f, coeffs, self.etas[i], losses[i], losses[0])
 
-    def search(self, shift) -> Candidate:
-        """Every cut base·10^(shift+k), |k| ≤ window, on a short η ladder; the finest with
-        at least PICK_FRACTION of the best decrease gets the full path (least loss alone is
-        greedy: it picks coarse cuts that crawl later). If none lowers the loss, the coarsest."""
+    def search(self, shift) -> jax.Array:
+        """The searched shift: every cut base·10^(shift+k), |k| ≤ window, on a short η ladder
+        of straight steps; the finest with at least PICK_FRACTION of the best decrease
+        (least loss alone is greedy: it picks coarse cuts that crawl later). If none lowers
+        the loss, the coarsest; never more than FINEST_SHIFT decades below rcond."""
         a, s, Vt, _ = self.fac
         window = self.solver.window
         offsets = jnp.arange(window, -window - 1, -1).astype(s.dtype)
@@ -118,7 +126,11 @@ class _Cuts:
         good = decrease >= PICK_FRACTION * jnp.max(decrease)
         finest = len(offsets) - 1 - jnp.argmax(good[::-1])
         k = jnp.where(jnp.max(decrease) > 0, finest, 0)
-        return self.path(jnp.maximum(shift + offsets[k], -FINEST_SHIFT))
+        return jnp.maximum(shift + offsets[k], -FINEST_SHIFT)
+
+    def searched(self, shift) -> Candidate:
+        """The path at the searched cut."""
+        return self.path(self.search(shift))
 
 
 class AnagramState(eqx.Module):
@@ -128,6 +140,7 @@ class AnagramState(eqx.Module):
     mu: jax.Array  # LM damping: λ = μ σ_max²
     stalled: jax.Array  # consecutive steps with η < STALL_ETA
     actions: jax.Array  # times the stall detector acted
+    crawled: jax.Array  # consecutive full steps (η = 1) that crawl under Tikhonov damping
 
 
 class Anagram(eqx.Module):
@@ -160,10 +173,8 @@ class Anagram(eqx.Module):
     def init(self, ls: LeastSquares, theta: jax.Array) -> AnagramState:
         shift = self.schedule if self.cut == "schedule" else 0
         dtype = theta.dtype
-        return AnagramState(
-            jnp.asarray(shift, dtype), jnp.asarray(MU_START, dtype),
-            jnp.asarray(0, jnp.int32), jnp.asarray(0, jnp.int32),
-        )
+        zero = jnp.asarray(0, jnp.int32)
+        return AnagramState(jnp.asarray(shift, dtype), jnp.asarray(MU_START, dtype), zero, zero, zero)
 
     def step(self, ls: LeastSquares, theta: jax.Array, state: AnagramState):
         r, J = ls.jacobian(theta)
@@ -171,23 +182,25 @@ class Anagram(eqx.Module):
         loss0 = 0.5 * jnp.dot(r, r)
         lam = state.mu * fac.s[0] ** 2 if self.damping == "lm" else 0.0
         cuts = _Cuts(self, ls, theta, fac, loss0, lam)
-        chosen = cuts.search(state.shift) if self.cut == "search" else cuts.path(state.shift)
+        chosen = cuts.searched(state.shift) if self.cut == "search" else cuts.path(state.shift)
 
         # Stall detector: after stall_steps steps with η < STALL_ETA, search the cut this
-        # very step (lax.cond: free on the other steps) and keep the cut it finds.
+        # very step (lax.cond: the search costs nothing on the other steps) and keep the
+        # cut it finds, coarser (a bad start) or finer (a cut too coarse to go on).
         stalled = jnp.where(chosen.eta < STALL_ETA, state.stalled + 1, 0)
         detector = self.stall_steps > 0 and self.cut != "search"
         act = (stalled >= self.stall_steps) & detector
         if detector:
-            chosen = jax.lax.cond(act, cuts.search, lambda _: chosen, chosen.shift)
+            chosen = jax.lax.cond(act, cuts.searched, lambda _: chosen, chosen.shift)
 
         # A good step (η ≥ RELAX_ETA) brings a coarsened cut a decade back towards rcond;
         # a finer cut found by a search stays.
         shift = state.shift if self.cut == "search" else chosen.shift
         shift = jnp.where((chosen.eta >= RELAX_ETA) & (shift > 0), jnp.maximum(shift - 1, 0), shift)
+        shift, crawled = self._refine_damping(shift, chosen, loss0, state.crawled)
         mu = self._adapt_mu(fac, chosen, loss0, state.mu, act)
         new_state = AnagramState(shift, mu, jnp.where(act, 0, stalled),
-                                 state.actions + act.astype(jnp.int32))
+                                 state.actions + act.astype(jnp.int32), crawled)
         cut = cuts.base * 10.0**chosen.shift
         info = step_info(chosen.loss, chosen.eta, fac.s, cut)
         info.update(rcond_used=cut / fac.s[0], cut_shift=chosen.shift, stalled=stalled,
@@ -195,6 +208,15 @@ class Anagram(eqx.Module):
         if self.damping == "lm":
             info["mu"] = state.mu
         return advance(theta, chosen.coeffs, chosen.eta), new_state, info
+
+    def _refine_damping(self, shift, chosen: Candidate, loss0, crawled):
+        """Tikhonov damping a decade finer after CRAWL_STEPS crawling full steps."""
+        if self.kind != "tikhonov" or self.cut == "search":
+            return shift, crawled
+        crawls = (chosen.eta == 1) & (chosen.loss > (1 - CRAWL_DECREASE) * loss0)
+        crawled = jnp.where(crawls, crawled + 1, 0)
+        refine = (crawled >= CRAWL_STEPS) & (shift > -FINEST_SHIFT)
+        return jnp.where(refine, shift - 1, shift), jnp.where(refine, 0, crawled)
 
     def _adapt_mu(self, fac: Factored, chosen: Candidate, loss0, mu, act):
         """Levenberg-Marquardt: μ from the gain ratio of the full step (η = 1)."""

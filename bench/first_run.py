@@ -1,0 +1,102 @@
+"""The first impression: `pdedsl solve FILE` wall time, cold and warm, against another version.
+
+    .venv/bin/python bench/first_run.py [--ref REV] [--file examples/laplace.pde] [--repeats 3]
+
+Each repeat runs the command once with an empty compile cache (cold) and once more with
+the cache that run left (warm), for this checkout and for `--ref` (checked out into a
+temporary git worktree), alternating, so both see the same machine load. Wall time is
+from the command's start to its exit, figures included; the run folder's summary gives
+the error, steps, compile and training seconds. Medians and the ratio are printed as a
+table and written to bench/recorded/first_run.json (and .md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "recorded"
+
+
+def run_once(checkout: Path, file: str, cache: Path, out: Path) -> dict:
+    """One `pdedsl solve` in a fresh interpreter of `checkout`; its wall time and summary."""
+    env = {**os.environ, "PDEDSL_JAX_CACHE": str(cache), "PYTHONPATH": str(checkout)}
+    command = [sys.executable, "-m", "pdedsl", "solve", str(ROOT / file), "--out", str(out), "--quiet"]
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=checkout, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"{checkout}: {done.stderr[-2000:]}")
+    summary = json.loads((out / "summary.json").read_text())
+    return {"wall": wall, "steps": summary["steps"], "error": max(summary["l2_relative_error"].values()),
+            "compile": summary["compile_seconds"], "training": summary["seconds"]}
+
+
+def measure(checkouts: dict[str, Path], file: str, repeats: int) -> dict[str, dict[str, list]]:
+    results = {name: {"cold": [], "warm": []} for name in checkouts}
+    with tempfile.TemporaryDirectory() as scratch:
+        for k in range(repeats):
+            for name, checkout in checkouts.items():
+                cache = Path(scratch) / f"cache-{name}-{k}"
+                for kind in ("cold", "warm"):
+                    row = run_once(checkout, file, cache, Path(scratch) / f"{name}-{k}-{kind}")
+                    results[name][kind].append(row)
+                    print(f"{name:>8} {kind}: {row['wall']:.1f} s wall, {row['steps']} steps, "
+                          f"error {row['error']:.2e}", flush=True)
+    return results
+
+
+def table(results: dict, file: str) -> str:
+    lines = [f"`pdedsl solve {file}`, medians over repeats", "",
+             "| version | cold wall (s) | warm wall (s) | compile cold (s) | training (s) | steps | error |",
+             "|---|---|---|---|---|---|---|"]
+    for name, runs in results.items():
+        med = lambda kind, key: statistics.median(r[key] for r in runs[kind])  # noqa: E731
+        lines.append(f"| {name} | {med('cold', 'wall'):.1f} | {med('warm', 'wall'):.1f} | "
+                     f"{med('cold', 'compile'):.1f} | {med('cold', 'training'):.1f} | "
+                     f"{med('cold', 'steps'):.0f} | {med('cold', 'error'):.2e} |")
+    names = list(results)
+    if len(names) == 2:
+        ratio = [statistics.median(r["wall"] for r in results[names[0]][k])
+                 / statistics.median(r["wall"] for r in results[names[1]][k]) for k in ("cold", "warm")]
+        lines += ["", f"{names[0]} / {names[1]}: cold {ratio[0]:.2f}, warm {ratio[1]:.2f}"]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ref", help="a git revision to compare with (e.g. HEAD~5)")
+    parser.add_argument("--file", default="examples/laplace.pde")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    checkouts = {"this": ROOT}
+    worktree = None
+    if args.ref:
+        worktree = Path(tempfile.mkdtemp()) / "ref"
+        subprocess.run(["git", "worktree", "add", "--detach", str(worktree), args.ref],
+                       cwd=ROOT, check=True, capture_output=True)
+        checkouts[args.ref] = worktree
+    try:
+        results = measure(checkouts, args.file, args.repeats)
+    finally:
+        if worktree is not None:
+            subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=ROOT)
+    text = table(results, args.file)
+    print(text)
+    OUT.mkdir(parents=True, exist_ok=True)
+    record = {"file": args.file, "ref": args.ref, "date": time.strftime("%Y-%m-%d"),
+              "machine": f"{os.cpu_count()} cores", "results": results}
+    (OUT / "first_run.json").write_text(json.dumps(record, indent=1) + "\n")
+    (OUT / "first_run.md").write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
