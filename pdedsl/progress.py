@@ -131,6 +131,8 @@ def final_table(summary: dict, folder: str, stream: TextIO | None = None) -> Non
         table.add_row(f"relative L2 {name}", _number(value))
     for name, value in (summary.get("max_abs_error") or {}).items():
         table.add_row(f"max |error| {name}", _number(value))
+    for name, value in (summary.get("error_estimate") or {}).items():
+        table.add_row(f"estimated error {name}", _number(value))
     table.add_row("folder", str(folder))
     Console(file=stream or sys.stdout).print(table)
 

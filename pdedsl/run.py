@@ -119,6 +119,8 @@ def summary(solution: Solution, file: str | None = None) -> dict:
     if l2 is not None:
         data["l2_relative_error"] = {k: _finite(v) for k, v in l2.items()}
         data["max_abs_error"] = {k: _finite(v) for k, v in max_abs.items()}
+    data["error_estimate"] = {k: _finite(v) for k, v in solution.error_estimate.items()}
+    data["residual_rms"] = {k: _finite(v) for k, v in solution.estimate["residual_rms"].items()}
     data["unknowns"] = list(solution.unknowns)
     data["variables"] = [v.name for v in solution.problem.variables]
     data["constants"] = {c.name: str(c.value) for c in solution.problem.constants}

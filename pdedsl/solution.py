@@ -17,7 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import analysis, geometry
+from . import analysis, estimate, geometry
 from .compile import CompiledProblem, compile_problem
 from .config import Config
 from .language.parser import parse
@@ -105,6 +105,18 @@ class Solution:
     def max_abs_error(self) -> dict[str, float] | None:
         """`max |u - u*|` per unknown on the same points; None without an exact solution."""
         return self._errors(lambda p, e: float(np.max(np.abs(p - e))))
+
+    @cached_property
+    def estimate(self) -> dict:
+        """How accurate the run is without an exact solution (pdedsl.estimate): the
+        relative L2 correction that fresh points' residuals call for, per unknown
+        (`l2_relative`), and the RMS residual of each block on those points."""
+        return estimate.error_estimate(self)
+
+    @property
+    def error_estimate(self) -> dict[str, float]:
+        """The estimated relative L2 error per unknown (see `estimate`)."""
+        return self.estimate["l2_relative"]
 
     def _errors(self, measure) -> dict[str, float] | None:
         exact = self.exact(self.evaluation_points)

@@ -1,0 +1,65 @@
+"""How accurate is a run without an exact solution? An estimate from fresh points.
+
+The residuals a run was trained on are small by construction; on points it never saw
+they tell how well the equation holds between its points. From those fresh residuals
+r̃ and their Jacobian Φ̃ (the same blocks and weights, a new point set: uniform points
+of another seed), the linearised view of the problem gives the correction they call
+for: the Gauss-Newton step δ = Φ̃⁺ r̃ (filtered as the run's own step is), which moves
+the solution by δu(x) = ∇θu(x)·δ. Where the network can represent its own error, δu
+is that error (to first order), so
+
+    error_estimate[u] = ‖δu‖ / ‖u‖   on the evaluation points,
+
+the relative L2 error's counterpart. It misses what the network cannot represent (its
+tangent space at θ) and it is only as good as the linearisation, so it is an estimate
+of the order of magnitude: docs/solvers.md shows it against the true error.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import geometry
+from .least_squares import least_squares
+from .solvers.filter import Filter
+
+FRESH_SEED = 0x5EED  # the fresh points' seed, mixed with the run's
+
+
+def fresh_points(solution) -> list[np.ndarray]:
+    """A second point set for the same blocks: uniform points of another seed."""
+    sample = {**solution.config.sample, "method": "uniform"}
+    seed = solution.config.seed + FRESH_SEED
+    return geometry.sample_blocks(solution.problem, solution.compiled.blocks, sample, seed)
+
+
+def error_estimate(solution, filt: Filter | None = None) -> dict:
+    """{'l2_relative': {unknown: estimate}, 'residual_rms': {block label: RMS residual}}."""
+    points = fresh_points(solution)
+    ls, theta = least_squares(solution.compiled, points, solution.model)
+    r, J = jax.jit(ls.jacobian)(theta)
+    r, J = np.asarray(r), np.asarray(J)
+    U, s, Vt = np.linalg.svd(J, full_matrices=False)
+    rcond = solution.config.solver_options.get("rcond", 1e-8)
+    filt = filt or solution.filter or Filter("cut", float(rcond))
+    delta = Vt.T @ (np.asarray(filt.factors(s)) * (U.T @ r))
+    x = jnp.asarray(solution.evaluation_points, theta.dtype)
+
+    @jax.jit
+    def correction(theta, delta):
+        values, change = jax.jvp(lambda t: jax.vmap(ls.to_model(t))(x), (theta,), (delta,))
+        return values, change
+
+    values, change = (np.asarray(a) for a in correction(theta, jnp.asarray(delta)))
+    norms = np.linalg.norm(values, axis=0)
+    norms = np.where(norms > 0, norms, np.sqrt(len(x)))
+    estimate = np.linalg.norm(change, axis=0) / norms
+    offsets = np.cumsum([0] + [len(p) for p in points])
+    rms = {}
+    for k, block in enumerate(solution.compiled.blocks):
+        rows = r[offsets[k]:offsets[k + 1]]  # scaled by 1/√N_b: ‖rows‖ is the RMS
+        rms[block.label] = float(np.linalg.norm(rows))
+    return {"l2_relative": {u: float(e) for u, e in zip(solution.unknowns, estimate)},
+            "residual_rms": rms}
