@@ -182,6 +182,14 @@ def test_forgiving_layout(tmp_path):
     assert obs.location == Location(4, 1)
 
 
+def test_equal_by_value(tmp_path):
+    first = read(tmp_path, "t,x,u\n0,1,2\n")
+    assert first == read(tmp_path, "x,u,t\n1,2,0\n")
+    assert first != read(tmp_path, "x,u,t\n1,2.5,0\n")
+    assert first != read(tmp_path, "t,x,v\n0,1,2\n")
+    assert first != read(tmp_path, "t,x,u\n0,1,2\n", location=Location(3, 1))
+
+
 def test_arrays_are_read_only(tmp_path):
     obs = read(tmp_path, "t,x,u\n0,1,2\n")
     with pytest.raises(ValueError):

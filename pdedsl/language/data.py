@@ -53,6 +53,18 @@ class Observations:
     def count(self) -> int:
         return int(self.points.shape[0])
 
+    def __eq__(self, other) -> bool:
+        """Equal when every field is, arrays compared by value (so Problems compare)."""
+        if not isinstance(other, Observations):
+            return NotImplemented
+        return ((self.path, self.variables, self.unknowns, self.location)
+                == (other.path, other.variables, other.unknowns, other.location)
+                and np.array_equal(self.points, other.points)
+                and all(np.array_equal(self.values[u], other.values[u])
+                        for u in self.unknowns))
+
+    __hash__ = None  # holds arrays
+
 
 def resolve_path(written: str, pde_file: str | os.PathLike | None) -> Path:
     """The absolute path of a data file: relative paths start at the `.pde` file's
