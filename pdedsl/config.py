@@ -3,7 +3,9 @@
 `solve(..., steps=50, kappa=0.1)` and `pdedsl solve --set kappa=0.1` both come
 here. An override names a setting (`steps`, `rcond`, `width`, `interior`,
 `method`, `seed`, `solver`, ...) or a constant of the problem; each is checked
-against the same schema as the file, so a bad value gets the same message.
+against the same schema as the file, so a bad value gets the same message. The
+defaults come from that schema (`pdedsl.language.settings`), the sampling counts
+from the dimension (`pdedsl.geometry.default_counts`).
 """
 
 from __future__ import annotations
@@ -15,11 +17,7 @@ from typing import Mapping
 from . import geometry
 from .language.errors import PdeError
 from .language.problem import Problem
-from .language.settings import MODELS, SAMPLE, SEED, SOLVERS, validate_options
-
-# The one place for the network defaults (model.py reads them); chosen by
-# bench/robustness.py, see docs/solvers.md.
-MODEL_DEFAULTS = {"width": 32, "depth": 2, "activation": "tanh", "dtype": "float64", "init": "uniform"}
+from .language.settings import MODELS, SAMPLE, SEED, SOLVER, SOLVERS, defaults, validate_options
 
 
 @dataclass(frozen=True)
@@ -38,28 +36,22 @@ class Config:
 
 def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -> tuple[Problem, Config]:
     """Apply overrides (constants change the problem) and fill in defaults."""
-    from .solvers import REGISTRY
-
     overrides = dict(overrides or {})
     where = problem.source.name if problem.source else "<input>"
     settings = problem.settings
-    solver = str(overrides.pop("solver", None) or settings.solver or "anagram")
+    solver = str(overrides.pop("solver", None) or settings.solver or SOLVER)
     if solver not in SOLVERS:
         raise PdeError(f"unknown solver '{solver}' (known: {', '.join(SOLVERS)})", filename=where)
-    solver_options = dict(settings.solver_options) if solver == (settings.solver or "anagram") else {}
-    model = dict(settings.model)
-    sample = dict(settings.sample)
-    seed = settings.seed if settings.seed is not None else 0
+    solver_options = dict(settings.solver_options) if solver == (settings.solver or SOLVER) else {}
+    model, sample = dict(settings.model), dict(settings.sample)
+    seed = settings.seed if settings.seed is not None else SEED.default
+    tables = ((solver_options, SOLVERS[solver]), (model, MODELS["mlp"]), (sample, SAMPLE))
     constants = {}
     constant_names = {c.name for c in problem.constants}
     for name, value in overrides.items():
         if value is None:
             continue
-        targets = [
-            table for table, allowed in (
-                (solver_options, SOLVERS[solver]), (model, MODELS["mlp"]), (sample, SAMPLE)
-            ) if name in allowed
-        ]
+        targets = [table for table, allowed in tables if name in allowed]
         if name in constant_names and (targets or name == "seed"):
             raise PdeError(f"'{name}' is both a constant and a setting", filename=where)
         if name in constant_names:
@@ -74,22 +66,31 @@ def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -
                 f"no setting or constant named '{name}' for solver {solver} (known: {', '.join(known)})",
                 filename=where,
             )
-    solver_options = _check(where, solver_options, SOLVERS[solver])
-    model = _check(where, model, MODELS["mlp"])
-    sample = _check(where, sample, SAMPLE)
-    if constants:
-        try:
-            problem = problem.with_constants(**constants)
-        except (TypeError, ValueError, SyntaxError) as error:
-            raise PdeError(f"a constant must be given a finite number: {constants} ({error})",
-                           filename=where) from None
+    problem = _with_constants(problem, constants, where)
+    return problem, Config(
+        solver,
+        {**defaults(SOLVERS[solver]), **_check(where, solver_options, SOLVERS[solver])},
+        {**defaults(MODELS["mlp"]), **_check(where, model, MODELS["mlp"])},
+        _sample_settings(problem, _check(where, sample, SAMPLE)),
+        seed,
+    )
 
+
+def _sample_settings(problem: Problem, sample: dict) -> dict:
     dimension = len(problem.variables)
     interior, boundary = geometry.default_counts(dimension)
-    sample = {"interior": interior, "boundary": boundary,
-              "method": geometry.default_method(dimension), **sample}
-    solver_options = {**REGISTRY[solver][1], **solver_options}
-    return problem, Config(solver, solver_options, {**MODEL_DEFAULTS, **model}, sample, seed)
+    return {"interior": interior, "boundary": boundary,
+            "method": geometry.default_method(dimension), **sample}
+
+
+def _with_constants(problem: Problem, constants: dict, where: str) -> Problem:
+    if not constants:
+        return problem
+    try:
+        return problem.with_constants(**constants)
+    except (TypeError, ValueError, SyntaxError) as error:
+        raise PdeError(f"a constant must be given a finite number: {constants} ({error})",
+                       filename=where) from None
 
 
 def _check(where: str, options: Mapping[str, object], allowed) -> dict:

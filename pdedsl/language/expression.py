@@ -8,12 +8,12 @@ the same grammar and built by the same code as a file's expressions (never by
 from __future__ import annotations
 
 import sympy
-from sympy.core.function import AppliedUndef
 
-from .build import _Builder, _Context
 from .errors import PdeError
+from .expressions import ExpressionBuilder
 from .parser import parse_tree
 from .problem import Problem
+from .scope import Context, Scope
 
 SUFFIX = " = 0"  # the grammar reads statements: `EXPR = 0` is one equation
 
@@ -44,24 +44,6 @@ def _parse(text: str, problem: Problem, what: str, filename: str) -> sympy.Expr:
     if len(statements) != 1 or statements[0].data != "equation":
         raise PdeError(f"{what} must be one expression, such as x*sin(pi*y)",
                        filename=filename, text=text, line=1, column=1)
-    builder = _Builder(statement_text, filename)
-    state = builder.s
-    for v in problem.variables:
-        state.variables[v.name] = v
-        state.declared_at[v.name] = 0
-    for c in problem.constants:
-        state.constants[c.name] = c
-        state.declared_at[c.name] = 0
-    for u in problem.unknowns:
-        state.unknowns[u.name] = u
-        state.declared_at[u.name] = 0
-    node = statements[0].children[0]
-    value = builder.finite(builder.expr(node, _Context("source", what)), node)
-    if value.atoms(AppliedUndef, sympy.Derivative):
-        names = sorted({str(f.func) for f in value.atoms(AppliedUndef)})
-        raise PdeError(
-            f"{what} must be a formula in the variables and constants, "
-            f"not mention the unknown {', '.join(names)}",
-            filename=filename, text=text, line=1, column=1,
-        )
+    builder = ExpressionBuilder(Scope.of(problem), statement_text, filename)
+    value = builder.expression(statements[0].children[0], Context("source", what))
     return value

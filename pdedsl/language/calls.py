@@ -1,0 +1,182 @@
+"""`name(...)` in an expression: built-in functions, operators, unknowns written out.
+
+Each function here takes the `ExpressionBuilder` that met the call and builds the
+arguments through it, so nesting limits and contexts apply inside calls too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sympy
+from lark import Token, Tree
+from sympy.core.function import AppliedUndef
+
+from .problem import Mean, NormalDerivative
+from .scope import Context
+from .vocabulary import CONSTANTS, FUNCTIONS, LATER_OPERATORS, SHAPES
+
+if TYPE_CHECKING:
+    from .expressions import ExpressionBuilder
+
+MAX_ORDER = 20  # highest derivative order in diff(e, x, n)
+
+
+def call(b: ExpressionBuilder, tree: Tree, context: Context, depth: int) -> sympy.Expr:
+    """The value of a call node `name(args)`."""
+    name, args_tree = tree.children
+    text = str(name)
+    args = list(args_tree.children) if args_tree is not None else []
+    if text in FUNCTIONS:
+        function = FUNCTIONS[text]
+        arity(b, name, args, tree, function.min_args, function.max_args)
+        return function.build(*(b.build(a, context, depth + 1) for a in args))
+    if text in OPERATORS:
+        if context.constant_only:
+            raise b.error(f"{context.what} must be a constant expression, "
+                          f"without {text}(...)", name)
+        return OPERATORS[text](b, name, args, tree, context, depth)
+    if text in LATER_OPERATORS:
+        raise b.error(f"'{text}' is not supported yet", name)
+    if text in SHAPES:
+        raise b.error(f"'{text}' is a shape, allowed only in a region statement", name)
+    if text in b.scope.unknowns:
+        return applied_unknown(b, name, args, context)
+    if text in CONSTANTS or text in b.scope.constants or text in b.scope.variables:
+        raise b.error(f"'{text}' is not a function", name)
+    raise b.error(f"undeclared function '{text}'", name)
+
+
+def arity(b: ExpressionBuilder, name: Token, args, tree: Tree, least: int,
+          most: int | None) -> None:
+    """Raise unless `least <= len(args) <= most` (no upper bound when most is None)."""
+    if least <= len(args) and (most is None or len(args) <= most):
+        return
+    if most is None:
+        wanted = f"at least {least} argument{'s' if least > 1 else ''}"
+    else:
+        wanted = f"{least} argument{'s' if least > 1 else ''}"
+    raise b.error(f"{name}(...) takes {wanted}, not {len(args)}", tree)
+
+
+def applied_unknown(b: ExpressionBuilder, name: Token, args, context: Context) -> sympy.Expr:
+    """`u(x, y)` written out: only with exactly the declared variables, in order."""
+    u = b.scope.unknowns[str(name)]
+    written = [a.children[0] if a.data == "name" else None for a in args]
+    if [str(w) for w in written] != list(u.variables):
+        raise b.error(
+            f"'{name}' is declared as {name}({', '.join(u.variables)}): "
+            f"write {name} or {name}({', '.join(u.variables)})",
+            name,
+        )
+    b.allow_unknown(str(name), name, context)
+    return u.applied
+
+
+def diff(b: ExpressionBuilder, name, args, tree, context, depth) -> sympy.Expr:
+    """`diff(e, x)`, `diff(e, x, 2)`, `diff(e, x, 2, y)`: SymPy's derivative, evaluated."""
+    if len(args) < 2:
+        raise b.error("diff takes an expression and at least one variable: diff(u, x)", tree)
+    value = b.build(args[0], context, depth + 1)
+    for variable, order in _diff_specs(b, args[1:]):
+        x = sympy.Symbol(str(variable))
+        if x not in value.free_symbols:
+            raise b.error(f"diff: the expression does not depend on {variable}", variable)
+        value = derivative(value, x, order or 1)
+    return _pointwise(b, value, name)
+
+
+def _diff_specs(b: ExpressionBuilder, args) -> list[tuple[Token, int | None]]:
+    """[(variable token, order or None)] from diff's arguments after the first."""
+    specs: list[tuple[Token, int | None]] = []
+    for arg in args:
+        if arg.data == "number":
+            token = arg.children[0]
+            if not specs or specs[-1][1] is not None:
+                raise b.error("diff: a derivative order must follow a variable", arg)
+            if not str(token).isdigit() or not 1 <= int(token) <= MAX_ORDER:
+                raise b.error(f"diff: the order must be a whole number from 1 to {MAX_ORDER}",
+                              arg)
+            specs[-1] = (specs[-1][0], int(token))
+        elif arg.data == "name" and str(arg.children[0]) in b.scope.variables:
+            specs.append((arg.children[0], None))
+        elif arg.data == "name":
+            raise b.error("diff: " + b.scope.not_a_variable(str(arg.children[0])), arg)
+        else:
+            raise b.error("diff: expected a variable here", arg)
+    return specs
+
+
+def laplacian(b: ExpressionBuilder, name, args, tree, context, depth) -> sympy.Expr:
+    """The sum of second derivatives over the spatial (non-time) variables."""
+    arity(b, name, args, tree, 1, 1)
+    value = b.build(args[0], context, depth + 1)
+    spatial = [v.symbol for v in b.scope.spatial]
+    if not spatial:
+        raise b.error("laplacian: the problem has no spatial variable", name)
+    if not value.free_symbols & set(spatial):
+        raise b.error(
+            "laplacian: the expression does not depend on any spatial variable "
+            f"({', '.join(map(str, spatial))})",
+            tree,
+        )
+    return _pointwise(b, sympy.Add(*(derivative(value, x, 2) for x in spatial)), name)
+
+
+def derivative(value: sympy.Expr, x: sympy.Symbol, order: int) -> sympy.Expr:
+    """SymPy's derivative, taken as if every symbol and unknown were real (they are):
+    SymPy's complex rule for abs(u) gives re and im parts; the real one gives sign(u)*u'."""
+    if not value.has(sympy.Abs, sympy.sign):
+        return sympy.diff(value, x, order)
+    symbols = {s: sympy.Dummy(s.name, real=True) for s in value.free_symbols}
+    functions = {f.func: sympy.Function(f.func.__name__, real=True)
+                 for f in value.atoms(AppliedUndef)}
+    real = value.xreplace(symbols)
+    for plain, real_function in functions.items():
+        real = real.replace(plain, real_function)
+    result = sympy.diff(real, symbols[x], order)
+    for plain, real_function in functions.items():
+        result = result.replace(real_function, plain)
+    return result.xreplace({d: s for s, d in symbols.items()})
+
+
+def _pointwise(b: ExpressionBuilder, value: sympy.Expr, name: Token) -> sympy.Expr:
+    """Refuse a derivative with no value at a point: a Dirac delta (from the jump of
+    heaviside or sign, or the kink of min, max, abs), or one SymPy could not work out."""
+    if value.has(sympy.DiracDelta):
+        raise b.error(
+            f"{name}: this derivative has a Dirac delta (heaviside and sign jump; min, max "
+            "and abs have kinks), which has no value at a point",
+            name,
+        )
+    for node in value.atoms(sympy.Derivative):
+        if not isinstance(node.expr, AppliedUndef):
+            raise b.error(f"{name}: cannot differentiate {node.expr}", name)
+    return value
+
+
+def dn(b: ExpressionBuilder, name, args, tree, context, depth) -> sympy.Expr:
+    """The outward normal derivative, kept unevaluated until the face is known."""
+    if context.kind != "condition":
+        raise b.error(
+            f"dn(...) (the normal derivative) is allowed only in conditions "
+            f"('... on boundary'), not in {context.what}",
+            name,
+        )
+    arity(b, name, args, tree, 1, 1)
+    return NormalDerivative(b.build(args[0], context, depth + 1))
+
+
+def mean(b: ExpressionBuilder, name, args, tree, context, depth) -> sympy.Expr:
+    """The average over the whole domain, kept unevaluated (see `MeanCondition`)."""
+    if context.kind != "equation":
+        raise b.error(
+            "mean(...) is allowed only in an equation between averages, such as "
+            f"mean(u) = 0, not in {context.what}",
+            name,
+        )
+    arity(b, name, args, tree, 1, 1)
+    return Mean(b.build(args[0], Context("mean", "mean(...)"), depth + 1))
+
+
+OPERATORS = {"diff": diff, "laplacian": laplacian, "dn": dn, "mean": mean}
