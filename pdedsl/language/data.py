@@ -65,6 +65,24 @@ class Observations:
 
     __hash__ = None  # holds arrays
 
+    def to_json(self) -> dict:
+        """Plain JSON data (floats written exactly by `repr`), for a saved run."""
+        return {"path": self.path, "variables": list(self.variables),
+                "unknowns": list(self.unknowns), "points": self.points.tolist(),
+                "values": {u: self.values[u].tolist() for u in self.unknowns},
+                "location": [self.location.line, self.location.column] if self.location
+                else None}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Observations:
+        points = np.array(data["points"], dtype=float).reshape(-1, len(data["variables"]))
+        values = {u: np.array(data["values"][u], dtype=float) for u in data["unknowns"]}
+        for array in (points, *values.values()):
+            array.setflags(write=False)
+        location = Location(*data["location"]) if data.get("location") else None
+        return cls(data["path"], tuple(data["variables"]), tuple(data["unknowns"]), points,
+                   values, location)
+
 
 def resolve_path(written: str, pde_file: str | os.PathLike | None) -> Path:
     """The absolute path of a data file: relative paths start at the `.pde` file's
@@ -332,6 +350,46 @@ def observations_from_table(
         raise fail(f"column '{names[j]}' row {row}: {matrix[row, j]} is not a finite number")
     return _observations(name, matrix, names, variables, unknowns, bounds, inside,
                          lambda message, row, j: fail(f"row {row}: {message}"), None)
+
+
+def observations_for(problem, data) -> tuple[Observations, ...]:
+    """The observations `data` gives for `problem`, in place of its `data` statements:
+    a path to a CSV file (relative to the working directory), a table (a dict of
+    arrays, a DataFrame-like object), a pair (2-D array, column names), Observations,
+    or a list of these."""
+    items = [data] if _single(data) else list(data)
+    variables = [v.name for v in problem.variables]
+    unknowns = [u.name for u in problem.unknowns]
+    bounds = problem.bounds()
+    found = []
+    for k, item in enumerate(items, start=1):
+        if isinstance(item, Observations):
+            found.append(item)
+        elif isinstance(item, (str, os.PathLike)):
+            found.append(read_observations(os.fspath(item), variables, unknowns,
+                                           bounds=bounds))
+        elif isinstance(item, tuple) and len(item) == 2 and _names(item[1]):
+            found.append(observations_from_table(item[0], variables, unknowns,
+                                                 columns=item[1], bounds=bounds,
+                                                 name=f"<data {k}>"))
+        else:
+            found.append(observations_from_table(item, variables, unknowns, bounds=bounds,
+                                                 name=f"<data {k}>"))
+    return tuple(found)
+
+
+def _single(data) -> bool:
+    """Whether `data` is one source (else a list of sources)."""
+    if isinstance(data, (str, os.PathLike, Observations, Mapping)) or hasattr(data, "columns"):
+        return True
+    if isinstance(data, tuple) and len(data) == 2 and _names(data[1]):
+        return True
+    return isinstance(data, np.ndarray)
+
+
+def _names(value) -> bool:
+    return (isinstance(value, (list, tuple)) and len(value) > 0
+            and all(isinstance(v, str) for v in value))
 
 
 def _table_columns(table, columns, name) -> tuple[list[str], list[np.ndarray]]:
