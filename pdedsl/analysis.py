@@ -66,7 +66,8 @@ class Tangent:
         bounds = np.array(problem.bounds())
         self.volume = float(np.prod(bounds[:, 1] - bounds[:, 0]))
         rcond = config.solver_options.get("rcond", SOLVERS["anagram"]["rcond"].default)
-        self.filter = filter or Filter("cut", float(rcond))
+        self.rcond = float(rcond)  # the run's setting (its last step may have cut elsewhere)
+        self.filter = filter or Filter("cut", self.rcond)
         self._features = {}
 
     # ------------------------------------------------------------ features
@@ -133,6 +134,11 @@ class Tangent:
         U, s, Vt = self._factor
         keep = self.factors > 0
         return U[:, keep], s[keep], Vt[keep], self.factors[keep]
+
+    @property
+    def full_svd(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(U, σ, Vᵀ): the thin SVD of Φ̂, every direction, kept or cut."""
+        return self._factor
 
     @property
     def sigma(self) -> np.ndarray:

@@ -8,6 +8,7 @@ parse -> configure (settings, overrides, defaults) -> compile -> sample -> model
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -19,13 +20,14 @@ import numpy as np
 from . import geometry, runtime
 from .compile import CompiledProblem, compile_problem
 from .config import Config, configure
+from .language.data import observations_for
 from .language.parser import parse, parse_file
 from .language.problem import Problem
-from .least_squares import LeastSquares, least_squares
+from .least_squares import LeastSquares, fitted_values, least_squares
 from .model import Model, build_model
 from .solution import EVALUATION_POINTS, Solution
 from .solvers import make_solver
-from .train import StopRules, train
+from .train import Result, StopRules, train
 
 
 @dataclass
@@ -60,10 +62,8 @@ class Prepared:
             if callback is not None:
                 callback({**row, "seconds": row["seconds"] + offset})
 
-        result = train(self.ls, solver, self.theta if theta is None else theta,
-                       StopRules(**stop), errors=self.errors(),
-                       error_names=tuple(u.name for u in self.problem.unknowns),
-                       callback=shifted, first_step=first_step)
+        result = self.run(solver, stop, self.theta if theta is None else theta,
+                          first_step, shifted)
         history = [{**row, "seconds": row["seconds"] + offset} for row in result.history]
         return Solution(
             problem=self.problem, config=self.config, model=self.ls.to_model(result.theta),
@@ -73,6 +73,60 @@ class Prepared:
             seconds=result.seconds + offset, points=self.points, filter=result.filter,
             spectrum=(previous.spectrum if previous else []) + result.spectrum,
         )
+
+    def run(self, solver, stop: dict, theta: jax.Array, first_step: int,
+            callback: Callable[[dict], None]) -> Result:
+        """The training loop from θ. An inverse problem first trains the fields alone for
+        `hold` steps (counted from the run's start), the fitted constants held at their
+        values in θ, so that they start moving from fields that fit their first
+        guesses (an eigenvalue then goes to the eigenvalue nearest its guess, not to a
+        degenerate limit); then everything."""
+        names = tuple(u.name for u in self.problem.unknowns)
+        errors, columns = self.errors(), self.fitted_columns()
+        hold = 0
+        if self.problem.fitted:
+            hold = min(max(self.config.solver_options["hold"] - first_step, 0), stop["steps"])
+        if hold == 0:
+            return train(self.ls, solver, theta, StopRules(**stop), errors=errors,
+                         error_names=names, columns=columns, callback=callback,
+                         first_step=first_step)
+        count = len(self.problem.fitted)
+        host = np.asarray(theta)
+        held = host[-count:]  # p, θ's last entries
+        ls, fields = least_squares(self.compiled, self.points, self.ls.to_model(theta),
+                                   hold_fitted=True)
+
+        def join(t):
+            return jnp.concatenate([t, jnp.asarray(held, t.dtype)])
+
+        first = train(ls, solver, fields, StopRules(**{**stop, "steps": hold}),
+                      errors=(lambda t: errors(join(t))) if errors else None,
+                      error_names=names,
+                      columns=lambda t: columns(np.concatenate([np.asarray(t), held])),
+                      callback=callback, first_step=first_step)
+        first.theta = jnp.asarray(np.concatenate([np.asarray(first.theta), held]), theta.dtype)
+        if (first.status in ("diverged", "interrupted") or hold == stop["steps"]
+                or first.seconds >= stop["seconds"]):
+            return first
+        rest = train(self.ls, solver, first.theta,
+                     StopRules(**{**stop, "steps": stop["steps"] - hold,
+                                  "seconds": stop["seconds"] - first.seconds}),
+                     errors=errors, error_names=names, columns=columns,
+                     callback=lambda row: callback({**row, "seconds": row["seconds"] + first.seconds}),
+                     first_step=first_step + hold)
+        return dataclasses.replace(
+            rest, history=first.history + [{**row, "seconds": row["seconds"] + first.seconds}
+                                           for row in rest.history],
+            compile_seconds=first.compile_seconds + rest.compile_seconds,
+            seconds=first.seconds + rest.seconds, spectrum=first.spectrum + rest.spectrum)
+
+    def fitted_columns(self) -> Callable[[jax.Array], dict[str, float]] | None:
+        """θ -> {`fit_<name>`: value} per fitted constant (None without any)."""
+        if not self.problem.fitted:
+            return None
+        names = [f"fit_{f.name}" for f in self.problem.fitted]
+        values = fitted_values(self.model)
+        return lambda theta: dict(zip(names, map(float, values(theta))))
 
     def errors(self) -> Callable[[jax.Array], jax.Array] | None:
         """θ -> relative L2 error per unknown on the evaluation points, if exact is known."""
@@ -110,11 +164,15 @@ def load_problem(path_or_text: str | Path | Problem) -> Problem:
     return parse(path_or_text)
 
 
-def prepare(path_or_text: str | Path | Problem, **overrides) -> Prepared:
+def prepare(path_or_text: str | Path | Problem, *, data=None, **overrides) -> Prepared:
     """Everything `solve` does before training: parse, apply the overrides, compile,
-    sample the points, build the model and the least-squares problem (a `Prepared`)."""
+    sample the points, build the model and the least-squares problem (a `Prepared`).
+    `data` replaces the observations of the file's `data` statements (see `solve`)."""
     runtime.setup()
-    problem, config = configure(load_problem(path_or_text), overrides)
+    problem = load_problem(path_or_text)
+    if data is not None:
+        problem = problem.with_observations(observations_for(problem, data))
+    problem, config = configure(problem, overrides)
     compiled = compile_problem(problem)
     points = geometry.sample_blocks(problem, compiled.blocks, config.sample, config.seed)
     model = build_model(problem, config)
@@ -122,14 +180,19 @@ def prepare(path_or_text: str | Path | Problem, **overrides) -> Prepared:
     return Prepared(problem, config, compiled, points, model, ls, theta)
 
 
-def solve(path_or_text: str | Path | Problem, *, callback=None, **overrides) -> Solution:
+def solve(path_or_text: str | Path | Problem, *, data=None, callback=None,
+          **overrides) -> Solution:
     """Solve a `.pde` problem: `solve("laplace.pde", steps=100, rcond=1e-8)`.
 
     Overrides name a setting (solver, steps, tol, rcond, width, depth, interior,
-    method, seed, ...) or a constant of the file. `callback(row)` sees each step's
-    history row as it is made (used for progress bars).
+    method, seed, ...), a constant of the file, or a fitted constant (its first guess).
+    `data` replaces the measurements of the file's `data` statements: a CSV path
+    (relative to the working directory), a table (a dict of arrays or a DataFrame,
+    columns named after the variables and unknowns), a pair (2-D array, column names),
+    or a list of these. `callback(row)` sees each step's history row as it is made
+    (used for progress bars).
     """
-    return prepare(path_or_text, **overrides).train(callback=callback)
+    return prepare(path_or_text, data=data, **overrides).train(callback=callback)
 
 
 def load(folder: str | Path) -> Solution:

@@ -112,6 +112,9 @@ def _add_run_options(parser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a constant or a setting, e.g. --set kappa=0.1 --set rcond=1e-8")
     parser.add_argument("--seed", type=int, help="seed of initialisation and sampling")
+    parser.add_argument("--data", action="append", default=[], metavar="CSV",
+                        help="measurements in place of the file's data statements (a path "
+                        "relative to the working directory; repeat for several files)")
     parser.add_argument("--quiet", action="store_true",
                         help="no progress and no table; print only the run folder")
     parser.add_argument("--no-plots", action="store_true", help="write no figures")
@@ -130,12 +133,15 @@ def run_solve(args) -> int:
         file = args.file or previous.get("file")
         if args.file:
             _check_same_problem(args.file, args.resume)
+        if args.data:
+            raise PdeError("--data cannot change the measurements of a run being resumed",
+                           filename="pdedsl")
         folder = Path(args.out or args.resume)
         train = lambda callback, on_start: run.resume(args.resume, overrides, callback, on_start)
     else:
         if not args.file:
             raise PdeError("give a .pde file to solve (or --resume DIR)", filename="pdedsl")
-        problem = parse_file(args.file)  # input errors first, before JAX loads
+        problem = _with_data(parse_file(args.file), args.data)  # input errors before JAX
         file = args.file
         folder = Path(args.out) if args.out else run.default_folder(args.file)
         train = lambda callback, on_start: run.solve(problem, overrides, callback, on_start)
@@ -161,6 +167,8 @@ def _train_and_write(train, folder, file: str, args, table: bool = True, title: 
         print(folder)
     elif table:
         final_table(summary, str(folder))
+    for warning in summary.get("fitted_warnings", []):
+        print(f"pdedsl: warning: {warning}", file=sys.stderr)
     _draw(folder, solution, args)
     if solution.status in ("diverged", "interrupted"):
         print(f"pdedsl: {solution.status}: {solution.reason}; wrote {folder}", file=sys.stderr)
@@ -197,6 +205,15 @@ def _overrides(args) -> dict:
         if getattr(args, name, None) is not None:
             overrides[name] = getattr(args, name)
     return overrides
+
+
+def _with_data(problem, paths: list[str]):
+    """The problem with the measurements of `--data` files in place of its own."""
+    if not paths:
+        return problem
+    from .language.data import observations_for
+
+    return problem.with_observations(observations_for(problem, paths))
 
 
 def _check_same_problem(file: str, folder: str) -> None:
@@ -262,7 +279,7 @@ def run_compare(args) -> int:
     from .progress import comparison_table
     from .solvers import REGISTRY
 
-    problem = parse_file(args.file)
+    problem = _with_data(parse_file(args.file), args.data)
     solvers = [s.strip() for s in args.solvers.split(",") if s.strip()] if args.solvers else list(REGISTRY)
     if not solvers:
         raise PdeError("--solvers names no solver", filename="pdedsl")

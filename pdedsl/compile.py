@@ -12,17 +12,23 @@ training code vmaps it over points and differentiates it with respect to the
 parameters. A point may carry columns after the d coordinates (data a block needs at
 each point, such as an outward normal or an observed value); fields read only their
 own coordinates, so the extra columns pass through.
+
+A fitted constant (`fit k = 1`) is read from the model (`model.constants`), so it
+is trained with the fields. A data block compares an unknown with its measured values:
+its points are the measurement points, each with the measured value as one extra
+column, and its residual is u(x) - y.
 """
 
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 from typing import Callable, Sequence
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import sympy
 from sympy.core.function import AppliedUndef
 
@@ -67,16 +73,21 @@ class CompileError(ValueError):
 
 @dataclass(frozen=True)
 class Block:
-    """One residual block: an equation inside the domain or a condition on one face.
+    """One residual block: an equation inside the domain, a condition on one face, or
+    the measurements of one unknown in one data source.
 
-    `group` names the equation or condition the block comes from: the blocks of one
-    condition on several faces share their loss weight 1/N (N = all its points).
+    `group` names the equation, condition or data source the block comes from: the
+    blocks of one condition on several faces share their loss weight 1/N (N = all its
+    points). `points` are the block's own points (a data block's: the measurement
+    points, the measured value as the last column); None for a block whose points are
+    sampled (in the interior, or on `face`).
     """
 
     label: str
     group: int
-    face: Face | None  # None: the interior
+    face: Face | None  # None: the interior (or a data block's own points)
     residual: Residual
+    points: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -94,16 +105,18 @@ def compile_problem(problem: Problem) -> CompiledProblem:
     names = [v.name for v in problem.variables]
     constants = problem.constant_values()
     unknowns = [u.name for u in problem.unknowns]
+    fitted = [f.name for f in problem.fitted]
     blocks = []
     for i, equation in enumerate(problem.equations):
-        residual = lower_residual(equation.residual.subs(constants), names, unknowns)
+        residual = lower_residual(equation.residual.subs(constants), names, unknowns, fitted)
         blocks.append(Block(f"{equation.eq.lhs} = {equation.eq.rhs}", i, None, residual))
     for j, condition in enumerate(problem.conditions, start=len(problem.equations)):
         for face in condition.faces:
             expr = condition.on_face(face).subs(constants)
             value = problem.face_value(face)
             label = f"{condition.eq.lhs} = {condition.eq.rhs} on {face.variable} = {value:g}"
-            blocks.append(Block(label, j, face, lower_residual(expr, names, unknowns)))
+            blocks.append(Block(label, j, face, lower_residual(expr, names, unknowns, fitted)))
+    blocks.extend(data_blocks(problem, len(problem.equations) + len(problem.conditions)))
     axes = tuple(tuple(names.index(v) for v in u.variables) for u in problem.unknowns)
     exact = None
     if problem.exact and set(problem.exact) == set(unknowns):
@@ -113,14 +126,35 @@ def compile_problem(problem: Problem) -> CompiledProblem:
     return CompiledProblem(problem, tuple(blocks), axes, exact)
 
 
+OBSERVED = "observed value"  # the extra column of a data block (no name can have a space)
+
+
+def data_blocks(problem: Problem, first_group: int) -> list[Block]:
+    """One block per (data source, observed unknown), each its own group: residual
+    u(x_i) - y_i at the measurement points, weighted 1/√N_b like a condition."""
+    names = [*problem.names, OBSERVED]
+    unknowns = [u.name for u in problem.unknowns]
+    blocks = []
+    for observations in problem.observations:
+        source = observations.path.replace("\\", "/").rsplit("/", 1)[-1]
+        for name in observations.unknowns:
+            expr = problem.unknown(name).applied - sympy.Symbol(OBSERVED)
+            points = np.column_stack([observations.points, observations.values[name]])
+            blocks.append(Block(f"data {source}: {name}", first_group + len(blocks), None,
+                                lower_residual(expr, names, unknowns), points))
+    return blocks
+
+
 def lower_function(expr: sympy.Expr, names: list[str]) -> Callable[[jax.Array], jax.Array]:
     """An expression of the coordinates only (a source term, an exact solution)."""
     closure = _lower(expr, names, {})
     return lambda x: closure(x, {})
 
 
-def lower_residual(expr: sympy.Expr, names: list[str], unknowns: list[str]) -> Residual:
-    """An expression of the coordinates and of the unknowns and their derivatives.
+def lower_residual(expr: sympy.Expr, names: list[str], unknowns: list[str],
+                   fitted: Sequence[str] = ()) -> Residual:
+    """An expression of the coordinates, of the unknowns and their derivatives, and of
+    the fitted constants (`fitted`, in the model's order).
 
     Each distinct derivative node (and each bare unknown) is evaluated once per
     point, then the expression is evaluated with those values.
@@ -130,11 +164,16 @@ def lower_residual(expr: sympy.Expr, names: list[str], unknowns: list[str]) -> R
         key=sympy.default_sort_key,
     )
     slots = {node: k for k, node in enumerate(nodes)}
+    used = [(j, name) for j, name in enumerate(fitted) if sympy.Symbol(name) in expr.free_symbols]
+    slots.update({sympy.Symbol(name): len(nodes) + j for j, name in used})
     closure = _lower(expr, names, slots)
     plans = [_derivative_plan(node, names, unknowns) for node in nodes]
 
     def residual(model, x: jax.Array) -> jax.Array:
         values = {k: derivative(model.fields[u], axes)(x) for k, (u, axes) in enumerate(plans)}
+        if used:
+            constants = model.constants
+            values.update({len(nodes) + j: constants[j] for j, _ in used})
         return closure(x, values)
 
     return residual

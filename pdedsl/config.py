@@ -2,7 +2,8 @@
 
 `solve(..., steps=50, kappa=0.1)` and `pdedsl solve --set kappa=0.1` both come
 here. An override names a setting (`steps`, `rcond`, `width`, `interior`,
-`method`, `seed`, `solver`, ...) or a constant of the problem; each is checked
+`method`, `seed`, `solver`, ...), a constant of the problem, or a fitted constant
+(its first guess: `solve(..., kappa=0.5)` for `fit kappa = 1`); each is checked
 against the same schema as the file, so a bad value gets the same message. The
 defaults come from that schema (`pdedsl.language.settings`), the sampling counts
 from the dimension (`pdedsl.geometry.default_counts`).
@@ -47,16 +48,19 @@ def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -
     model, sample = dict(settings.model), dict(settings.sample)
     seed = settings.seed if settings.seed is not None else SEED.default
     tables = ((solver_options, SOLVERS[solver]), (model, MODELS["mlp"]), (sample, SAMPLE))
-    constants = {}
+    constants, guesses = {}, {}
     constant_names = {c.name for c in problem.constants}
+    fitted_names = {f.name for f in problem.fitted}
     for name, value in overrides.items():
         if value is None:
             continue
         targets = [table for table, allowed in tables if name in allowed]
-        if name in constant_names and (targets or name == "seed"):
+        if name in constant_names | fitted_names and (targets or name == "seed"):
             raise PdeError(f"'{name}' is both a constant and a setting", filename=where)
         if name in constant_names:
             constants[name] = _constant_value(problem, name, value, where)
+        elif name in fitted_names:
+            guesses[name] = value
         elif name == "seed":
             value = _setting_value(problem, name, value, SEED, where)
             seed = _check(where, {"seed": value}, {"seed": SEED})["seed"]
@@ -65,12 +69,13 @@ def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -
                           if name in allowed)
             targets[0][name] = _setting_value(problem, name, value, option, where)
         else:
-            known = sorted({*SOLVERS[solver], *MODELS["mlp"], *SAMPLE, "seed", "solver", *constant_names})
+            known = sorted({*SOLVERS[solver], *MODELS["mlp"], *SAMPLE, "seed", "solver",
+                            *constant_names, *fitted_names})
             raise PdeError(
                 f"no setting or constant named '{name}' for solver {solver} (known: {', '.join(known)})",
                 filename=where,
             )
-    problem = _with_constants(problem, constants, where)
+    problem = _with_constants(problem, constants, guesses, where)
     return problem, Config(
         solver,
         {**defaults(SOLVERS[solver]), **_check(where, solver_options, SOLVERS[solver])},
@@ -87,14 +92,16 @@ def _sample_settings(problem: Problem, sample: dict) -> dict:
             "method": geometry.default_method(dimension), **sample}
 
 
-def _with_constants(problem: Problem, constants: dict, where: str) -> Problem:
-    if not constants:
-        return problem
+def _with_constants(problem: Problem, constants: dict, guesses: dict, where: str) -> Problem:
     try:
-        return problem.with_constants(**constants)
+        if constants:
+            problem = problem.with_constants(**constants)
+        if guesses:
+            problem = problem.with_guesses(**guesses)
     except (TypeError, ValueError, SyntaxError) as error:
-        raise PdeError(f"a constant must be given a finite number: {constants} ({error})",
-                       filename=where) from None
+        raise PdeError(f"a constant must be given a finite number: {constants or guesses} "
+                       f"({error})", filename=where) from None
+    return problem
 
 
 def _setting_value(problem: Problem, name: str, value: object, option, where: str) -> object:

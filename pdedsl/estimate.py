@@ -41,6 +41,9 @@ def error_estimate(solution, filt: Filter | None = None) -> dict:
     ls, theta = least_squares(solution.compiled, points, solution.model)
     r, J = jax.jit(ls.jacobian)(theta)
     r, J = np.asarray(r), np.asarray(J)
+    if not (np.isfinite(r).all() and np.isfinite(J).all()):  # a diverged run's θ
+        return {"l2_relative": {u: float("nan") for u in solution.unknowns},
+                "residual_rms": {b.label: float("nan") for b in solution.compiled.blocks}}
     U, s, Vt = np.linalg.svd(J, full_matrices=False)
     rcond = solution.config.solver_options.get("rcond", 1e-8)
     filt = filt or solution.filter or Filter("cut", float(rcond))

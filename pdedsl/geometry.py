@@ -110,13 +110,16 @@ def collocation_points(
 
 
 def sample_blocks(problem: Problem, blocks, sample: dict, seed: int) -> list[np.ndarray]:
-    """The collocation points of each block of a compiled problem (`sample`: the run's
-    `interior`, `boundary` and `method`)."""
-    return collocation_points(
-        np.array(problem.bounds()), list(problem.names), [b.face for b in blocks],
+    """The points of each block of a compiled problem: a block's own points (data) as
+    they are, the others sampled (`sample`: the run's `interior`, `boundary` and
+    `method`; blocks with points of their own draw nothing from the seed's stream)."""
+    sampled = iter(collocation_points(
+        np.array(problem.bounds()), list(problem.names),
+        [b.face for b in blocks if b.points is None],
         interior=sample["interior"], boundary=sample["boundary"], method=sample["method"],
         seed=seed,
-    )
+    ))
+    return [b.points if b.points is not None else next(sampled) for b in blocks]
 
 
 def evaluation_points(bounds: np.ndarray, n: int, seed: int) -> np.ndarray:

@@ -35,18 +35,37 @@ class LeastSquares:
         return 0.5 * jnp.dot(r, r)
 
 
-def flatten(model: Model) -> tuple[jax.Array, Callable[[jax.Array], Model]]:
-    """θ (all trainable arrays as one vector) and the map back to a Model."""
-    params, static = eqx.partition(model, eqx.is_inexact_array)
+def flatten(model: Model, *, hold_fitted: bool = False
+            ) -> tuple[jax.Array, Callable[[jax.Array], Model]]:
+    """θ (all trainable arrays as one vector) and the map back to a Model. The fitted
+    constants' p are θ's last entries; `hold_fitted` leaves them out of θ (held)."""
+    trainable = eqx.is_inexact_array
+    if hold_fitted and model.fitted is not None:
+        spec = jax.tree.map(eqx.is_inexact_array, model)
+        trainable = eqx.tree_at(lambda m: m.fitted, spec, replace=False)
+    params, static = eqx.partition(model, trainable)
     theta, unravel = ravel_pytree(params)
     return theta, lambda theta: eqx.combine(unravel(theta), static)
 
 
+def fitted_values(model: Model) -> Callable[[jax.Array], np.ndarray]:
+    """θ -> the fitted constants' values c = s·p, read on the host (no compiled call):
+    p is the last leaf of the model, so the last entries of θ."""
+    if model.fitted is None:
+        return lambda theta: np.zeros(0)
+    scale = np.asarray(model.fitted_scale)
+    count = len(scale)
+    return lambda theta: scale * np.asarray(theta)[-count:]
+
+
 def least_squares(
-    compiled: CompiledProblem, points: Sequence[np.ndarray], model: Model
+    compiled: CompiledProblem, points: Sequence[np.ndarray], model: Model, *,
+    hold_fitted: bool = False,
 ) -> tuple[LeastSquares, jax.Array]:
-    """The least-squares view of `compiled` on `points` (one array per block), and θ₀."""
-    theta0, to_model = flatten(model)
+    """The least-squares view of `compiled` on `points` (one array per block), and θ₀;
+    with `hold_fitted`, θ holds the fields only and the fitted constants stay as in
+    `model`."""
+    theta0, to_model = flatten(model, hold_fitted=hold_fitted)
     dtype = theta0.dtype
     sizes: dict[int, int] = {}
     for block, x in zip(compiled.blocks, points):

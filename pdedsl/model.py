@@ -46,12 +46,35 @@ class Field(eqx.Module):
 
 
 class Model(eqx.Module):
-    """All unknowns' fields; `model(x)` gives the vector of unknowns at one point."""
+    """All unknowns' fields, and the fitted constants; `model(x)` gives the vector of
+    unknowns at one point.
+
+    A fitted constant c_j is trained as p_j with c_j = s_j p_j, s_j = |first guess| (1
+    for a guess of 0), fixed: p starts at ±1, so a constant of size 1000 and one of
+    size 0.01 move alike for a solver that is not scale-invariant (Adam's step is a
+    fixed size in p). `fitted` is None without fitted constants (θ is then exactly the
+    fields' parameters).
+    """
 
     fields: tuple[Field, ...]
+    fitted: jax.Array | None = None
+    fitted_scale: tuple[float, ...] = eqx.field(static=True, default=())
 
     def __call__(self, x: jax.Array) -> jax.Array:
         return jnp.stack([f(x) for f in self.fields])
+
+    @property
+    def constants(self) -> jax.Array:
+        """The fitted constants' values c = s·p, in declaration order."""
+        return jnp.asarray(self.fitted_scale, self.fitted.dtype) * self.fitted
+
+
+def fitted_parameters(guesses: Sequence[float], dtype) -> tuple[jax.Array | None, tuple[float, ...]]:
+    """(p, s) for fitted constants starting at `guesses`: s = |guess| (or 1), p = guess/s."""
+    if not guesses:
+        return None, ()
+    scale = tuple(abs(float(g)) or 1.0 for g in guesses)
+    return jnp.asarray(np.array(guesses, dtype=float) / np.array(scale), dtype), scale
 
 
 def make_model(
@@ -64,12 +87,14 @@ def make_model(
     dtype: str,
     init: str,
     key: jax.Array,
+    guesses: Sequence[float] = (),
 ) -> Model:
     """A model for a problem on the box `bounds` (d × 2), seeded by `key`; the settings'
     defaults are in `pdedsl.language.settings.MODELS` (`Config.model` holds them all).
 
     `init="normal"` draws every weight and bias from N(0, 0.1²) (the ANaGRAM paper's
-    code); `"uniform"` keeps Equinox's fan-in uniform initialisation.
+    code); `"uniform"` keeps Equinox's fan-in uniform initialisation. `guesses`: the
+    first guesses of the fitted constants (they draw nothing from `key`).
     """
     dtype_ = jnp.float64 if dtype == "float64" else jnp.float32
     keys = jax.random.split(key, len(unknown_axes))
@@ -85,7 +110,7 @@ def make_model(
                 tuple(float(s) for s in 2 / (upper - lower)),
             )
         )
-    return Model(tuple(fields))
+    return Model(tuple(fields), *fitted_parameters(guesses, dtype_))
 
 
 def build_model(problem: Problem, config: Config) -> Model:
@@ -93,7 +118,8 @@ def build_model(problem: Problem, config: Config) -> Model:
     that builds or loads a model comes here, so this is where a solve starts (runtime)."""
     runtime.setup()
     return make_model(np.array(problem.bounds()), problem.unknown_axes, **config.model,
-                      key=jax.random.PRNGKey(config.seed))
+                      key=jax.random.PRNGKey(config.seed),
+                      guesses=tuple(problem.guesses().values()))
 
 
 @eqx.filter_jit

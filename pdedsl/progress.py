@@ -1,8 +1,8 @@
 """What a person sees while a run trains, and the table at its end.
 
 On a terminal: a rich progress bar whose line carries the step, loss, relative L2
-error per unknown (when the file gives an exact solution), η, rank kept, steps per
-second and time left. Elsewhere (a pipe, a log file): plain lines, the first step
+error per unknown (when the file gives an exact solution), the fitted constants, η,
+rank kept, steps per second and time left. Elsewhere (a pipe, a log file): plain lines, the first step
 at once and then at most one a second, so logs stay short. `quiet` shows nothing.
 The rate counts training time only (compile time is reported apart).
 """
@@ -99,6 +99,7 @@ class Progress:
         eta = "η" if self.unicode else "eta"
         parts = [f"loss {row['loss']:.3e}"]
         parts += [f"L2 {k[3:]} {v:.2e}" for k, v in row.items() if k.startswith("l2_")]
+        parts += [f"{k[4:]} {v:.7g}" for k, v in row.items() if k.startswith("fit_")]
         if "eta" in row:
             parts.append(f"{eta} {row['eta']:.3g}")
         if "rank" in row:
@@ -133,6 +134,8 @@ def final_table(summary: dict, folder: str, stream: TextIO | None = None) -> Non
         table.add_row(f"max |error| {name}", _number(value))
     for name, value in (summary.get("error_estimate") or {}).items():
         table.add_row(f"estimated error {name}", _number(value))
+    for name, fitted in (summary.get("fitted") or {}).items():
+        table.add_row(f"fitted {name}", _fitted(fitted))
     table.add_row("folder", str(folder))
     Console(file=stream or sys.stdout).print(table)
 
@@ -152,6 +155,17 @@ def comparison_table(rows: list[dict], title: str, stream: TextIO | None = None)
             *(_number(l2.get(k)) for k in errors),
         )
     Console(file=stream or sys.stdout).print(table)
+
+
+def _fitted(fitted: dict) -> str:
+    """`0.2500001 ± 3.1e-07  (exact 0.25, relative error 4.0e-07)`."""
+    value, error = fitted["value"], fitted["standard_error"]
+    text = "-" if value is None else f"{value:.10g}"
+    if error is not None:
+        text += f" ± {error:.2e}"
+    if fitted["exact"] is not None:
+        text += f"  (exact {fitted['exact']:.10g}, relative error {_number(fitted['relative_error'])})"
+    return text
 
 
 def _number(value: float | None) -> str:

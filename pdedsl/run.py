@@ -121,6 +121,8 @@ def summary(solution: Solution, file: str | None = None) -> dict:
         data["max_abs_error"] = {k: _finite(v) for k, v in max_abs.items()}
     data["error_estimate"] = {k: _finite(v) for k, v in solution.error_estimate.items()}
     data["residual_rms"] = {k: _finite(v) for k, v in solution.estimate["residual_rms"].items()}
+    if solution.problem.fitted:
+        data["fitted"], data["fitted_warnings"] = fitted_summary(solution)
     data["unknowns"] = list(solution.unknowns)
     data["variables"] = [v.name for v in solution.problem.variables]
     data["constants"] = {c.name: str(c.value) for c in solution.problem.constants}
@@ -129,6 +131,22 @@ def summary(solution: Solution, file: str | None = None) -> dict:
     data["written"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     data["pdedsl"] = __version__
     return data
+
+
+def fitted_summary(solution: Solution) -> tuple[dict, list[str]]:
+    """Per fitted constant: value, standard error, exact value and relative error (None
+    where the file gives no exact value); and the warnings about poorly determined ones."""
+    uncertainty = solution.uncertainty
+    exact = solution.problem.fitted_exact()
+    errors = solution.fitted_error or {}
+    table = {
+        name: {"value": _finite(value),
+               "standard_error": _finite(uncertainty.standard_error[name]),
+               "exact": exact.get(name),
+               "relative_error": _finite(errors[name]) if name in errors else None}
+        for name, value in solution.fitted.items()
+    }
+    return table, list(uncertainty.warnings)
 
 
 def read_summary(folder: str | Path) -> dict:

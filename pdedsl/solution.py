@@ -20,10 +20,12 @@ import numpy as np
 from . import analysis, estimate, geometry
 from .compile import CompiledProblem, compile_problem
 from .config import Config
+from .language.data import Observations
 from .language.parser import parse
 from .language.problem import Problem
 from .model import Model, build_model
 from .solvers.filter import Filter
+from .uncertainty import Uncertainty, fitted_uncertainty
 
 EVALUATION_POINTS = 4096
 CHECKPOINT = "checkpoint.eqx"
@@ -46,6 +48,9 @@ class Solution:
         loss: ½‖r‖² at the final θ.
         filter: the pseudo-inverse of the last step (None for Adam, L-BFGS); the Green's
             function, the NNTK and `resolve` use it.
+
+    An inverse problem's fitted constants are `fitted` (name -> value), with
+    `fitted_standard_error` and, where the file gives exact values, `fitted_error`.
     """
 
     problem: Problem
@@ -74,6 +79,39 @@ class Solution:
     def steps(self) -> int:
         """Steps done (those of earlier pieces of a resumed run included)."""
         return self.history[-1]["step"] if self.history else 0
+
+    @property
+    def fitted(self) -> dict[str, float]:
+        """The fitted constants' trained values (empty when the problem fits none)."""
+        if self.model.fitted is None:
+            return {}
+        values = np.asarray(self.model.fitted) * np.asarray(self.model.fitted_scale)
+        return {f.name: float(v) for f, v in zip(self.problem.fitted, values)}
+
+    @property
+    def fitted_error(self) -> dict[str, float] | None:
+        """`|c - c*| / |c*|` per fitted constant with an exact value c* (`|c - c*|` when
+        c* = 0); None when no fitted constant has one."""
+        exact = self.problem.fitted_exact()
+        if not exact:
+            return None
+        fitted = self.fitted
+        return {name: abs(fitted[name] - value) / (abs(value) or 1.0)
+                for name, value in exact.items()}
+
+    @cached_property
+    def uncertainty(self) -> Uncertainty | None:
+        """Standard errors of the fitted constants from the final Jacobian and the run's
+        filter, and warnings for poorly determined ones (see pdedsl.uncertainty);
+        None without fitted constants. Computed on first use (one Jacobian and SVD)."""
+        if not self.problem.fitted:
+            return None
+        return fitted_uncertainty(self.tangent, self.problem, self.tangent.rcond)
+
+    @property
+    def fitted_standard_error(self) -> dict[str, float] | None:
+        """The standard error of each fitted constant (None without fitted constants)."""
+        return self.uncertainty.standard_error if self.uncertainty else None
 
     def predict(self, points) -> dict[str, np.ndarray]:
         """Each unknown at `points` (M × d, columns in the problem's variable order)."""
@@ -154,6 +192,8 @@ class Solution:
             "file": source.name if source else "<input>",
             "text": source.text if source else None,
             "constants": {c.name: str(c.value) for c in self.problem.constants},
+            "guesses": {f.name: str(f.guess) for f in self.problem.fitted},
+            "observations": [o.to_json() for o in self.problem.observations],
             "config": self.config.to_json(),
             "steps": self.steps,
             "status": self.status,
@@ -175,11 +215,18 @@ class Solution:
         meta = json.loads((folder / CHECKPOINT_META).read_text())
         if meta["text"] is None:
             raise ValueError(f"{folder}: the checkpoint holds no problem text")
-        problem = parse(meta["text"], filename=meta["file"])
+        # the run's own observations, not the data files as they are now
+        problem = parse(meta["text"], filename=meta["file"], read_data=False)
+        problem = problem.with_observations(
+            Observations.from_json(o) for o in meta.get("observations", []))
         written = {c.name: str(c.value) for c in problem.constants}
         changed = {k: v for k, v in meta["constants"].items() if written.get(k) != v}
         if changed:
             problem = problem.with_constants(**changed)
+        guessed = {f.name: str(f.guess) for f in problem.fitted}
+        changed = {k: v for k, v in meta.get("guesses", {}).items() if guessed.get(k) != v}
+        if changed:
+            problem = problem.with_guesses(**changed)
         config = Config(**meta["config"])
         skeleton = build_model(problem, config)
         model = eqx.tree_deserialise_leaves(folder / CHECKPOINT, skeleton)

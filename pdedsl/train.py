@@ -97,6 +97,7 @@ def train(
     *,
     errors: Callable[[jax.Array], jax.Array] | None = None,
     error_names: tuple[str, ...] = (),
+    columns: Callable[[jax.Array], dict[str, float]] | None = None,
     callback: Callable[[dict], None] | None = None,
     first_step: int = 0,
     spectrum_every: int = 10,
@@ -104,7 +105,8 @@ def train(
     """Run `solver` from θ until a stop rule fires.
 
     `errors(θ)` (optional) gives one relative L2 error per unknown, recorded as
-    `l2_<name>` each step. `callback(row)` sees every history row as it is made.
+    `l2_<name>` each step; `columns(θ)` (optional, computed on the host) more columns,
+    such as the fitted constants. `callback(row)` sees every history row as it is made.
     `first_step` numbers the rows when a run is resumed. A solver whose info has
     `spectrum` (σ, cut) gets it recorded every `spectrum_every` steps (and at the last).
     """
@@ -129,6 +131,8 @@ def train(
                 break
             theta, state, info, result.loss = new_theta, new_state, new_info, loss
             row, spectrum = _row(k, training, info, measure, error_names, theta)
+            if columns is not None:
+                row.update(columns(theta))
             if spectrum is not None:
                 last_spectrum = (k, spectrum)
                 if (k - first_step - 1) % spectrum_every == 0:

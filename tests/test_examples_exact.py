@@ -24,10 +24,13 @@ TOLERANCE = 1e-12
 
 
 def _with_exact(problem, expr: sympy.Expr) -> sympy.Expr:
-    """`expr` with each unknown replaced by its exact solution and constants by values."""
+    """`expr` with each unknown replaced by its exact solution and constants (fitted
+    ones too) by their values."""
     for unknown in problem.unknowns:
         expr = expr.subs(unknown.applied, problem.exact[unknown.name])
-    return expr.doit().subs(problem.constant_values())
+    values = problem.constant_values()
+    fitted = {f.symbol: f.exact.subs(values) for f in problem.fitted}
+    return expr.doit().subs(values).subs(fitted)
 
 
 def _assert_zero(problem, residual: sympy.Expr, fixed: dict, what: str) -> None:
@@ -65,6 +68,7 @@ def test_exact_solution_satisfies_problem(path: Path):
         "exact solutions must be given for every unknown"
     )
     assert problem.equations and problem.conditions
+    assert all(f.exact is not None for f in problem.fitted), "a fitted constant's value"
 
     for i, equation in enumerate(problem.equations):
         _assert_zero(problem, _with_exact(problem, equation.residual), {}, f"equation {i + 1}")

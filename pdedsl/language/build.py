@@ -7,6 +7,7 @@ far. Every semantic error is a PdeError pinned to the token that caused it.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import sympy
@@ -15,12 +16,15 @@ from sympy.core.function import AppliedUndef
 
 from . import calls
 from . import settings as schema
+from .data import Observations, read_observations
+from .errors import PdeError
 from .expressions import ExpressionBuilder
 from .places import Places, WrittenFace
 from .problem import (
     Condition,
     Constant,
     Equation,
+    Fitted,
     Location,
     Mean,
     MeanCondition,
@@ -35,9 +39,13 @@ from .scope import Context, Scope
 from .vocabulary import KEYWORDS, builtin_kind, did_you_mean
 
 
-def build(tree: Tree, text: str, filename: str = "<input>") -> Problem:
-    """The Problem a parse tree states; raises PdeError at the first mistake."""
-    return StatementBuilder(text, filename).build(tree)
+def build(tree: Tree, text: str, filename: str = "<input>", *, read_data: bool = True) -> Problem:
+    """The Problem a parse tree states; raises PdeError at the first mistake.
+
+    `read_data=False` leaves the files of `data` statements unread (no observations):
+    for a problem whose observations come from elsewhere (a saved run).
+    """
+    return StatementBuilder(text, filename, read_data=read_data).build(tree)
 
 
 @dataclass
@@ -54,14 +62,16 @@ class _Statements:
     exact: dict[str, sympy.Expr] = field(default_factory=dict)
     settings: dict[str, object] = field(default_factory=dict)
     settings_at: dict[str, int] = field(default_factory=dict)  # statement -> line
+    data: list[Token] = field(default_factory=list)  # the path of each `data`, as written
 
 
 class StatementBuilder:
     """Reads the statements of one file in order; `build` returns its Problem."""
 
-    def __init__(self, text: str, filename: str = "<input>"):
+    def __init__(self, text: str, filename: str = "<input>", *, read_data: bool = True):
         self.text = text
         self.filename = filename
+        self.read_data = read_data
         self.scope = Scope()
         self.expressions = ExpressionBuilder(self.scope, text, filename)
         self.places = Places(self.expressions)
@@ -78,6 +88,9 @@ class StatementBuilder:
             Condition(eq, self.places.settle(written, where), self.written(where), location)
             for eq, written, where, location in stated.conditions
         )
+        self.every_fitted_used(stated, conditions)
+        observations = tuple(self.observations(path) for path in stated.data
+                             if self.read_data)
         return Problem(
             variables=tuple(scope.variables.values()),
             unknowns=tuple(scope.unknowns.values()),
@@ -90,6 +103,8 @@ class StatementBuilder:
             periodic=tuple(self.places.periodic),
             point_conditions=tuple(stated.point_conditions),
             mean_conditions=tuple(stated.mean_conditions),
+            fitted=tuple(scope.fitted.values()),
+            observations=observations,
         )
 
     def written(self, tree: Tree) -> str:
@@ -240,7 +255,13 @@ class StatementBuilder:
     def statement_exact(self, tree: Tree) -> None:
         name, value_tree = tree.children
         unknowns = self.scope.unknowns
+        if str(name) in self.scope.fitted:
+            self.exact_fitted(name, value_tree)
+            return
         if str(name) not in unknowns:
+            if str(name) in self.scope.constants:
+                raise self.error(f"exact: '{name}' is a constant, whose value is known; exact "
+                                 "values are for unknowns and fitted constants", name)
             if str(name) in self.stated.declared_at:
                 raise self.error(f"exact: '{name}' is not an unknown", name)
             raise self.error(f"exact: undeclared unknown '{name}'", name)
@@ -256,6 +277,59 @@ class StatementBuilder:
                 value_tree,
             )
         self.stated.exact[str(name)] = value
+
+    def exact_fitted(self, name: Token, value_tree) -> None:
+        """`exact k = 1/4` for a fitted constant: its true value, a constant expression."""
+        fitted = self.scope.fitted[str(name)]
+        if fitted.exact is not None:
+            raise self.error(f"a second exact value for '{name}'", name)
+        value = self.expressions.constant(value_tree, f"the exact value of {name}")
+        self.scope.fitted[str(name)] = dataclasses.replace(fitted, exact=value)
+
+    # ------------------------------------------------------------ inverse problems
+    def statement_fit(self, tree: Tree) -> None:
+        name, value_tree = tree.children
+        if str(name) in self.scope.constants:
+            raise self.error(
+                f"'{name}' is already a constant (line {self.stated.declared_at[str(name)]}): "
+                "a name is either given (const) or fitted (fit), not both", name)
+        self.declare(name)
+        guess = self.expressions.constant(value_tree, f"the first guess of {name}")
+        self.scope.fitted[str(name)] = Fitted(str(name), guess, Location(name.line, name.column))
+
+    def statement_data(self, tree: Tree) -> None:
+        (path,) = tree.children
+        if not str(path)[1:-1].strip():
+            raise self.error("empty data path: write the CSV file's name, "
+                             'e.g. data "measurements.csv"', path)
+        self.stated.data.append(path)
+
+    def observations(self, path: Token) -> Observations:
+        """The data file a `data` statement names, read now: errors inside it point into
+        it, a missing file at the statement. Read once every name is declared."""
+        scope = self.scope
+        return read_observations(
+            str(path)[1:-1], list(scope.variables), list(scope.unknowns),
+            pde_file=self.filename, bounds=self.bounds(), location=Location(path.line, path.column),
+            statement_error=lambda message: self.error(message, path))
+
+    def bounds(self) -> list[tuple[float, float]]:
+        values = self.scope.constant_values()
+        return [(float(v.lower.subs(values)), float(v.upper.subs(values)))
+                for v in self.scope.variables.values()]
+
+    def every_fitted_used(self, stated: _Statements, conditions) -> None:
+        """A fitted constant no equation or condition mentions could take any value."""
+        statements = [*stated.equations, *conditions, *stated.point_conditions,
+                      *stated.mean_conditions]
+        used = {str(s) for st in statements for s in st.eq.free_symbols}
+        for fitted in self.scope.fitted.values():
+            if fitted.name not in used:
+                raise PdeError(
+                    f"the fitted constant '{fitted.name}' appears in no equation or "
+                    "condition, so nothing can determine it",
+                    filename=self.filename, text=self.text, line=fitted.location.line,
+                    column=fitted.location.column)
 
     # ------------------------------------------------------------ settings
     def statement_solver(self, tree: Tree) -> None:
@@ -321,6 +395,9 @@ class StatementBuilder:
         always for a setting that takes words (`method = grid` beside `const grid`);
         anything else is a constant expression, given as int or float."""
         word = option is not None and option.kind is str
+        if tree.data == "name" and not word and str(tree.children[0]) in self.scope.fitted:
+            raise self.error(f"'{tree.children[0]}' is a fitted constant, known only once "
+                             "training ends: it cannot be a setting", tree)
         if tree.data == "name" and (word or str(tree.children[0]) not in self.scope.constants):
             return str(tree.children[0])
         value = self.expressions.value(self.expressions.constant(tree, "a setting"))
@@ -342,11 +419,6 @@ class StatementBuilder:
             tree,
         )
 
-    def statement_fit(self, tree: Tree) -> None:
-        raise self.error("'fit' (inverse problems) is not supported yet", tree)
-
-    def statement_data(self, tree: Tree) -> None:
-        raise self.error("'data' (inverse problems) is not supported yet", tree)
 
 
 def _location(tree: Tree) -> Location:

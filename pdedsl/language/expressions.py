@@ -201,6 +201,14 @@ class ExpressionBuilder:
             raise self.error(f"'{text}' is a keyword and cannot be used as a name", token)
         if text in scope.constants:
             return sympy.Symbol(text)
+        if text in scope.fitted:
+            if not context.allows_fitted:
+                raise self.error(
+                    f"'{text}' is a fitted constant, known only once training ends: it may "
+                    f"appear in equations and conditions, not in {context.what}",
+                    token,
+                )
+            return sympy.Symbol(text)
         if text in scope.variables:
             if context.constant_only:
                 raise self.error(

@@ -313,12 +313,15 @@ def _expectation(expected: set[str], lark: Lark) -> str:
     return f", expected {', '.join(words[:-1])} or {words[-1]}"
 
 
-def parse(text: str, filename: str = "<input>") -> Problem:
-    """A checked Problem from the text of a `.pde` file; raises PdeError."""
+def parse(text: str, filename: str = "<input>", *, read_data: bool = True) -> Problem:
+    """A checked Problem from the text of a `.pde` file; raises PdeError.
+
+    The files of `data` statements are read now (paths relative to `filename`'s
+    folder), unless `read_data` is False (then the Problem holds no observations)."""
     text = text.removeprefix("\ufeff")  # a byte-order mark some editors write first
     tree = parse_tree(text, filename)
     try:
-        problem = build(tree, text, filename)
+        problem = build(tree, text, filename, read_data=read_data)
         check(problem, text, filename)
     except RecursionError:  # a last guard: the builder limits nesting itself
         raise PdeError("the input is nested too deeply", filename=filename) from None

@@ -14,9 +14,12 @@ import fractions
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Literal, Mapping
+from typing import TYPE_CHECKING, Literal, Mapping
 
 import sympy
+
+if TYPE_CHECKING:
+    from .data import Observations
 
 Side = Literal["lower", "upper"]
 
@@ -140,6 +143,24 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Fitted:
+    """`fit name = guess`: a constant of the equations found with the fields.
+
+    `guess` is the first guess, a constant expression of numbers and `const`s; `exact`
+    the value an `exact name = ...` statement gives (for error reports only), if any.
+    """
+
+    name: str
+    guess: sympy.Expr
+    location: Location | None = None
+    exact: sympy.Expr | None = None
+
+    @property
+    def symbol(self) -> sympy.Symbol:
+        return sympy.Symbol(self.name)
+
+
+@dataclass(frozen=True)
 class Equation:
     """An equation holding in the interior of the domain."""
 
@@ -248,6 +269,9 @@ class Problem:
     identified (the solution and all its derivatives match there; no condition holds
     on their faces). `point_conditions` hold at points, lines or planes (`at ...`),
     `mean_conditions` between averages over the whole domain (`mean(u) = 0`).
+    `fitted` are the constants found with the fields (`fit k = 1`), in declaration
+    order; they stay symbols in the equations. `observations` are the measurements of
+    the `data` statements (or those given in their place), as read.
     """
 
     variables: tuple[Variable, ...]
@@ -261,6 +285,8 @@ class Problem:
     periodic: tuple[str, ...] = ()
     point_conditions: tuple[PointCondition, ...] = ()
     mean_conditions: tuple[MeanCondition, ...] = ()
+    fitted: tuple[Fitted, ...] = ()
+    observations: tuple[Observations, ...] = ()
 
     @property
     def time(self) -> Variable | None:
@@ -297,6 +323,16 @@ class Problem:
             values[c.symbol] = c.value.subs(values)
         return values
 
+    def guesses(self) -> dict[str, float]:
+        """Each fitted constant's first guess, as a number."""
+        values = self.constant_values()
+        return {f.name: float(f.guess.subs(values)) for f in self.fitted}
+
+    def fitted_exact(self) -> dict[str, float]:
+        """The exact value of each fitted constant that has one, as a number."""
+        values = self.constant_values()
+        return {f.name: float(f.exact.subs(values)) for f in self.fitted if f.exact is not None}
+
     def bounds(self) -> list[tuple[float, float]]:
         """Numeric `(lower, upper)` per variable, constants substituted."""
         values = self.constant_values()
@@ -325,6 +361,22 @@ class Problem:
             for c in self.constants
         )
         return dataclasses.replace(self, constants=constants)
+
+    def with_guesses(self, **values: float) -> Problem:
+        """A copy with some fitted constants given new first guesses."""
+        names = {f.name for f in self.fitted}
+        unknown = set(values) - names
+        if unknown:
+            raise KeyError(f"no fitted constant named {', '.join(sorted(unknown))}")
+        fitted = tuple(
+            dataclasses.replace(f, guess=_exact(values[f.name])) if f.name in values else f
+            for f in self.fitted
+        )
+        return dataclasses.replace(self, fitted=fitted)
+
+    def with_observations(self, observations) -> Problem:
+        """A copy whose observations are `observations` (the file's are replaced)."""
+        return dataclasses.replace(self, observations=tuple(observations))
 
     def with_settings(self, settings: Settings) -> Problem:
         return dataclasses.replace(self, settings=settings)

@@ -7,7 +7,7 @@ from typing import Literal
 
 import sympy
 
-from .problem import Constant, Problem, Unknown, Variable
+from .problem import Constant, Fitted, Problem, Unknown, Variable
 
 ContextKind = Literal["constant", "equation", "condition", "point", "mean", "exact", "source"]
 
@@ -31,6 +31,12 @@ class Context:
     def constant_only(self) -> bool:
         return self.kind == "constant"
 
+    @property
+    def allows_fitted(self) -> bool:
+        """Fitted constants belong in equations and conditions only: they are unknown
+        until training ends, so nothing that must be known before it may use them."""
+        return self.kind in ("equation", "condition", "point", "mean")
+
 
 @dataclass
 class Scope:
@@ -39,6 +45,7 @@ class Scope:
     variables: dict[str, Variable] = field(default_factory=dict)
     constants: dict[str, Constant] = field(default_factory=dict)
     unknowns: dict[str, Unknown] = field(default_factory=dict)
+    fitted: dict[str, Fitted] = field(default_factory=dict)
 
     @classmethod
     def of(cls, problem: Problem) -> Scope:
@@ -47,13 +54,15 @@ class Scope:
             {v.name: v for v in problem.variables},
             {c.name: c for c in problem.constants},
             {u.name: u for u in problem.unknowns},
+            {f.name: f for f in problem.fitted},
         )
 
     def __contains__(self, name: str) -> bool:
-        return name in self.variables or name in self.constants or name in self.unknowns
+        return (name in self.variables or name in self.constants or name in self.unknowns
+                or name in self.fitted)
 
     def names(self) -> list[str]:
-        return [*self.variables, *self.constants, *self.unknowns]
+        return [*self.variables, *self.constants, *self.unknowns, *self.fitted]
 
     @property
     def spatial(self) -> list[Variable]:
@@ -81,6 +90,8 @@ class Scope:
         """Why `text` cannot stand where a variable is expected."""
         if text in self.constants:
             return f"'{text}' is a constant, not a variable"
+        if text in self.fitted:
+            return f"'{text}' is a fitted constant, not a variable"
         if text in self.unknowns:
             return f"'{text}' is an unknown, not a variable"
         return f"undeclared variable '{text}'"

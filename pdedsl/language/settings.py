@@ -76,6 +76,16 @@ def _stop(steps: int, patience: int) -> dict[str, Option]:
 STOP_RULES = ("steps", "tol", "patience", "seconds")
 
 
+def _hold(steps: int) -> dict[str, Option]:
+    """How an inverse problem starts: the fields first, the fitted constants after."""
+    return {"hold": Option(int, "first steps of an inverse problem with the fitted constants "
+                           "held at their first guesses while the fields fit (counted in "
+                           "steps)", steps, minimum=0)}
+
+
+LOOP_RULES = (*STOP_RULES, "hold")  # read by the training loop, not by a solver
+
+
 def _cut(rcond: float) -> dict[str, Option]:
     return {
         "rcond": Option(float, "relative cut of the SVD: keep σ > rcond·σ_max", rcond,
@@ -103,15 +113,15 @@ _ANAGRAM = {
 # ≈ its authors' lstsq(G, ∇L). Adam's loss is not monotone (it rose for 2000 steps on
 # Laplace 2D), so only its step count stops it.
 SOLVERS: dict[str, dict[str, Option]] = {
-    "anagram": {**_stop(150, 4), **_cut(1e-8), **_ANAGRAM},
-    "engd": {**_stop(500, 4), **_cut(1e-7)},
+    "anagram": {**_stop(150, 4), **_hold(10), **_cut(1e-8), **_ANAGRAM},
+    "engd": {**_stop(500, 4), **_hold(10), **_cut(1e-7)},
     "adam": {
-        **_stop(20000, 20000),
+        **_stop(20000, 20000), **_hold(1000),
         "lr": Option(float, "initial learning rate", 1e-3, above=0),
         "decay_steps": Option(int, "steps over which the learning rate falls tenfold", 10000,
                               minimum=1),
     },
-    "lbfgs": {**_stop(2000, 200), "memory": Option(int, "number of past updates kept", 10,
+    "lbfgs": {**_stop(2000, 200), **_hold(100), "memory": Option(int, "number of past updates kept", 10,
                                                    minimum=1)},
 }
 

@@ -5,6 +5,8 @@ What `pdedsl check` prints, so a user can see that the file says what they meant
 
 from __future__ import annotations
 
+import os
+
 import sympy
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm
@@ -34,6 +36,7 @@ def show(problem: Problem, *, latex: bool = False, unicode: bool = True) -> str:
                           for c in problem.constants])
     section("periodic", [", ".join(problem.periodic)] if problem.periodic else [])
     section("unknowns", [f"{u.name}({', '.join(u.variables)})" for u in problem.unknowns])
+    section("fitted constants", [_fitted(f) for f in problem.fitted])
     section("equations (interior)", [math(e.eq) for e in problem.equations])
     section("equations (averages over the domain)", [math(m.eq) for m in problem.mean_conditions])
     section("conditions", [math(c.eq, f"   on {c.where}") for c in problem.conditions]
@@ -42,6 +45,7 @@ def show(problem: Problem, *, latex: bool = False, unicode: bool = True) -> str:
         math(sympy.Eq(problem.unknown(n).applied, value, evaluate=False))
         for n, value in problem.exact.items()
     ])
+    section("data", [_observations(o) for o in problem.observations])
     section("settings", _settings(problem))
     return "\n".join(lines)
 
@@ -89,6 +93,25 @@ def _latex(expr: sympy.Basic, tail: str = "") -> str:
     if tail:
         text += r" \quad \text{" + tail.strip() + "}"
     return text
+
+
+def _fitted(fitted) -> str:
+    """`k = 1 (first guess); exact 1/4`."""
+    text = f"{fitted.name} = {_source(fitted.guess)}   (first guess)"
+    if fitted.exact is not None:
+        text += f"; exact {_source(fitted.exact)}"
+    return text
+
+
+def _observations(observations) -> str:
+    """`data/heat.csv: 50 observations of u at (t, x)`."""
+    count = observations.count
+    path = os.path.relpath(observations.path) if os.path.isabs(observations.path) else \
+        observations.path
+    if path.startswith(".."):
+        path = observations.path
+    return (f"{path}: {count} observation{'s' if count != 1 else ''} of "
+            f"{', '.join(observations.unknowns)} at ({', '.join(observations.variables)})")
 
 
 def _settings(problem: Problem) -> list[str]:

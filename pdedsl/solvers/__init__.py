@@ -8,7 +8,7 @@ for all of them.
 
 from __future__ import annotations
 
-from ..language.settings import SOLVERS, STOP_RULES, defaults
+from ..language.settings import LOOP_RULES, SOLVERS, STOP_RULES, defaults
 from .anagram import Anagram
 from .engd import Engd
 from .filter import Filter
@@ -19,10 +19,11 @@ REGISTRY: dict[str, type] = {"anagram": Anagram, "engd": Engd, "adam": Adam, "lb
 
 
 def make_solver(name: str, options: dict) -> tuple[Solver, dict]:
-    """The solver `name` built from its options, and its stop rules (defaults filled in)."""
+    """The solver `name` built from its options, and its stop rules (defaults filled in).
+    The loop's other rule, `hold`, is the training's business (pdedsl.api)."""
     merged = {**defaults(SOLVERS[name]), **options}
     stop = {k: merged[k] for k in STOP_RULES}
-    return REGISTRY[name](**{k: v for k, v in options.items() if k not in STOP_RULES}), stop
+    return REGISTRY[name](**{k: v for k, v in options.items() if k not in LOOP_RULES}), stop
 
 
 __all__ = ["Adam", "Anagram", "Engd", "Filter", "Lbfgs", "REGISTRY", "Solver", "make_solver"]

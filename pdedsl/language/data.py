@@ -1,0 +1,424 @@
+"""Observations for inverse problems: measured values of unknowns at points.
+
+A `data "obs.csv"` statement names a CSV file whose first row names the columns
+(every variable of the problem and one or more unknowns, in any order) and whose
+other rows are observations, one per row. `read_observations` turns it into plain
+NumPy arrays; a mistake inside the file is reported at the file's own line and
+column. `observations_from_table` does the same for arrays given from Python.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping, NamedTuple, Sequence
+
+import numpy as np
+
+from .errors import PdeError
+from .problem import Location
+
+# A decimal number as a measurement file writes it; `float` alone would also take
+# '1_000', 'infinity' and 'nan', which are refused (the last two with their own message).
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+NOT_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
+
+Inside = Callable[[np.ndarray], np.ndarray]  # (n, d) points -> (n,) bools
+Bounds = Sequence[tuple[float, float]]
+Fail = Callable[[str, int], PdeError]  # (message, column index) -> the error to raise
+
+
+@dataclass(frozen=True, eq=False)
+class Observations:
+    """The rows of one data source.
+
+    `points` is (n, d) in the problem's variable order; `values[name]` is (n,) for each
+    observed unknown, listed in `unknowns` in the problem's order. `path` is the file
+    read (absolute), or a name for data given from Python; `location` is where the
+    `data` statement was written, if it was.
+    """
+
+    path: str
+    variables: tuple[str, ...]
+    unknowns: tuple[str, ...]
+    points: np.ndarray
+    values: Mapping[str, np.ndarray] = field(default_factory=dict)
+    location: Location | None = None
+
+    @property
+    def count(self) -> int:
+        return int(self.points.shape[0])
+
+    def __eq__(self, other) -> bool:
+        """Equal when every field is, arrays compared by value (so Problems compare)."""
+        if not isinstance(other, Observations):
+            return NotImplemented
+        return ((self.path, self.variables, self.unknowns, self.location)
+                == (other.path, other.variables, other.unknowns, other.location)
+                and np.array_equal(self.points, other.points)
+                and all(np.array_equal(self.values[u], other.values[u])
+                        for u in self.unknowns))
+
+    __hash__ = None  # holds arrays
+
+    def to_json(self) -> dict:
+        """Plain JSON data (floats written exactly by `repr`), for a saved run."""
+        return {"path": self.path, "variables": list(self.variables),
+                "unknowns": list(self.unknowns), "points": self.points.tolist(),
+                "values": {u: self.values[u].tolist() for u in self.unknowns},
+                "location": [self.location.line, self.location.column] if self.location
+                else None}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Observations:
+        points = np.array(data["points"], dtype=float).reshape(-1, len(data["variables"]))
+        values = {u: np.array(data["values"][u], dtype=float) for u in data["unknowns"]}
+        for array in (points, *values.values()):
+            array.setflags(write=False)
+        location = Location(*data["location"]) if data.get("location") else None
+        return cls(data["path"], tuple(data["variables"]), tuple(data["unknowns"]), points,
+                   values, location)
+
+
+def resolve_path(written: str, pde_file: str | os.PathLike | None) -> Path:
+    """The absolute path of a data file: relative paths start at the `.pde` file's
+    folder, or at the working directory for text that came from no file."""
+    path = Path(written)
+    if not path.is_absolute():
+        base = _base_folder(pde_file)
+        path = (base or Path.cwd()) / path
+    return Path(os.path.abspath(path))
+
+
+def _base_folder(pde_file: str | os.PathLike | None) -> Path | None:
+    """The folder of a real file; None for no file or a placeholder like '<input>'."""
+    if pde_file is None:
+        return None
+    name = os.fspath(pde_file)
+    if not name or name.startswith("<"):
+        return None
+    return Path(os.path.abspath(name)).parent
+
+
+def read_observations(
+    written: str,
+    variables: Sequence[str],
+    unknowns: Sequence[str],
+    *,
+    pde_file: str | os.PathLike | None = None,
+    bounds: Bounds | None = None,
+    inside: Inside | None = None,
+    location: Location | None = None,
+    statement_error: Callable[[str], PdeError] | None = None,
+) -> Observations:
+    """The observations in the CSV file `written` (the path as the `.pde` file says it).
+
+    `bounds` (one (lower, upper) per variable) and `inside` (points -> bools, for
+    regions) say where the domain is; a point outside it is an error. Errors about the
+    statement itself (no such file) are made by `statement_error(message)`, so they can
+    point at the `data` statement; without it they name the `.pde` file only.
+    """
+    path = resolve_path(written, pde_file)
+    text = _read_text(path, pde_file, statement_error)
+    name = str(path)
+
+    def fail(message: str, line: int, column: int) -> PdeError:
+        return PdeError(message, filename=name, text=text, line=line, column=column)
+
+    rows = _rows(text)
+    if not rows:
+        raise fail("the data file is empty: its first row must name the columns, "
+                   f"e.g. {','.join([*variables, *unknowns[:1]])}", 1, 1)
+    header = rows[0]
+    names = [cell.strip() for cell, _ in header.cells]
+    _check_header(names, variables, unknowns,
+                  lambda message, j: fail(message, header.line, _caret(header.cells[j])))
+    if len(rows) == 1:
+        raise fail("the data file has a header but no observations: "
+                   "write one observation per row after it", header.line, 1)
+    table = np.array([_numbers(row, names, fail) for row in rows[1:]])
+
+    def fail_cell(message: str, row: int, j: int) -> PdeError:
+        line, cells, _ = rows[row + 1]
+        return fail(message, line, _caret(cells[j]))
+
+    return _observations(name, table, names, variables, unknowns, bounds, inside,
+                         fail_cell, location)
+
+
+def _read_text(path: Path, pde_file, statement_error) -> str:
+    """The file's text with newlines normalised; a missing file is the statement's error."""
+
+    def fail(message: str) -> PdeError:
+        if statement_error is not None:
+            return statement_error(message)
+        return PdeError(message, filename=os.fspath(pde_file or "<input>"))
+
+    folder = _base_folder(pde_file)
+    relative = (f"a data path is relative to the folder of the .pde file, {folder}"
+                if folder else "a data path is relative to the working directory "
+                "when the problem is not read from a file")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise fail(f"no such data file: {path} ({relative})") from None
+    except IsADirectoryError:
+        raise fail(f"the data path {path} is a directory, not a file") from None
+    except OSError as error:
+        raise fail(f"cannot read the data file {path}: {error.strerror or error}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        raise PdeError(f"not a text file (UTF-8): byte 0x{data[error.start]:02x}",
+                       filename=str(path), text=data.decode("utf-8", "replace"),
+                       line=line, column=column) from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+Cell = tuple[str, int]  # the cell's text (unquoted) and the column it starts at
+
+
+class Row(NamedTuple):
+    """One non-blank line of the file: its number, its cells, the column past its end."""
+
+    line: int
+    cells: list[Cell]
+    end: int
+
+
+def _rows(text: str) -> list[Row]:
+    """The lines that are not blank, split into cells."""
+    rows = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            values = next(csv.reader([line]))
+            starts = _field_starts(line)
+            cells = [(v, starts[k] if k < len(starts) else 1) for k, v in enumerate(values)]
+            rows.append(Row(number, cells, len(line) + 1))
+    return rows
+
+
+def _field_starts(line: str) -> list[int]:
+    """The column where each field of a CSV line starts, by the csv module's rules:
+    a quote opens a quoted field only at the field's start; `""` inside is a quote."""
+    starts, state = [1], "start"
+    for index, char in enumerate(line):
+        if state == "quoted":
+            state = "closing" if char == '"' else "quoted"
+        elif char == ",":
+            starts.append(index + 2)
+            state = "start"
+        elif state == "start" and char == '"':
+            state = "quoted"
+        elif state == "closing" and char == '"':
+            state = "quoted"
+        else:
+            state = "field"
+    return starts
+
+
+def _caret(cell: Cell) -> int:
+    """The column of a cell's first non-blank character (its start if it is blank)."""
+    text, start = cell
+    return start + len(text) - len(text.lstrip()) if text.strip() else start
+
+
+def _check_header(names: list[str], variables, unknowns, fail: Fail) -> None:
+    """Check the header's names: every variable needs a column, at least
+    one unknown must be observed, and nothing else may be named."""
+    known = [*variables, *unknowns]
+    seen: dict[str, int] = {}
+    for j, name in enumerate(names):
+        if not name:
+            raise fail("empty column name: name each column after a variable or an "
+                       f"unknown ({', '.join(known)})", j)
+        if NUMBER.fullmatch(name):
+            raise fail("the first row must name the columns "
+                       f"(e.g. {','.join([*variables, *unknowns[:1]])}), not hold numbers", j)
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"one of {', '.join(known)}"
+            raise fail(f"column '{name}' is not a variable or unknown of the problem "
+                       f"({hint})", j)
+        if name in seen:
+            raise fail(f"the header names '{name}' twice (column {seen[name] + 1} and "
+                       f"column {j + 1})", j)
+        seen[name] = j
+    for variable in variables:
+        if variable not in seen:
+            raise fail(f"no column for the variable '{variable}': every variable of the "
+                       f"problem needs one ({', '.join(variables)})", 0)
+    if not any(u in seen for u in unknowns):
+        raise fail("no column for an unknown: name at least one of "
+                   f"{', '.join(unknowns)}", 0)
+
+
+def _numbers(row: Row, names: list[str], fail) -> list[float]:
+    """One row's values, in header order."""
+    if len(row.cells) > len(names):
+        raise fail(f"too many values: the header names {len(names)} columns",
+                   row.line, _caret(row.cells[len(names)]))
+    values = []
+    for j, name in enumerate(names):
+        if j >= len(row.cells):
+            raise fail(f"missing value for column '{name}': the row has {len(row.cells)} "
+                       f"values and the header names {len(names)}", row.line, row.end)
+        text, column = row.cells[j][0].strip(), _caret(row.cells[j])
+        if not text:
+            raise fail(f"missing value for column '{name}' (every row needs a number in "
+                       "every column; observations of different unknowns at different "
+                       "points go in separate data files)", row.line, column)
+        if NOT_FINITE.fullmatch(text):
+            raise fail(f"'{text}' in column '{name}' is not a finite number",
+                       row.line, column)
+        if not NUMBER.fullmatch(text):
+            raise fail(f"'{text}' in column '{name}' is not a number", row.line, column)
+        value = float(text)
+        if not np.isfinite(value):
+            raise fail(f"'{text}' in column '{name}' is too large for a float",
+                       row.line, column)
+        values.append(value)
+    return values
+
+
+def _observations(path, table, names, variables, unknowns, bounds, inside,
+                  fail_cell, location) -> Observations:
+    """Observations from an (n, columns) table named by `names`, after the domain check.
+    `fail_cell(message, row, column index)` makes the error for one value."""
+    column = {name: j for j, name in enumerate(names)}
+    points = np.ascontiguousarray(table[:, [column[v] for v in variables]], dtype=float)
+    _check_domain(points, variables, bounds, inside,
+                  lambda message, row, i: fail_cell(message, row, column[variables[i]]))
+    observed = tuple(u for u in unknowns if u in column)
+    values = {u: np.ascontiguousarray(table[:, column[u]], dtype=float) for u in observed}
+    points.setflags(write=False)
+    for array in values.values():
+        array.setflags(write=False)
+    return Observations(path, tuple(variables), observed, points, values, location)
+
+
+def _check_domain(points, variables, bounds, inside, fail) -> None:
+    """Every point in the closed domain: each coordinate within its range, then the
+    whole point inside the region (`fail(message, row, variable index)`)."""
+    if bounds is not None:
+        for i, (name, (lower, upper)) in enumerate(zip(variables, bounds)):
+            out = np.flatnonzero((points[:, i] < lower) | (points[:, i] > upper))
+            if out.size:
+                row = int(out[0])
+                raise fail(f"{name} = {float(points[row, i])!r} is outside the domain "
+                           f"({name} in [{lower:g}, {upper:g}])", row, i)
+    if inside is not None:
+        out = np.flatnonzero(~np.asarray(inside(points), dtype=bool))
+        if out.size:
+            row = int(out[0])
+            where = ", ".join(f"{v} = {float(x)!r}" for v, x in zip(variables, points[row]))
+            raise fail(f"the point ({where}) is outside the domain", row, 0)
+
+
+def observations_from_table(
+    table,
+    variables: Sequence[str],
+    unknowns: Sequence[str],
+    *,
+    columns: Sequence[str] | None = None,
+    bounds: Bounds | None = None,
+    inside: Inside | None = None,
+    name: str = "<data>",
+) -> Observations:
+    """Observations given from Python: a dict of arrays, a DataFrame-like object (it has
+    `.columns` and `table[column]`), or a 2-D array with `columns` naming its columns.
+    Same rules as a file; errors name the row index (from 0)."""
+    names, arrays = _table_columns(table, columns, name)
+
+    def fail(message: str) -> PdeError:
+        return PdeError(message, filename=name)
+
+    _check_header(names, variables, unknowns, lambda message, j: fail(message))
+    matrix = np.column_stack(arrays)
+    if matrix.shape[0] == 0:
+        raise fail("the data have no rows")
+    bad = np.argwhere(~np.isfinite(matrix))
+    if bad.size:
+        row, j = (int(k) for k in bad[0])
+        raise fail(f"column '{names[j]}' row {row}: {matrix[row, j]} is not a finite number")
+    return _observations(name, matrix, names, variables, unknowns, bounds, inside,
+                         lambda message, row, j: fail(f"row {row}: {message}"), None)
+
+
+def observations_for(problem, data) -> tuple[Observations, ...]:
+    """The observations `data` gives for `problem`, in place of its `data` statements:
+    a path to a CSV file (relative to the working directory), a table (a dict of
+    arrays, a DataFrame-like object), a pair (2-D array, column names), Observations,
+    or a list of these."""
+    items = [data] if _single(data) else list(data)
+    variables = [v.name for v in problem.variables]
+    unknowns = [u.name for u in problem.unknowns]
+    bounds = problem.bounds()
+    found = []
+    for k, item in enumerate(items, start=1):
+        if isinstance(item, Observations):
+            found.append(item)
+        elif isinstance(item, (str, os.PathLike)):
+            found.append(read_observations(os.fspath(item), variables, unknowns,
+                                           bounds=bounds))
+        elif isinstance(item, tuple) and len(item) == 2 and _names(item[1]):
+            found.append(observations_from_table(item[0], variables, unknowns,
+                                                 columns=item[1], bounds=bounds,
+                                                 name=f"<data {k}>"))
+        else:
+            found.append(observations_from_table(item, variables, unknowns, bounds=bounds,
+                                                 name=f"<data {k}>"))
+    return tuple(found)
+
+
+def _single(data) -> bool:
+    """Whether `data` is one source (else a list of sources)."""
+    if isinstance(data, (str, os.PathLike, Observations, Mapping)) or hasattr(data, "columns"):
+        return True
+    if isinstance(data, tuple) and len(data) == 2 and _names(data[1]):
+        return True
+    return isinstance(data, np.ndarray)
+
+
+def _names(value) -> bool:
+    return (isinstance(value, (list, tuple)) and len(value) > 0
+            and all(isinstance(v, str) for v in value))
+
+
+def _table_columns(table, columns, name) -> tuple[list[str], list[np.ndarray]]:
+    """(column names, one float array per column) from any of the accepted kinds."""
+    if isinstance(table, Mapping):
+        names = [str(key) for key in table]
+        raw = [table[key] for key in table]
+    elif hasattr(table, "columns") and columns is None:
+        names = [str(key) for key in table.columns]
+        raw = [table[key] for key in table.columns]
+    else:
+        array = np.asarray(table)
+        if columns is None or array.ndim != 2 or array.shape[1] != len(columns):
+            shape = "x".join(map(str, array.shape))
+            raise PdeError(f"a {shape} array of observations needs a 2-D shape and "
+                           "`columns` naming each column", filename=name)
+        names = [str(c) for c in columns]
+        raw = list(array.T)
+    arrays = []
+    for column, values in zip(names, raw):
+        try:
+            array = np.asarray(values, dtype=float)
+        except (TypeError, ValueError):
+            raise PdeError(f"column '{column}' is not numeric", filename=name) from None
+        if array.ndim != 1:
+            raise PdeError(f"column '{column}' is not one-dimensional", filename=name)
+        arrays.append(array)
+    lengths = {len(a) for a in arrays}
+    if len(lengths) > 1:
+        raise PdeError(f"the columns have different lengths ({sorted(lengths)})",
+                       filename=name)
+    return names, arrays
