@@ -26,7 +26,7 @@ import jax.numpy as jnp
 import sympy
 from sympy.core.function import AppliedUndef
 
-from .language.problem import Face, Problem
+from .language.problem import Face, Mean, Problem
 
 Field = Callable[[jax.Array], jax.Array]  # x (d,) -> scalar
 Residual = Callable[[object, jax.Array], jax.Array]  # (model, x) -> scalar
@@ -75,8 +75,13 @@ class Block:
 
     label: str
     group: int
-    face: Face | None  # None: the interior
+    face: Face | None  # None: the interior (or a point or mean condition, below)
     residual: Residual
+    # A point condition: the variables it fixes and their values, in variable order.
+    at: tuple[tuple[str, float], ...] | None = None
+    # A mean condition: `residual(model, points)` is one number for all the points
+    # (n × (d + 1), the last column quadrature weights), not one per point.
+    reduces: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,8 @@ def compile_problem(problem: Problem) -> CompiledProblem:
             value = problem.face_value(face)
             label = f"{condition.eq.lhs} = {condition.eq.rhs} on {face.variable} = {value:g}"
             blocks.append(Block(label, j, face, lower_residual(expr, names, unknowns)))
+    start = len(problem.equations) + len(problem.conditions)
+    blocks += _point_and_mean_blocks(problem, constants, unknowns, start)
     axes = tuple(tuple(names.index(v) for v in u.variables) for u in problem.unknowns)
     exact = None
     if problem.exact and set(problem.exact) == set(unknowns):
@@ -111,6 +118,47 @@ def compile_problem(problem: Problem) -> CompiledProblem:
             lower_function(problem.exact[u].subs(constants), names) for u in unknowns
         )
     return CompiledProblem(problem, tuple(blocks), axes, exact)
+
+
+def _point_and_mean_blocks(problem: Problem, constants: dict, unknowns: list[str],
+                           start: int) -> list[Block]:
+    """One block per point condition (its points: `at`) and per mean condition (one
+    row for all the interior points), numbered as groups from `start` on."""
+    names = list(problem.names)
+    blocks = []
+    for j, condition in enumerate(problem.point_conditions, start=start):
+        residual = lower_residual(condition.residual.subs(constants), names, unknowns)
+        at = tuple(problem.point_values(condition).items())
+        label = f"{condition.eq.lhs} = {condition.eq.rhs} at {condition.where}"
+        blocks.append(Block(label, j, None, residual, at=at))
+    for j, condition in enumerate(problem.mean_conditions, start=start + len(blocks)):
+        residual = lower_mean(condition.residual.subs(constants), names, unknowns)
+        label = f"{condition.eq.lhs} = {condition.eq.rhs}"
+        blocks.append(Block(label, j, None, residual, reduces=True))
+    return blocks
+
+
+def lower_mean(expr: sympy.Expr, names: list[str], unknowns: list[str]):
+    """An equation between averages, as `(model, points) -> scalar`.
+
+    The argument of each `Mean` node is lowered as a per-point residual; its average is
+    Σ w_i e(x_i) with the weights in the points' last column; the expression around
+    the means (numbers and constants only) is then evaluated on those averages. Its
+    gradient in θ is the weighted average of the per-point gradients.
+    """
+    means = sorted(expr.atoms(Mean), key=sympy.default_sort_key)
+    inner = [lower_residual(m.args[0], names, unknowns) for m in means]
+    outer = _lower(expr, names, {m: k for k, m in enumerate(means)})
+
+    def residual(model, points: jax.Array) -> jax.Array:
+        w = points[:, -1]
+        values = {
+            k: jnp.dot(w, jnp.broadcast_to(jax.vmap(lambda x, f=f: f(model, x))(points), w.shape))
+            for k, f in enumerate(inner)
+        }
+        return outer(points[0], values)
+
+    return residual
 
 
 def lower_function(expr: sympy.Expr, names: list[str]) -> Callable[[jax.Array], jax.Array]:
