@@ -41,7 +41,7 @@ from sympy.core.function import AppliedUndef
 from . import geometry
 from .compile import lower_function
 from .language.expression import parse_expression
-from .language.problem import Problem
+from .language.problem import Mean, Problem
 from .language.settings import SOLVERS
 from .least_squares import flatten, least_squares
 from .model import Model, build_model
@@ -62,7 +62,7 @@ class Tangent:
         self.points = [np.asarray(p) for p in points]
         self.ls, self.theta = least_squares(compiled, self.points, model)
         _, self.to_model = flatten(model)
-        self.offsets = np.cumsum([0] + [len(p) for p in self.points])
+        self.offsets = np.cumsum([0, *self.ls.rows])  # a mean condition's block: one row
         bounds = np.array(problem.bounds())
         self.volume = float(np.prod(bounds[:, 1] - bounds[:, 0]))
         rcond = config.solver_options.get("rcond", SOLVERS["anagram"]["rcond"].default)
@@ -96,7 +96,7 @@ class Tangent:
     def interior_block(self, equation: int = 0) -> int:
         """The index of the block of interior equation `equation`."""
         for k, block in enumerate(self.compiled.blocks):
-            if block.face is None and block.group == equation:
+            if block.group == equation and block.group < len(self.problem.equations):
                 return k
         raise ValueError(f"the problem has no interior equation number {equation}")
 
@@ -293,6 +293,9 @@ def nonlinearity(problem: Problem) -> str:
     for condition in problem.conditions:
         for face in condition.faces:
             statements.append(("condition", condition.eq, condition.on_face(face)))
+    statements += [("point condition", c.eq, c.residual) for c in problem.point_conditions]
+    statements += [("mean condition", c.eq, c.residual.replace(Mean, lambda e: e))
+                   for c in problem.mean_conditions]  # linear in the means and inside them
     for kind, eq, residual in statements:
         nodes = residual.atoms(sympy.Derivative) | residual.atoms(AppliedUndef)
         symbols = {node: sympy.Dummy() for node in nodes}

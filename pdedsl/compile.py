@@ -32,7 +32,7 @@ import numpy as np
 import sympy
 from sympy.core.function import AppliedUndef
 
-from .language.problem import Face, Problem
+from .language.problem import Face, Mean, Problem
 
 Field = Callable[[jax.Array], jax.Array]  # x (d,) -> scalar
 Residual = Callable[[object, jax.Array], jax.Array]  # (model, x) -> scalar
@@ -85,9 +85,15 @@ class Block:
 
     label: str
     group: int
-    face: Face | None  # None: the interior (or a data block's own points)
+    face: Face | None  # None: the interior (or a point, mean or data block, below)
     residual: Residual
+    # A data block's own points (measurements, the observed value as the last column).
     points: np.ndarray | None = field(default=None, compare=False, repr=False)
+    # A point condition: the variables it fixes and their values, in variable order.
+    at: tuple[tuple[str, float], ...] | None = None
+    # A mean condition: `residual(model, points)` is one number for all the points
+    # (n × (d + 1), the last column quadrature weights), not one per point.
+    reduces: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,7 +122,10 @@ def compile_problem(problem: Problem) -> CompiledProblem:
             value = problem.face_value(face)
             label = f"{condition.eq.lhs} = {condition.eq.rhs} on {face.variable} = {value:g}"
             blocks.append(Block(label, j, face, lower_residual(expr, names, unknowns, fitted)))
-    blocks.extend(data_blocks(problem, len(problem.equations) + len(problem.conditions)))
+    start = len(problem.equations) + len(problem.conditions)
+    blocks += _point_and_mean_blocks(problem, constants, unknowns, start)
+    blocks.extend(data_blocks(problem, start + len(problem.point_conditions)
+                              + len(problem.mean_conditions)))
     axes = tuple(tuple(names.index(v) for v in u.variables) for u in problem.unknowns)
     exact = None
     if problem.exact and set(problem.exact) == set(unknowns):
@@ -143,6 +152,47 @@ def data_blocks(problem: Problem, first_group: int) -> list[Block]:
             blocks.append(Block(f"data {source}: {name}", first_group + len(blocks), None,
                                 lower_residual(expr, names, unknowns), points))
     return blocks
+
+
+def _point_and_mean_blocks(problem: Problem, constants: dict, unknowns: list[str],
+                           start: int) -> list[Block]:
+    """One block per point condition (its points: `at`) and per mean condition (one
+    row for all the interior points), numbered as groups from `start` on."""
+    names = list(problem.names)
+    blocks = []
+    for j, condition in enumerate(problem.point_conditions, start=start):
+        residual = lower_residual(condition.residual.subs(constants), names, unknowns)
+        at = tuple(problem.point_values(condition).items())
+        label = f"{condition.eq.lhs} = {condition.eq.rhs} at {condition.where}"
+        blocks.append(Block(label, j, None, residual, at=at))
+    for j, condition in enumerate(problem.mean_conditions, start=start + len(blocks)):
+        residual = lower_mean(condition.residual.subs(constants), names, unknowns)
+        label = f"{condition.eq.lhs} = {condition.eq.rhs}"
+        blocks.append(Block(label, j, None, residual, reduces=True))
+    return blocks
+
+
+def lower_mean(expr: sympy.Expr, names: list[str], unknowns: list[str]):
+    """An equation between averages, as `(model, points) -> scalar`.
+
+    The argument of each `Mean` node is lowered as a per-point residual; its average is
+    Σ w_i e(x_i) with the weights in the points' last column; the expression around
+    the means (numbers and constants only) is then evaluated on those averages. Its
+    gradient in θ is the weighted average of the per-point gradients.
+    """
+    means = sorted(expr.atoms(Mean), key=sympy.default_sort_key)
+    inner = [lower_residual(m.args[0], names, unknowns) for m in means]
+    outer = _lower(expr, names, {m: k for k, m in enumerate(means)})
+
+    def residual(model, points: jax.Array) -> jax.Array:
+        w = points[:, -1]
+        values = {
+            k: jnp.dot(w, jnp.broadcast_to(jax.vmap(lambda x, f=f: f(model, x))(points), w.shape))
+            for k, f in enumerate(inner)
+        }
+        return outer(points[0], values)
+
+    return residual
 
 
 def lower_function(expr: sympy.Expr, names: list[str]) -> Callable[[jax.Array], jax.Array]:

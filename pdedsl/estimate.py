@@ -59,7 +59,7 @@ def error_estimate(solution, filt: Filter | None = None) -> dict:
     norms = np.linalg.norm(values, axis=0)
     norms = np.where(norms > 0, norms, np.sqrt(len(x)))
     estimate = np.linalg.norm(change, axis=0) / norms
-    offsets = np.cumsum([0] + [len(p) for p in points])
+    offsets = np.cumsum([0, *ls.rows])  # a mean condition's block is one row
     rms = {}
     for k, block in enumerate(solution.compiled.blocks):
         rows = r[offsets[k]:offsets[k + 1]]  # scaled by 1/√N_b: ‖rows‖ is the RMS

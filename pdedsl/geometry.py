@@ -9,9 +9,11 @@ problem's variable order.
 from __future__ import annotations
 
 import math
+from typing import Sequence
 
 import numpy as np
 
+from . import quadrature
 from .language.problem import Face, Problem
 
 METHODS = ("grid", "uniform", "sobol")
@@ -29,13 +31,16 @@ def default_method(dimension: int) -> str:
 
 
 def box_points(
-    bounds: np.ndarray, n: int, method: str, rng: np.random.Generator, *, open_grid: bool
+    bounds: np.ndarray, n: int, method: str, rng: np.random.Generator, *, open_grid: bool,
+    periodic: Sequence[bool] = (),
 ) -> np.ndarray:
     """About `n` points in the box `bounds` (k × 2); k = 0 gives the single empty point.
 
     `grid` takes round(n^(1/k)) points per axis (so the count is a k-th power): the
     open grid (without the ends) inside the domain, the closed one on faces, which
-    keeps the corners where conditions meet.
+    keeps the corners where conditions meet. Along an axis marked `periodic` (its ends
+    are one point) the grid is the m midpoints of m equal cells, evenly spaced across
+    the seam too, and an exact quadrature for the periodic functions it resolves.
     """
     k = len(bounds)
     if k == 0:
@@ -43,10 +48,8 @@ def box_points(
     lower, upper = bounds[:, 0], bounds[:, 1]
     if method == "grid":
         m = max(1, round(n ** (1 / k)))
-        if open_grid:
-            axes = [np.linspace(lo, hi, m + 2)[1:-1] for lo, hi in bounds]
-        else:
-            axes = [np.linspace(lo, hi, m) if m > 1 else np.array([(lo + hi) / 2]) for lo, hi in bounds]
+        marks = list(periodic) or [False] * k
+        axes = [_grid_axis(lo, hi, m, open_grid, p) for (lo, hi), p in zip(bounds, marks)]
         mesh = np.meshgrid(*axes, indexing="ij")
         return np.stack([a.ravel() for a in mesh], axis=-1)
     if method == "uniform":
@@ -61,15 +64,38 @@ def box_points(
     return lower + unit * (upper - lower)
 
 
+def _grid_axis(lo: float, hi: float, m: int, open_grid: bool, periodic: bool) -> np.ndarray:
+    if periodic:
+        return lo + (np.arange(m) + 0.5) * (hi - lo) / m
+    if open_grid:
+        return np.linspace(lo, hi, m + 2)[1:-1]
+    return np.linspace(lo, hi, m) if m > 1 else np.array([(lo + hi) / 2])
+
+
 def face_points(
-    bounds: np.ndarray, names: list[str], face: Face, n: int, method: str, rng: np.random.Generator
+    bounds: np.ndarray, names: list[str], face: Face, n: int, method: str,
+    rng: np.random.Generator, periodic: Sequence[bool] = (),
 ) -> np.ndarray:
     """About `n` points on one face: its variable fixed at the end, the others sampled."""
     axis = names.index(face.variable)
-    others = np.delete(bounds, axis, axis=0)
-    points = box_points(others, n, method, rng, open_grid=False)
     value = bounds[axis, 0] if face.side == "lower" else bounds[axis, 1]
-    return np.insert(points, axis, value, axis=1)
+    return slice_points(bounds, {axis: value}, n, method, rng, periodic)
+
+
+def slice_points(
+    bounds: np.ndarray, fixed: dict[int, float], n: int, method: str,
+    rng: np.random.Generator, periodic: Sequence[bool] = (),
+) -> np.ndarray:
+    """About `n` points where the coordinates `fixed` (axis -> value) take their values
+    and the others run over their ranges (closed grid): a face, a line, a plane, a point."""
+    free = [a for a in range(len(bounds)) if a not in fixed]
+    marks = [bool(periodic[a]) for a in free] if len(periodic) else []
+    points = box_points(bounds[free], n, method, rng, open_grid=False, periodic=marks)
+    out = np.empty((len(points), len(bounds)))
+    out[:, free] = points
+    for axis, value in fixed.items():
+        out[:, axis] = value
+    return out
 
 
 def face_measure(bounds: np.ndarray, names: list[str], face: Face) -> float:
@@ -95,31 +121,61 @@ def collocation_points(
     boundary: int,
     method: str,
     seed: int,
+    periodic: Sequence[bool] = (),
 ) -> list[np.ndarray]:
-    """Points for each block: `None` faces are the interior, the rest share `boundary`."""
+    """Points for each block: `None` faces are the interior, the rest share `boundary`
+    (`periodic`: per variable, whether its grid axis wraps around)."""
     rng = np.random.default_rng(seed)
     on_faces = [f for f in faces if f is not None]
     shares = iter(share_boundary(bounds, names, on_faces, boundary)) if on_faces else iter(())
     points = []
     for face in faces:
         if face is None:
-            points.append(box_points(bounds, interior, method, rng, open_grid=True))
+            points.append(box_points(bounds, interior, method, rng, open_grid=True,
+                                     periodic=periodic))
         else:
-            points.append(face_points(bounds, names, face, next(shares), method, rng))
+            points.append(face_points(bounds, names, face, next(shares), method, rng, periodic))
     return points
 
 
 def sample_blocks(problem: Problem, blocks, sample: dict, seed: int) -> list[np.ndarray]:
-    """The points of each block of a compiled problem: a block's own points (data) as
-    they are, the others sampled (`sample`: the run's `interior`, `boundary` and
-    `method`; blocks with points of their own draw nothing from the seed's stream)."""
+    """The points of each block of a compiled problem (`sample`: the run's `interior`,
+    `boundary` and `method`).
+
+    Equations and conditions on faces come from `collocation_points`. A data block keeps
+    its own points (measurements) and draws nothing from the seed's stream. A point
+    condition's block (`block.at`) gets its point, or `line_count` points on its line or
+    plane; a mean condition's block (`block.reduces`) the interior points of the first
+    equation with a last column of quadrature weights (quadrature.py).
+    """
+    bounds, names = np.array(problem.bounds()), list(problem.names)
+    periodic = [name in problem.periodic for name in names]
+    own = [b.points is not None or b.at is not None or b.reduces for b in blocks]
     sampled = iter(collocation_points(
-        np.array(problem.bounds()), list(problem.names),
-        [b.face for b in blocks if b.points is None],
+        bounds, names, [b.face for b, o in zip(blocks, own) if not o],
         interior=sample["interior"], boundary=sample["boundary"], method=sample["method"],
-        seed=seed,
+        seed=seed, periodic=periodic,
     ))
-    return [b.points if b.points is not None else next(sampled) for b in blocks]
+    points = [b.points if b.points is not None else None if o else next(sampled)
+              for b, o in zip(blocks, own)]
+    rng = np.random.default_rng([seed, 0xA7])  # the others' points stay as they were
+    interior = next(p for b, p in zip(blocks, points)
+                    if p is not None and b.face is None and b.points is None)
+    for k, block in enumerate(blocks):
+        if block.at is not None:
+            fixed = {names.index(name): value for name, value in block.at}
+            n = 1 if len(fixed) == len(names) else line_count(len(names), sample["boundary"])
+            points[k] = slice_points(bounds, fixed, n, sample["method"], rng, periodic)
+        elif block.reduces:
+            w = quadrature.weights(interior, bounds, periodic, sample["method"])
+            points[k] = np.column_stack([interior, w])
+    return points
+
+
+def line_count(dimension: int, boundary: int) -> int:
+    """Points on the line or plane of a point condition: what one face of the box gets
+    when `boundary` is shared by all 2d faces."""
+    return max(1, round(boundary / (2 * dimension)))
 
 
 def evaluation_points(bounds: np.ndarray, n: int, seed: int) -> np.ndarray:

@@ -3,7 +3,9 @@
 Training sees only this: r(θ) ∈ R^N, the stacked scaled residuals of all blocks
 (block b scaled by 1/√N_b, N_b the points of its equation or condition, so that
 L(θ) = ½‖r‖² = Σ_b 1/(2N_b) Σ_i r_b,i², the seed's loss), and its Jacobian Φ̂
-(N × P), row i = ∂θ r_i, by one reverse-mode gradient per point, vmapped.
+(N × P), row i = ∂θ r_i, by one reverse-mode gradient per point, vmapped. A reducing
+block (a mean condition) gives one row for all its points: its value and its gradient,
+the mean of the per-point gradients.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class LeastSquares:
     jacobian: Callable[[jax.Array], tuple[jax.Array, jax.Array]]
     to_model: Callable[[jax.Array], Model]
     size: int  # N
+    rows: tuple[int, ...] = ()  # per block, its rows of r (a reducing block: 1)
 
     def loss(self, theta: jax.Array) -> jax.Array:
         r = self.residuals(theta)
@@ -67,9 +70,10 @@ def least_squares(
     `model`."""
     theta0, to_model = flatten(model, hold_fitted=hold_fitted)
     dtype = theta0.dtype
+    rows = tuple(1 if b.reduces else len(x) for b, x in zip(compiled.blocks, points))
     sizes: dict[int, int] = {}
-    for block, x in zip(compiled.blocks, points):
-        sizes[block.group] = sizes.get(block.group, 0) + len(x)
+    for block, n in zip(compiled.blocks, rows):
+        sizes[block.group] = sizes.get(block.group, 0) + n
     weights = [float(1 / np.sqrt(sizes[b.group])) for b in compiled.blocks]  # weak type: keeps float32
     xs = [jnp.asarray(x, dtype) for x in points]
 
@@ -77,19 +81,30 @@ def least_squares(
         return lambda theta, x: block.residual(to_model(theta), x)
 
     pointwise = [point_residuals(b) for b in compiled.blocks]
+    reduces = [b.reduces for b in compiled.blocks]
 
     def residuals(theta):
         return jnp.concatenate(
-            [w * jax.vmap(f, (None, 0))(theta, x) for f, w, x in zip(pointwise, weights, xs)]
+            [w * _values(f, red, theta, x) for f, red, w, x in zip(pointwise, reduces, weights, xs)]
         )
 
     def jacobian(theta):
-        parts = [
-            jax.vmap(jax.value_and_grad(f), (None, 0))(theta, x) for f, x in zip(pointwise, xs)
-        ]
+        parts = [_values_and_grads(f, red, theta, x) for f, red, x in zip(pointwise, reduces, xs)]
         r = jnp.concatenate([w * p[0] for p, w in zip(parts, weights)])
         J = jnp.concatenate([w * p[1] for p, w in zip(parts, weights)])
         return r, J
 
-    n = sum(len(x) for x in points)
-    return LeastSquares(residuals, jacobian, to_model, n), theta0
+    return LeastSquares(residuals, jacobian, to_model, sum(rows), rows), theta0
+
+
+def _values(f, reducing: bool, theta, x):
+    """A block's residuals: one per point, or one for all of a reducing block's points."""
+    return f(theta, x)[None] if reducing else jax.vmap(f, (None, 0))(theta, x)
+
+
+def _values_and_grads(f, reducing: bool, theta, x):
+    """A block's residuals and their gradients in θ (its rows of r and Φ̂)."""
+    if reducing:
+        value, grad = jax.value_and_grad(f)(theta, x)
+        return value[None], grad[None]
+    return jax.vmap(jax.value_and_grad(f), (None, 0))(theta, x)

@@ -3,7 +3,9 @@
 One network per unknown (rather than one network with an output per unknown) keeps
 an unknown independent of variables it was not declared over, and lets each
 derivative trace only its own network. Inputs are mapped affinely from the box to
-[-1, 1]^k inside the model, so a domain like [0, 100] trains like [0, 1].
+[-1, 1]^k inside the model, so a domain like [0, 100] trains like [0, 1]; a periodic
+variable is then read through its cosine and sine (periodic.py), so the field is
+periodic in it by construction.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import runtime
+from .periodic import fourier_features, input_size
 from .config import Config
 from .language.problem import Problem
 from .language.settings import ACTIVATIONS as ACTIVATION_NAMES
@@ -33,16 +36,19 @@ assert set(ACTIVATIONS) == set(ACTIVATION_NAMES), "the settings table lists the 
 
 
 class Field(eqx.Module):
-    """u(x) = MLP(scale * (x[axes] - center)): a scalar field over the full coordinates."""
+    """u(x) = MLP(scale * (x[axes] - center)): a scalar field over the full coordinates;
+    the inputs marked `periodic` enter as (cos, sin) of π times their scaled value."""
 
     mlp: eqx.nn.MLP
     axes: tuple[int, ...] = eqx.field(static=True)
     center: tuple[float, ...] = eqx.field(static=True)
     scale: tuple[float, ...] = eqx.field(static=True)
+    periodic: tuple[bool, ...] = eqx.field(static=True, default=())
 
     def __call__(self, x: jax.Array) -> jax.Array:
         z = x[np.array(self.axes)]
-        return self.mlp(jnp.asarray(self.scale, z.dtype) * (z - jnp.asarray(self.center, z.dtype)))
+        s = jnp.asarray(self.scale, z.dtype) * (z - jnp.asarray(self.center, z.dtype))
+        return self.mlp(fourier_features(s, self.periodic) if any(self.periodic) else s)
 
 
 class Model(eqx.Module):
@@ -88,9 +94,11 @@ def make_model(
     init: str,
     key: jax.Array,
     guesses: Sequence[float] = (),
+    periodic: Sequence[int] = (),
 ) -> Model:
     """A model for a problem on the box `bounds` (d × 2), seeded by `key`; the settings'
     defaults are in `pdedsl.language.settings.MODELS` (`Config.model` holds them all).
+    `periodic`: the coordinates (columns) in which every field is periodic.
 
     `init="normal"` draws every weight and bias from N(0, 0.1²) (the ANaGRAM paper's
     code); `"uniform"` keeps Equinox's fan-in uniform initialisation. `guesses`: the
@@ -100,7 +108,8 @@ def make_model(
     keys = jax.random.split(key, len(unknown_axes))
     fields = []
     for axes, k in zip(unknown_axes, keys):
-        mlp = _mlp(len(axes), width, depth, activation, dtype_, init, k)
+        marks = tuple(a in periodic for a in axes)
+        mlp = _mlp(input_size(marks), width, depth, activation, dtype_, init, k)
         lower, upper = bounds[list(axes), 0], bounds[list(axes), 1]
         fields.append(
             Field(
@@ -108,6 +117,7 @@ def make_model(
                 tuple(axes),
                 tuple(float(c) for c in (lower + upper) / 2),
                 tuple(float(s) for s in 2 / (upper - lower)),
+                marks if any(marks) else (),
             )
         )
     return Model(tuple(fields), *fitted_parameters(guesses, dtype_))
@@ -117,9 +127,10 @@ def build_model(problem: Problem, config: Config) -> Model:
     """The (untrained) model a config describes, seeded by the config's seed. Every path
     that builds or loads a model comes here, so this is where a solve starts (runtime)."""
     runtime.setup()
+    periodic = tuple(problem.names.index(v) for v in problem.periodic)
     return make_model(np.array(problem.bounds()), problem.unknown_axes, **config.model,
                       key=jax.random.PRNGKey(config.seed),
-                      guesses=tuple(problem.guesses().values()))
+                      guesses=tuple(problem.guesses().values()), periodic=periodic)
 
 
 @eqx.filter_jit

@@ -3,8 +3,10 @@
 For each `examples/*.pde` that states exact solutions: parse it, put the exact
 fields in place of the unknowns, and check that every interior equation residual
 and every condition residual (per face, `dn` expanded with the outward normal,
-evaluated on that face) is zero: symbolically where `sympy.simplify` manages,
-otherwise numerically (30 digits) at 20 random points.
+evaluated on that face; at the point, line or plane of a point condition; with each
+mean an exact integral over the domain) is zero, and that the exact solution and its
+slope agree at the two ends of a periodic variable: symbolically where
+`sympy.simplify` manages, otherwise numerically (30 digits) at 20 random points.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pytest
 import sympy
 
 from pdedsl.language import parse_file
+from pdedsl.language.problem import Mean
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 FILES = sorted(EXAMPLES.glob("*.pde"))
@@ -67,7 +70,8 @@ def test_exact_solution_satisfies_problem(path: Path):
     assert set(problem.exact) == {u.name for u in problem.unknowns}, (
         "exact solutions must be given for every unknown"
     )
-    assert problem.equations and problem.conditions
+    assert problem.equations and (problem.conditions or problem.point_conditions
+                                  or problem.mean_conditions)
     assert all(f.exact is not None for f in problem.fitted), "a fitted constant's value"
 
     for i, equation in enumerate(problem.equations):
@@ -85,3 +89,33 @@ def test_exact_solution_satisfies_problem(path: Path):
                 problem, residual, {variable.symbol: end},
                 f"condition {i + 1} ({condition.where}) on {face}",
             )
+
+    for i, condition in enumerate(problem.point_conditions):
+        fixed = {sympy.Symbol(k): v.subs(values) for k, v in condition.point.items()}
+        residual = _with_exact(problem, condition.residual)
+        _assert_zero(problem, residual, fixed, f"point condition {i + 1} at {condition.where}")
+
+    for i, condition in enumerate(problem.mean_conditions):
+        residual = _with_exact(problem, condition.residual).replace(
+            Mean, lambda e: _average(problem, e))
+        _assert_zero(problem, residual, {}, f"mean condition {i + 1}")
+
+    for name in problem.periodic:
+        x = sympy.Symbol(name)
+        lower, upper = (end.subs(values) for end in
+                        (problem.variable(name).lower, problem.variable(name).upper))
+        for unknown, exact in problem.exact.items():
+            for f in (exact.subs(values), sympy.diff(exact.subs(values), x)):
+                _assert_zero(problem, f.subs(x, upper) - f.subs(x, lower), {},
+                             f"{unknown} periodic in {name}")
+
+
+def _average(problem, expr: sympy.Expr) -> sympy.Expr:
+    """The exact average of `expr` over the box (SymPy's integral, every variable)."""
+    values = problem.constant_values()
+    volume = 1
+    for v in problem.variables:
+        lower, upper = v.lower.subs(values), v.upper.subs(values)
+        expr = sympy.integrate(expr, (v.symbol, lower, upper))
+        volume *= upper - lower
+    return expr / volume
