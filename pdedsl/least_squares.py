@@ -4,6 +4,10 @@ Training sees only this: r(θ) ∈ R^N, the stacked scaled residuals of all bloc
 (block b scaled by 1/√N_b, N_b the points of its equation or condition, so that
 L(θ) = ½‖r‖² = Σ_b 1/(2N_b) Σ_i r_b,i², the seed's loss), and its Jacobian Φ̂
 (N × P), row i = ∂θ r_i, by one reverse-mode gradient per point, vmapped.
+
+`blocks` keeps each block's rows as data (per-point residual, weight, points), so that
+Φ̂ can also be built a few rows at a time (`solvers/tsqr.py`) or on the devices that
+hold the points (`sharding.py`) instead of whole.
 """
 
 from __future__ import annotations
@@ -22,6 +26,24 @@ from .model import Model
 
 
 @dataclass(frozen=True)
+class RowBlock:
+    """One block's rows of r and Φ̂: `residual(θ, x)` at one point, scaled by `weight`."""
+
+    residual: Callable[[jax.Array, jax.Array], jax.Array]
+    weight: float
+    points: jax.Array  # N_b × (coordinates and data columns)
+
+    def rows(self, theta: jax.Array, x: jax.Array) -> tuple[jax.Array, jax.Array]:
+        """(r, Φ̂) at the points `x`: one reverse-mode gradient per point, vmapped."""
+        values, grads = jax.vmap(jax.value_and_grad(self.residual), (None, 0))(theta, x)
+        return self.weight * values, self.weight * grads
+
+    def values(self, theta: jax.Array, x: jax.Array) -> jax.Array:
+        """r at the points `x`."""
+        return self.weight * jax.vmap(self.residual, (None, 0))(theta, x)
+
+
+@dataclass(frozen=True)
 class LeastSquares:
     """r(θ), (r, Φ̂)(θ) and the loss ½‖r‖²; `to_model` turns θ back into a Model."""
 
@@ -29,6 +51,7 @@ class LeastSquares:
     jacobian: Callable[[jax.Array], tuple[jax.Array, jax.Array]]
     to_model: Callable[[jax.Array], Model]
     size: int  # N
+    blocks: tuple[RowBlock, ...] = ()  # the rows by block, in the order of r
 
     def loss(self, theta: jax.Array) -> jax.Array:
         r = self.residuals(theta)
@@ -73,4 +96,5 @@ def least_squares(
         return r, J
 
     n = sum(len(x) for x in points)
-    return LeastSquares(residuals, jacobian, to_model, n), theta0
+    blocks = tuple(RowBlock(f, w, x) for f, w, x in zip(pointwise, weights, xs))
+    return LeastSquares(residuals, jacobian, to_model, n, blocks), theta0
