@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 ROOT = Path(__file__).resolve().parent.parent
 FOUR = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=4",
@@ -118,3 +120,41 @@ def test_more_devices_than_jax_sees_is_an_input_error(tmp_path):
     assert "xla_force_host_platform_device_count=3" in done.stderr
 
 
+
+
+HOST = f"""
+import json, sys, jax
+jax.distributed.initialize(coordinator_address="localhost:" + sys.argv[2], num_processes=2,
+                           process_id=int(sys.argv[1]))
+assert len(jax.devices()) == 4 and len(jax.local_devices()) == 2
+from pdedsl import solve
+history = solve({POISSON!r}, steps=3, rcond=1e-6, devices=4).history
+print(json.dumps(history))
+"""
+
+
+@pytest.mark.slow  # two processes, each compiling the step: about a minute
+def test_two_processes_of_two_devices_take_the_steps_of_one(tmp_path):
+    """Two local processes joined by jax.distributed.initialize (CPU collectives: gloo),
+    two devices each: one mesh of four devices over both, the steps of one device."""
+    import socket
+
+    from pdedsl import solve
+
+    with socket.socket() as probe:
+        probe.bind(("localhost", 0))
+        port = str(probe.getsockname()[1])
+    env = {**FOUR, "XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
+    hosts = [subprocess.Popen([sys.executable, "-c", HOST, str(k), port], env=env, cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for k in (0, 1)]
+    outputs = [host.communicate(timeout=600) for host in hosts]
+    for host, (_, err) in zip(hosts, outputs):
+        assert host.returncode == 0, err[-3000:]
+    one = solve(POISSON, steps=3, rcond=1e-6).history
+    for out, _ in outputs:
+        rows = json.loads(out.strip().splitlines()[-1])
+        assert [r["route"] for r in rows] == [6, 6, 6]
+        assert [r["eta"] for r in rows] == [r["eta"] for r in one]
+        assert all(_close(a["loss"], b["loss"]) and _close(a["l2_u"], b["l2_u"])
+                   for a, b in zip(one, rows))
