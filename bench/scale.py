@@ -66,10 +66,10 @@ def memory() -> dict:
     return {"rss_mb": fields["VmRSS"], "peak_mb": fields["VmHWM"]}
 
 
-def build(n: int, p: int, options: dict):
+def build(n: int, p: int, options: dict, boundary: int | None = None):
     from pdedsl.api import prepare
 
-    boundary = max(8, n // 10)
+    boundary = boundary or max(8, n // 10)
     return prepare(PROBLEM, width=max(1, (p - 1) // 4), depth=1, interior=n - boundary,
                    boundary=boundary, method="uniform", **options)
 
@@ -141,7 +141,7 @@ def floor(repeats: int = 3) -> dict:
 
     from pdedsl.solvers import linalg, routes
 
-    prepared = build(1000, 5001, {})
+    prepared = build(999, 5001, {}, boundary=100)  # 899 + 100 points
     solver, state, step, _ = compiled_step(prepared)
     r, J = jax.jit(prepared.ls.jacobian)(prepared.theta)
 
@@ -256,7 +256,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--poisson", action="store_true", help="the 3D Poisson run only")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # one configuration (JSON), internal
     parser.add_argument("--accuracy", action="store_true", help="print the accuracy part only")
+    parser.add_argument("--floor", action="store_true",
+                        help="measure the LAPACK floor again, into DIR/scale.json")
     args = parser.parse_args(argv)
+    if args.floor:  # the floor alone, into an existing DIR/scale.json
+        from pdedsl import runtime
+
+        runtime.setup()
+        result = json.loads((args.out / "scale.json").read_text())
+        result["floor"] = floor()
+        (args.out / "scale.json").write_text(json.dumps(result, indent=1))
+        import scale_report  # noqa: E402
+
+        scale_report.write(result, args.out, ROOT / "docs" / "img" / "scale.png")
+        return
     if args.accuracy:
         from pdedsl import runtime
 

@@ -1,8 +1,8 @@
-"""The thin SVD of Φ̂ and the cut solve δ = Φ̂⁺ r, three ways; `factor` is the default.
+"""The dense factorisations of Φ̂: the thin SVD three ways, and the step's projections.
 
 A factorisation J ≈ U diag(σ) Vᵀ (σ descending, min(N, P) of them) serves every cut:
-ANaGRAM's cut search truncates one factorisation many ways. The three differ in speed,
-and `gram_eigh` also in accuracy:
+ANaGRAM's cut search truncates one factorisation many ways. The three variants of the
+thin SVD differ in speed, and `gram_eigh` also in accuracy:
 
 - `svd`: LAPACK's thin SVD of J (gesdd), the reference.
 - `qr_svd`: QR of the tall side first (J = QR when N ≥ P, Jᵀ = QR when P > N), then
@@ -12,10 +12,13 @@ and `gram_eigh` also in accuracy:
   √ε·σ_max ≈ 1.5e-8·σ_max are noise, so it matches the SVD only for cuts rcond ≳ 1e-7.
 
 `solve(factorisation, J, r, rcond, atol) -> (δ, σ, cut)` applies the hard cut of
-`filter.py`: σ ≤ cut (atol if given, else rcond·σ_max) count as zero. bench/step_cost.py measures the variants on real
-Jacobians; the default is the fastest that keeps the SVD's accuracy at every cut used
-(rcond 1e-6 to 1e-10): `auto`, QR first only where the matrix is far from square
-(numbers in bench/README.md).
+`filter.py`. bench/step_cost.py measures the variants on real Jacobians (numbers in
+bench/README.md).
+
+A step needs less than U Σ Vᵀ: (Uᵀr, σ, Vᵀ, v ↦ Uᵀv) (`project_*` below, chosen by
+`routes.py`). The tall route takes the QR of [Φ̂ r] and never forms U; the wide route
+keeps Q as Householder reflectors and never forms Vᵀ; the randomized route computes a
+few singular triplets only.
 """
 
 from __future__ import annotations

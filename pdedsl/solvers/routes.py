@@ -15,7 +15,8 @@ step records its route in the history column `route`, a code of `ROUTES`:
 | 7 | `devices-chunked`: each device streams its rows | `devices` > 1 and `chunk` > 0 |
 
 With `devices` > 1 the points are spread over the devices (`pdedsl.sharding`) whatever
-the route; `randomized` and `krylov` then run on the sharded rows as they are.
+the route; `randomized` and `krylov` then run on the sharded rows as they are. With
+`chunk` > 0 and `randomized` or `krylov`, only the residuals are evaluated in chunks.
 """
 
 from __future__ import annotations
@@ -62,6 +63,9 @@ def factor(solver, ls: LeastSquares, theta: jax.Array):
     """(ls, r, (Uᵀr, σ, Vᵀ, v ↦ Uᵀv), route code) for the step at θ. The `ls` returned is
     the one the rest of the step evaluates: sharded or chunked like the route's rows."""
     route = choose(solver.linalg, solver.chunk, solver.devices, ls.size, theta.shape[0])
+    if (solver.chunk or solver.devices > 1) and not ls.blocks:
+        raise ValueError("chunk and devices build Φ̂ from each block's rows: this least-squares "
+                         "problem has none (LeastSquares.blocks)")
     sharded = None
     if solver.devices > 1:
         sharded = Sharded(ls, mesh(solver.devices), solver.chunk)
