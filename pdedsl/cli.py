@@ -104,6 +104,9 @@ def add_solve(commands) -> None:
                        "writes into DIR unless --out is given")
     solve.add_argument("--analyze", action="store_true",
                        help="also draw the NTK, NNTK, Green's function and spectrum figures")
+    solve.add_argument("--devices", type=int, metavar="N",
+                       help="spread the collocation points over N devices (the setting "
+                       "`devices`; on a CPU, N host devices are made for this run)")
     solve.set_defaults(run=run_solve)
 
 
@@ -121,6 +124,8 @@ def _add_run_options(parser) -> None:
 
 
 def run_solve(args) -> int:
+    if args.devices is not None:
+        _host_devices(args.devices)  # before JAX starts
     from pathlib import Path
 
     from . import run
@@ -147,6 +152,18 @@ def run_solve(args) -> int:
         train = lambda callback, on_start: run.solve(problem, overrides, callback, on_start)
     status = _train_and_write(train, folder, file, args)
     return EXIT[status]
+
+
+def _host_devices(count: int) -> None:
+    """Ask XLA for `count` CPU devices (it reads XLA_FLAGS once, when JAX starts; the
+    flag changes nothing on an accelerator's own devices)."""
+    import os
+
+    if count < 1:
+        raise PdeError(f"--devices must be at least 1, not {count}", filename="pdedsl")
+    flags = os.environ.get("XLA_FLAGS", "")
+    if "xla_force_host_platform_device_count" not in flags:
+        os.environ["XLA_FLAGS"] = f"{flags} --xla_force_host_platform_device_count={count}".strip()
 
 
 def _train_and_write(train, folder, file: str, args, table: bool = True, title: str = "") -> str:
@@ -201,7 +218,7 @@ def _overrides(args) -> dict:
         if not equals or not name.strip() or not value.strip():
             raise PdeError(f"--set expects NAME=VALUE, not '{item}'", filename="pdedsl")
         overrides[name.strip()] = value.strip()
-    for name in ("solver", "steps", "seed"):
+    for name in ("solver", "steps", "seed", "devices"):
         if getattr(args, name, None) is not None:
             overrides[name] = getattr(args, name)
     return overrides

@@ -6,6 +6,10 @@ L(θ) = ½‖r‖² = Σ_b 1/(2N_b) Σ_i r_b,i², the seed's loss), and its Jaco
 (N × P), row i = ∂θ r_i, by one reverse-mode gradient per point, vmapped. A reducing
 block (a mean condition) gives one row for all its points: its value and its gradient,
 the mean of the per-point gradients.
+
+`blocks` keeps each block's rows as data (per-point residual, weight, points), so that
+Φ̂ can also be built a few rows at a time (`solvers/tsqr.py`) or on the devices that
+hold the points (`sharding.py`) instead of whole.
 """
 
 from __future__ import annotations
@@ -24,6 +28,30 @@ from .model import Model
 
 
 @dataclass(frozen=True)
+class RowBlock:
+    """One block's rows of r and Φ̂: `residual(θ, x)` at one point, scaled by `weight`."""
+
+    residual: Callable[[jax.Array, jax.Array], jax.Array]
+    weight: float
+    points: jax.Array  # N_b × (coordinates and data columns)
+    reduces: bool = False  # one row for all the points (a mean condition)
+
+    def rows(self, theta: jax.Array, x: jax.Array) -> tuple[jax.Array, jax.Array]:
+        """(r, Φ̂) at the points `x`: one reverse-mode gradient per point, vmapped."""
+        if self.reduces:
+            value, grad = jax.value_and_grad(self.residual)(theta, x)
+            return self.weight * value[None], self.weight * grad[None]
+        values, grads = jax.vmap(jax.value_and_grad(self.residual), (None, 0))(theta, x)
+        return self.weight * values, self.weight * grads
+
+    def values(self, theta: jax.Array, x: jax.Array) -> jax.Array:
+        """r at the points `x`."""
+        if self.reduces:
+            return self.weight * self.residual(theta, x)[None]
+        return self.weight * jax.vmap(self.residual, (None, 0))(theta, x)
+
+
+@dataclass(frozen=True)
 class LeastSquares:
     """r(θ), (r, Φ̂)(θ) and the loss ½‖r‖²; `to_model` turns θ back into a Model."""
 
@@ -32,6 +60,7 @@ class LeastSquares:
     to_model: Callable[[jax.Array], Model]
     size: int  # N
     rows: tuple[int, ...] = ()  # per block, its rows of r (a reducing block: 1)
+    blocks: tuple[RowBlock, ...] = ()  # the rows by block, in the order of r
 
     def loss(self, theta: jax.Array) -> jax.Array:
         r = self.residuals(theta)
@@ -80,31 +109,14 @@ def least_squares(
     def point_residuals(block):
         return lambda theta, x: block.residual(to_model(theta), x)
 
-    pointwise = [point_residuals(b) for b in compiled.blocks]
-    reduces = [b.reduces for b in compiled.blocks]
+    blocks = tuple(RowBlock(point_residuals(b), w, x, b.reduces)
+                   for b, w, x in zip(compiled.blocks, weights, xs))
 
     def residuals(theta):
-        return jnp.concatenate(
-            [w * _values(f, red, theta, x) for f, red, w, x in zip(pointwise, reduces, weights, xs)]
-        )
+        return jnp.concatenate([b.values(theta, b.points) for b in blocks])
 
     def jacobian(theta):
-        parts = [_values_and_grads(f, red, theta, x) for f, red, x in zip(pointwise, reduces, xs)]
-        r = jnp.concatenate([w * p[0] for p, w in zip(parts, weights)])
-        J = jnp.concatenate([w * p[1] for p, w in zip(parts, weights)])
-        return r, J
+        parts = [b.rows(theta, b.points) for b in blocks]
+        return jnp.concatenate([p[0] for p in parts]), jnp.concatenate([p[1] for p in parts])
 
-    return LeastSquares(residuals, jacobian, to_model, sum(rows), rows), theta0
-
-
-def _values(f, reducing: bool, theta, x):
-    """A block's residuals: one per point, or one for all of a reducing block's points."""
-    return f(theta, x)[None] if reducing else jax.vmap(f, (None, 0))(theta, x)
-
-
-def _values_and_grads(f, reducing: bool, theta, x):
-    """A block's residuals and their gradients in θ (its rows of r and Φ̂)."""
-    if reducing:
-        value, grad = jax.value_and_grad(f)(theta, x)
-        return value[None], grad[None]
-    return jax.vmap(jax.value_and_grad(f), (None, 0))(theta, x)
+    return LeastSquares(residuals, jacobian, to_model, sum(rows), rows, blocks), theta0

@@ -111,7 +111,7 @@ def train(
     `spectrum` (σ, cut) gets it recorded every `spectrum_every` steps (and at the last).
     """
     started = time.perf_counter()
-    state, step, measure, initial_loss = _compile(ls, solver, theta, errors)
+    theta, state, step, measure, initial_loss = _compile(ls, solver, theta, errors)
     result = Result(theta, compile_seconds=time.perf_counter() - started, loss=initial_loss)
     if not math.isfinite(initial_loss):
         result.status, result.reason = "diverged", "the loss is not finite at the start"
@@ -155,12 +155,15 @@ def train(
 
 
 def _compile(ls: LeastSquares, solver: Solver, theta, errors):
-    """The initial state, the compiled step and error measure, and the initial loss."""
+    """θ placed where the step runs, the initial state, the compiled step and error
+    measure, and the initial loss. A step on several devices (`devices` > 1) returns θ
+    replicated over them: the error measure is compiled for that θ."""
     state = solver.init(ls, theta)
     step = jax.jit(lambda theta, state: solver.step(ls, theta, state)).lower(theta, state).compile()
+    theta = jax.device_put(theta, step.input_shardings[0][0])
     measure = jax.jit(errors).lower(theta).compile() if errors is not None else None
     initial_loss = float(jax.jit(ls.loss)(theta))  # jitted: op by op it takes seconds
-    return state, step, measure, initial_loss
+    return theta, state, step, measure, initial_loss
 
 
 def _divergence(k: int, loss: float, theta, initial_loss: float) -> str:

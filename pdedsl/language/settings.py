@@ -109,11 +109,31 @@ _ANAGRAM = {
                           3, minimum=0),
 }
 
+# How a step factorises Φ̂ and where its rows live (pdedsl/solvers/routes.py, docs/scale.md).
+# The defaults keep the dense routes chosen by shape, on one device.
+_SCALE = {
+    "linalg": Option(str, "the step's linear algebra: auto picks by shape (QR of [Φ̂ r] when "
+                     "N ≥ 2P, QR of Φ̂ᵀ when P ≥ 2N, else the SVD); svd: always the dense SVD; "
+                     "qr: QR of the tall side first; randomized: a randomized SVD of rank + 10 "
+                     "columns; krylov: matrix-free Golub-Kahan bidiagonalisation (LSQR's), "
+                     "rank steps, Φ̂ never formed", "auto",
+                     choices=("auto", "svd", "qr", "randomized", "krylov")),
+    "rank": Option(int, "randomized: the rank sought (10 more columns are sketched); krylov: "
+                   "the number of bidiagonalisation steps", 100, minimum=1),
+    "power": Option(int, "randomized: subspace (power) iterations of the range finder", 2,
+                    minimum=0),
+    "chunk": Option(int, "build Φ̂ this many rows at a time and reduce them by a streaming QR "
+                    "(memory O(P² + chunk·P) instead of O(N·P)); 0: build Φ̂ whole", 0,
+                    minimum=0),
+    "devices": Option(int, "devices the collocation points (and the rows of Φ̂) are spread "
+                      "over; the factorisation is a tall-skinny QR across them", 1, minimum=1),
+}
+
 # Defaults chosen by bench/robustness.py (docs/solvers.md has the numbers). ENGD's cut
 # ≈ its authors' lstsq(G, ∇L). Adam's loss is not monotone (it rose for 2000 steps on
 # Laplace 2D), so only its step count stops it.
 SOLVERS: dict[str, dict[str, Option]] = {
-    "anagram": {**_stop(150, 4), **_hold(10), **_cut(1e-8), **_ANAGRAM},
+    "anagram": {**_stop(150, 4), **_hold(10), **_cut(1e-8), **_ANAGRAM, **_SCALE},
     "engd": {**_stop(500, 4), **_hold(10), **_cut(1e-7)},
     "adam": {
         **_stop(20000, 20000), **_hold(1000),

@@ -47,7 +47,7 @@ import jax.numpy as jnp
 from ..language.settings import SOLVERS
 from ..least_squares import LeastSquares
 from . import filter as filters
-from . import linalg
+from . import routes
 from .line_search import advance, batched_losses, ladder
 from .path import path_coefficients
 
@@ -160,6 +160,11 @@ class Anagram(eqx.Module):
     window: int = 4  # cut="search": decades tried on each side of rcond
     schedule: int = 6  # cut="schedule": decades coarser than rcond at the start
     line_search_depth: int = 30
+    linalg: str = _DEFAULTS["linalg"]  # the factorisation's route (routes.py, docs/scale.md)
+    rank: int = _DEFAULTS["rank"]  # randomized: rank sought; krylov: bidiagonalisation steps
+    power: int = _DEFAULTS["power"]  # randomized: subspace iterations
+    chunk: int = _DEFAULTS["chunk"]  # > 0: Φ̂ built and reduced this many rows at a time
+    devices: int = _DEFAULTS["devices"]  # the points and rows of Φ̂ spread over these
 
     @property
     def kind(self) -> str:
@@ -177,8 +182,8 @@ class Anagram(eqx.Module):
         return AnagramState(jnp.asarray(shift, dtype), jnp.asarray(MU_START, dtype), zero, zero, zero)
 
     def step(self, ls: LeastSquares, theta: jax.Array, state: AnagramState):
-        r, J = ls.jacobian(theta)
-        fac = Factored(*linalg.project(J, r))
+        ls, r, factored, route = routes.factor(self, ls, theta)
+        fac = Factored(*factored)
         loss0 = 0.5 * jnp.dot(r, r)
         lam = state.mu * fac.s[0] ** 2 if self.damping == "lm" else 0.0
         cuts = _Cuts(self, ls, theta, fac, loss0, lam)
@@ -204,7 +209,7 @@ class Anagram(eqx.Module):
         cut = cuts.base * 10.0**chosen.shift
         info = step_info(chosen.loss, chosen.eta, fac.s, cut)
         info.update(rcond_used=cut / fac.s[0], cut_shift=chosen.shift, stalled=stalled,
-                    stall_actions=new_state.actions)
+                    stall_actions=new_state.actions, route=route)
         if self.damping == "lm":
             info["mu"] = state.mu
         return advance(theta, chosen.coeffs, chosen.eta), new_state, info

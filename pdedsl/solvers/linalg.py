@@ -1,8 +1,8 @@
-"""The thin SVD of Φ̂ and the cut solve δ = Φ̂⁺ r, three ways; `factor` is the default.
+"""The dense factorisations of Φ̂: the thin SVD three ways, and the step's projections.
 
 A factorisation J ≈ U diag(σ) Vᵀ (σ descending, min(N, P) of them) serves every cut:
-ANaGRAM's cut search truncates one factorisation many ways. The three differ in speed,
-and `gram_eigh` also in accuracy:
+ANaGRAM's cut search truncates one factorisation many ways. The three variants of the
+thin SVD differ in speed, and `gram_eigh` also in accuracy:
 
 - `svd`: LAPACK's thin SVD of J (gesdd), the reference.
 - `qr_svd`: QR of the tall side first (J = QR when N ≥ P, Jᵀ = QR when P > N), then
@@ -12,16 +12,20 @@ and `gram_eigh` also in accuracy:
   √ε·σ_max ≈ 1.5e-8·σ_max are noise, so it matches the SVD only for cuts rcond ≳ 1e-7.
 
 `solve(factorisation, J, r, rcond, atol) -> (δ, σ, cut)` applies the hard cut of
-`filter.py`: σ ≤ cut (atol if given, else rcond·σ_max) count as zero. bench/step_cost.py measures the variants on real
-Jacobians; the default is the fastest that keeps the SVD's accuracy at every cut used
-(rcond 1e-6 to 1e-10): `auto`, QR first only where the matrix is far from square
-(numbers in bench/README.md).
+`filter.py`. bench/step_cost.py measures the variants on real Jacobians (numbers in
+bench/README.md).
+
+A step needs less than U Σ Vᵀ: (Uᵀr, σ, Vᵀ, v ↦ Uᵀv) (`project_*` below, chosen by
+`routes.py`). The tall route takes the QR of [Φ̂ r] and never forms U; the wide route
+keeps Q as Householder reflectors and never forms Vᵀ; the randomized route computes a
+few singular triplets only.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
+import equinox as eqx
 import jax
 import jax.numpy as jnp
 
@@ -91,18 +95,102 @@ VARIANTS: dict[str, Factorisation] = {
 factor: Factorisation = auto
 
 
-def project(J: jax.Array, r: jax.Array):
-    """(Uᵀr, σ, Vᵀ, v ↦ Uᵀv): all a step needs of the factorisation, for every cut and
-    filter, and for a second right-hand side found after the first solve.
+# ---------------------------------------------------------------- the step's projection
+# `project` and the routes below return what a step needs of Φ̂ = U Σ Vᵀ, for every cut and
+# filter and for a second right-hand side found after the first solve: (Uᵀr, σ, Vᵀ, v ↦ Uᵀv).
+# None forms U; Vᵀ is an array, or `Reflected` (Householder reflectors) where forming it
+# would cost as much as the factorisation.
 
-    When Φ̂ is tall (N ≥ 2P) the QR of [Φ̂ r] gives R and Qᵀr at once, so U (N × P) is
-    never formed: J = QR, R = U_R Σ Vᵀ, Uᵀr = U_Rᵀ Qᵀr. That is 45 % less time than
-    `auto` on the seed's 900 × 129 (bench/README.md) and the same δ to 1e-13.
-    """
-    N, P = J.shape
-    if N < 2 * P:
-        U, s, Vt = factor(J)
-        return U.T @ r, s, Vt, lambda v: U.T @ v
+TALL = 2  # one side at least this many times the other: factor the tall side by QR first
+OVERSAMPLE = 10  # randomized route: extra columns of the range sketch (Halko et al. 2011)
+
+
+def by_shape(N: int, P: int) -> str:
+    """The dense route for an N × P Φ̂: `tall` (N ≥ 2P), `wide` (P ≥ 2N) or `svd`."""
+    if N >= TALL * P:
+        return "tall"
+    return "wide" if P >= TALL * N else "svd"
+
+
+def project_svd(J: jax.Array, r: jax.Array):
+    """LAPACK's thin SVD of Φ̂ (gesdd): the reference."""
+    U, s, Vt = svd(J)
+    return U.T @ r, s, Vt, lambda v: U.T @ v
+
+
+def project_tall(J: jax.Array, r: jax.Array):
+    """N ≥ P: the QR of [Φ̂ r] gives R and Qᵀr at once, so U (N × P) is never formed:
+    Φ̂ = QR, R = U_R Σ Vᵀ, Uᵀr = U_Rᵀ Qᵀr. 45 % less time than the SVD on 900 × 129
+    (bench/README.md) and the same δ to 1e-13."""
+    P = J.shape[1]
     Q, R = jnp.linalg.qr(jnp.concatenate([J, r[:, None]], axis=1))
     U, s, Vt = jnp.linalg.svd(R[:P, :P])
     return U.T @ R[:P, P], s, Vt, lambda v: U.T @ (Q[:, :P].T @ v)
+
+
+def from_triangle(R: jax.Array):
+    """(Uᵀr, σ, Vᵀ, U_R) from a triangular factor R of [Φ̂ r] (RᵀR = [Φ̂ r]ᵀ[Φ̂ r], any
+    number of rows): the SVD of its first P columns. For the chunked and sharded QR."""
+    P = R.shape[1] - 1
+    U, s, Vt = jnp.linalg.svd(R[:, :P], full_matrices=False)
+    return U.T @ R[:, P], s, Vt, U
+
+
+class Reflected(eqx.Module):
+    """Vᵀ = Wᵀ Qᵀ with Q (P × m) kept as LAPACK's Householder reflectors: `x @ Vᵀ` costs
+    O(P·m) per row of x, where forming Vᵀ costs O(P·m²), as much as the QR itself."""
+
+    reflectors: jax.Array  # P × m, as `jnp.linalg.qr(mode="raw")` gives them, transposed
+    taus: jax.Array
+    Wt: jax.Array  # m × m
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.Wt.shape[0], self.reflectors.shape[0]
+
+    def __rmatmul__(self, x: jax.Array) -> jax.Array:
+        rows = jnp.atleast_2d(x) @ self.Wt  # K × m
+        P, m = self.reflectors.shape
+        padded = jnp.zeros((P, rows.shape[0]), rows.dtype).at[:m].set(rows.T)
+        out = jax.lax.linalg.ormqr(self.reflectors, self.taus, padded).T
+        return out if x.ndim > 1 else out[0]
+
+    def dense(self) -> jax.Array:
+        """Vᵀ as an array (for tests and small problems)."""
+        return jnp.eye(self.Wt.shape[0], dtype=self.Wt.dtype) @ self
+
+
+def project_wide(J: jax.Array, r: jax.Array):
+    """P > N: Φ̂ᵀ = QR (Householder, Q never formed), Rᵀ = U Σ Wᵀ, so Φ̂ = U Σ (QW)ᵀ.
+    One QR of Φ̂ᵀ and one SVD of an N × N matrix, LAPACK's floor for this shape."""
+    N = J.shape[0]
+    h, taus = jnp.linalg.qr(J.T, mode="raw")
+    reflectors = h.T  # P × N
+    U, s, Wt = jnp.linalg.svd(jnp.triu(reflectors[:N]).T)
+    return U.T @ r, s, Reflected(reflectors, taus, Wt), lambda v: U.T @ v
+
+
+def project_randomized(J: jax.Array, r: jax.Array, rank: int, power: int, seed: int = 0):
+    """A rank-(rank + OVERSAMPLE) SVD by a randomized range finder with `power` subspace
+    iterations (Halko, Martinsson & Tropp, SIAM Review 53, 2011, Alg. 4.4 and 5.1):
+    Y = (Φ̂Φ̂ᵀ)^q Φ̂Ω, re-orthonormalised after each product; Φ̂ ≈ Q (QᵀΦ̂), and the SVD
+    of the small QᵀΦ̂. σ beyond the sketch count as zero: exact when Φ̂'s numerical rank
+    is below the sketch, a coarser truncation than the cut when it is not."""
+    N, P = J.shape
+    width = min(rank + OVERSAMPLE, N, P)
+    omega = jax.random.normal(jax.random.PRNGKey(seed), (P, width), J.dtype)
+    Q, _ = jnp.linalg.qr(J @ omega)
+    for _ in range(power):
+        Z, _ = jnp.linalg.qr(J.T @ Q)
+        Q, _ = jnp.linalg.qr(J @ Z)
+    Ub, s, Vt = jnp.linalg.svd(Q.T @ J, full_matrices=False)
+    left = lambda v: Ub.T @ (Q.T @ v)  # noqa: E731
+    return left(r), s, Vt, left
+
+
+DENSE = {"svd": project_svd, "tall": project_tall, "wide": project_wide}
+
+
+def project(J: jax.Array, r: jax.Array, route: str | None = None):
+    """(Uᵀr, σ, Vᵀ, v ↦ Uᵀv) by a dense route (`DENSE`; None: `by_shape`)."""
+    return DENSE[route or by_shape(*J.shape)](J, r)

@@ -1,0 +1,195 @@
+"""Every route of the step's linear algebra (pdedsl/solvers/routes.py) against the dense SVD
+step, computed independently by NumPy's pinv: tall, wide and square Φ̂, cuts 1e-6 to 1e-10.
+
+The test matrices have singular values 1 .. 1e-2 and a tail below 1e-14: every cut from
+1e-6 to 1e-10 keeps the same directions, and the cut solve is well determined (its
+condition is σ_max over the smallest kept σ), so any backward-stable route must agree
+with the SVD to about ε·1e2. A wrong factor, a lost direction or a transposed basis fails
+by O(1)."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+import scipy.sparse.linalg
+
+from pdedsl import chunks
+from pdedsl.api import prepare
+from pdedsl.least_squares import LeastSquares, RowBlock
+from pdedsl.solvers import linalg, routes
+from pdedsl.solvers.anagram import Anagram
+from pdedsl.solvers.filter import apply, factors
+
+CUTS = (1e-6, 1e-8, 1e-10)
+SHAPES = {"tall": (60, 14), "wide": (14, 60), "square": (30, 30)}
+KEPT = 8
+
+
+def gapped(shape, seed=0):
+    """A matrix with KEPT singular values in [1e-2, 1] and the rest below 1e-14."""
+    rng = np.random.default_rng(seed)
+    n, p = shape
+    m = min(n, p)
+    U, _ = np.linalg.qr(rng.normal(size=(n, m)))
+    V, _ = np.linalg.qr(rng.normal(size=(p, m)))
+    s = np.concatenate([np.logspace(0, -2, KEPT), 1e-14 * np.logspace(0, -2, m - KEPT)])
+    return (U * s) @ V.T, rng.normal(size=n)
+
+
+def linear(A, b) -> LeastSquares:
+    """r(θ) = Aθ - b, its rows in two blocks whose 'points' are the rows [a_i, b_i]."""
+    A, b = jnp.asarray(A), jnp.asarray(b)
+    rows = jnp.concatenate([A, b[:, None]], axis=1)
+    half = len(b) // 3
+    blocks = tuple(RowBlock(lambda t, x: x[:-1] @ t - x[-1], 1.0, part)
+                   for part in (rows[:half], rows[half:]))
+    return LeastSquares(lambda t: A @ t - b, lambda t: (A @ t - b, A), lambda t: t, len(b), blocks=blocks)
+
+
+def factored(solver, ls, theta, v):
+    """(r, Uᵀr, σ, Vᵀ, Uᵀv) by the solver's route, compiled as a step is (op by op is slow)."""
+    def run(theta, v):
+        _, r, (a, s, Vt, left), _ = routes.factor(solver, ls, theta)
+        return r, a, s, Vt, left(v)
+    return jax.jit(run)(theta, jnp.asarray(v))
+
+
+SETTINGS = {
+    "svd": dict(linalg="svd"), "qr": dict(linalg="qr"), "auto": dict(),
+    "randomized": dict(linalg="randomized", rank=KEPT, power=1),
+    "krylov": dict(linalg="krylov", rank=KEPT + 4), "chunked": dict(chunk=7),
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("setting", SETTINGS)
+def test_every_route_gives_the_svd_step(shape, setting):
+    A, b = gapped(SHAPES[shape])
+    v = np.random.default_rng(5).normal(size=len(b))
+    ls = linear(A, b)
+    theta = jnp.zeros(A.shape[1])
+    r, a, s, Vt, projected_v = factored(Anagram(**SETTINGS[setting]), ls, theta, v)
+    np.testing.assert_allclose(r, -b, rtol=1e-14)
+    for cut in CUTS:
+        f = factors(s, cut * s[0])[None]
+        reference = np.linalg.pinv(A, rtol=cut)
+        for rhs, projected in ((r, a), (v, projected_v)):
+            expected = reference @ np.asarray(rhs)
+            got = np.asarray(apply(f, projected, Vt)[0])
+            assert np.linalg.norm(got - expected) <= 1e-10 * np.linalg.norm(expected), (cut, setting)
+        assert int(jnp.sum(s > cut * s[0])) == KEPT
+
+
+def test_the_route_is_chosen_by_shape_and_settings():
+    assert routes.choose("auto", 0, 1, 1000, 100) == "tall"
+    assert routes.choose("auto", 0, 1, 100, 1000) == "wide"
+    assert routes.choose("auto", 0, 1, 150, 100) == "svd"
+    assert routes.choose("qr", 0, 1, 150, 100) == "tall"
+    assert routes.choose("qr", 0, 1, 100, 150) == "wide"
+    assert routes.choose("svd", 0, 1, 1000, 10) == "svd"
+    assert routes.choose("auto", 512, 1, 1000, 10) == "chunked"
+    assert routes.choose("auto", 0, 4, 1000, 10) == "devices"
+    assert routes.choose("auto", 512, 4, 1000, 10) == "devices-chunked"
+    assert routes.choose("krylov", 512, 4, 1000, 10) == "krylov"
+    assert [routes.CODES[n] for n in ("svd", "tall", "wide", "randomized", "chunked", "krylov")] \
+        == [0, 1, 2, 3, 4, 5]
+
+
+def test_the_wide_route_keeps_v_as_reflectors():
+    A, b = gapped(SHAPES["wide"])
+    _, s, Vt, _ = linalg.project_wide(jnp.asarray(A), jnp.asarray(b))
+    dense = np.asarray(Vt.dense())
+    assert dense.shape == Vt.shape == (14, 60)
+    np.testing.assert_allclose(dense @ dense.T, np.eye(14), atol=1e-13)
+    U, s_ref, V_ref = np.linalg.svd(A, full_matrices=False)
+    top = V_ref[:KEPT].T @ V_ref[:KEPT]  # the kept right subspace, free of sign choices
+    np.testing.assert_allclose(dense[:KEPT].T @ dense[:KEPT], top, atol=1e-12)
+    np.testing.assert_allclose(s[:KEPT], s_ref[:KEPT], rtol=1e-13)
+
+
+def test_krylov_with_fewer_steps_than_the_rank_is_lsqr():
+    """k steps of the bidiagonalisation, nothing cut: SciPy's LSQR after k iterations."""
+    rng = np.random.default_rng(3)
+    A, b = rng.normal(size=(40, 20)), rng.normal(size=40)
+    ls = linear(A, b)
+    theta = jnp.zeros(20)
+    for k in (3, 6):
+        r, a, s, Vt, _ = factored(Anagram(linalg="krylov", rank=k), ls, theta, b)
+        delta = apply(factors(s, 1e-14 * s[0])[None], a, Vt)[0]
+        expected = scipy.sparse.linalg.lsqr(A, -b, iter_lim=k, atol=0, btol=0, conlim=0)[0]
+        np.testing.assert_allclose(delta, expected, rtol=1e-9, atol=1e-12)
+        assert s.shape == (k,) and float(s[0]) <= np.linalg.norm(A, 2) * (1 + 1e-12)
+
+
+def test_a_randomized_sketch_below_the_rank_underestimates_sigma():
+    """Rank 30, sketch 5 + 10: the sketch's σ interlace below the true ones (QᵀΦ̂ is a
+    projection of Φ̂), and two power iterations find σ_max of a decaying spectrum."""
+    rng = np.random.default_rng(4)
+    U, _ = np.linalg.qr(rng.normal(size=(80, 30)))
+    V, _ = np.linalg.qr(rng.normal(size=(50, 30)))
+    true = np.logspace(0, -6, 30)
+    A = (U * true) @ V.T
+    _, s, Vt, _ = linalg.project_randomized(jnp.asarray(A), jnp.asarray(rng.normal(size=80)), 5, 2)
+    assert s.shape == (15,)
+    assert np.all(np.asarray(s) <= true[:15] * (1 + 1e-12))
+    assert float(s[0]) == pytest.approx(1.0, rel=1e-6)
+
+
+POISSON = """
+x in [0, 1]
+y in [0, 1]
+unknown u(x, y)
+laplacian(u) = -2*pi^2*sin(pi*x)*sin(pi*y)
+u = 0 on boundary
+exact u = sin(pi*x)*sin(pi*y)
+"""
+
+
+@pytest.fixture(scope="module")
+def poisson():
+    return prepare(POISSON, width=8, depth=1, interior=150, boundary=40, seed=2)
+
+
+def test_chunked_rows_give_the_whole_step(poisson):
+    """Φ̂ of a real problem streamed 32 rows at a time: the same r, the same Φ̂ᵀv and the
+    same δ as the QR of the whole [Φ̂ r] (cut 1e-6: δ's condition 1e6)."""
+    ls, theta = poisson.ls, poisson.theta
+    r, J = jax.jit(ls.jacobian)(theta)
+    v = jnp.asarray(np.random.default_rng(0).normal(size=r.shape))
+
+    @jax.jit
+    def streamed(theta, v):
+        r, R, transposed = chunks.triangle(ls, theta, 32)
+        return r, R, transposed(v), chunks.chunked(ls, 32).residuals(theta)
+
+    r2, R, product, residuals = streamed(theta, v)
+    np.testing.assert_allclose(r2, r, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(residuals, r, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(product, J.T @ v, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(R.T @ R, jnp.concatenate([J, r[:, None]], 1).T
+                               @ jnp.concatenate([J, r[:, None]], 1), atol=1e-11)
+    a, s, Vt, _ = linalg.project(J, r)
+    a2, s2, Vt2, _ = linalg.from_triangle(R)
+    f, f2 = factors(s, 1e-6 * s[0])[None], factors(s2, 1e-6 * s2[0])[None]
+    whole, streamed = apply(f, a, Vt)[0], apply(f2, a2, Vt2)[0]
+    assert float(jnp.linalg.norm(whole - streamed)) <= 1e-10 * float(jnp.linalg.norm(whole))
+
+
+def test_a_run_records_its_route(poisson):
+    """The history column `route`: 1 (QR of [Φ̂ r]) for this tall Φ̂, 4 when chunked."""
+    from pdedsl.train import StopRules, train
+
+    for settings, code in (({}, 1), ({"chunk": 64, "order": 1}, 4), ({"linalg": "svd"}, 0)):
+        result = train(poisson.ls, Anagram(**settings), poisson.theta,
+                       StopRules(steps=2, tol=0, patience=10, seconds=60))
+        assert [row["route"] for row in result.history] == [code, code]
+        assert result.loss < float(poisson.ls.loss(poisson.theta))
+
+
+def test_a_bad_linalg_setting_is_an_input_error():
+    from pdedsl.language import PdeError
+
+    with pytest.raises(PdeError, match="linalg"):
+        prepare(POISSON, linalg="cholesky")
+    with pytest.raises(PdeError, match="chunk"):
+        prepare(POISSON, chunk=-1)
