@@ -42,7 +42,6 @@ from . import geometry
 from .compile import lower_function
 from .language.expression import parse_expression
 from .language.problem import Mean, Problem
-from .language.settings import SOLVERS
 from .least_squares import flatten, least_squares
 from .model import Model, build_model
 from .solvers.filter import Filter
@@ -65,9 +64,8 @@ class Tangent:
         self.offsets = np.cumsum([0, *self.ls.rows])  # a mean condition's block: one row
         bounds = np.array(problem.bounds())
         self.volume = float(np.prod(bounds[:, 1] - bounds[:, 0]))
-        rcond = config.solver_options.get("rcond", SOLVERS["anagram"]["rcond"].default)
-        self.rcond = float(rcond)  # the run's setting (its last step may have cut elsewhere)
-        self.filter = filter or Filter("cut", self.rcond)
+        self.filter = filter or Filter.hard_cut(config.solver_options)
+        self.rcond = Filter.hard_cut(config.solver_options).rcond  # the run's setting
         self._features = {}
 
     # ------------------------------------------------------------ features

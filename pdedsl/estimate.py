@@ -45,8 +45,7 @@ def error_estimate(solution, filt: Filter | None = None) -> dict:
         return {"l2_relative": {u: float("nan") for u in solution.unknowns},
                 "residual_rms": {b.label: float("nan") for b in solution.compiled.blocks}}
     U, s, Vt = np.linalg.svd(J, full_matrices=False)
-    rcond = solution.config.solver_options.get("rcond", 1e-8)
-    filt = filt or solution.filter or Filter("cut", float(rcond))
+    filt = filt or solution.filter or Filter.hard_cut(solution.config.solver_options)
     delta = Vt.T @ (np.asarray(filt.factors(s)) * (U.T @ r))
     x = jnp.asarray(solution.evaluation_points, theta.dtype)
 

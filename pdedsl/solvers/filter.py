@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import jax
 import jax.numpy as jnp
 
+from ..language.settings import SOLVERS
+
 KINDS = ("cut", "lm", "tikhonov")
 
 
@@ -42,13 +44,19 @@ class Filter:
     """A filter as plain data: its kind, its cut relative to σ_max and, for `lm`, μ with
     λ = μ σ_max². Scale-free, so it applies to the Jacobian at any θ near the run's end."""
 
-    kind: str = "cut"
-    rcond: float = 1e-8
+    kind: str
+    rcond: float
     mu: float = 0.0
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"unknown filter '{self.kind}' (known: {', '.join(KINDS)})")
+
+    @classmethod
+    def hard_cut(cls, options: dict) -> Filter:
+        """The hard cut at a run's `rcond` (ANaGRAM's default for a solver without one):
+        the filter of a run whose solver recorded none (Adam, L-BFGS, an untrained model)."""
+        return cls("cut", float(options.get("rcond", SOLVERS["anagram"]["rcond"].default)))
 
     def factors(self, s) -> jax.Array:
         """f(σ) for singular values `s` (descending)."""
