@@ -114,8 +114,11 @@ class Prepared:
                      errors=errors, error_names=names, columns=columns,
                      callback=lambda row: callback({**row, "seconds": row["seconds"] + first.seconds}),
                      first_step=first_step + hold)
+        reason = rest.reason
+        if reason == f"ran all {stop['steps'] - hold} steps":
+            reason = f"ran all {stop['steps']} steps"
         return dataclasses.replace(
-            rest, history=first.history + [{**row, "seconds": row["seconds"] + first.seconds}
+            rest, reason=reason, history=first.history + [{**row, "seconds": row["seconds"] + first.seconds}
                                            for row in rest.history],
             compile_seconds=first.compile_seconds + rest.compile_seconds,
             seconds=first.seconds + rest.seconds, spectrum=first.spectrum + rest.spectrum)
