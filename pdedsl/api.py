@@ -20,7 +20,7 @@ import numpy as np
 from . import geometry, runtime
 from .compile import CompiledProblem, compile_problem
 from .config import Config, configure
-from .language.data import observations_for
+from .language.tables import observations_for
 from .language.parser import parse, parse_file
 from .language.problem import Problem
 from .least_squares import LeastSquares, fitted_values, least_squares
