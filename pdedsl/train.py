@@ -91,8 +91,7 @@ def train(
     error_names: tuple[str, ...] = (),
     columns: Callable[[jax.Array], dict[str, float]] | None = None,
     callback: Callable[[dict], None] | None = None,
-    first_step: int = 0,
-    spectrum_every: int = 10,
+    first_step: int = 0, spectrum_every: int = 10,
 ) -> Result:
     """Run `solver` from θ until a stop rule fires.
 
