@@ -2,8 +2,8 @@
 
 On a terminal: a rich progress bar whose line carries the step, loss, relative L2
 error per unknown (when the file gives an exact solution), the fitted constants, η,
-rank kept, steps per second and time left. Elsewhere (a pipe, a log file): plain lines, the first step
-at once and then at most one a second, so logs stay short. `quiet` shows nothing.
+rank kept, steps per second and time left. Elsewhere (a pipe, a log file): plain
+lines, the first step at once and then at most one a second, so logs stay short. `quiet` shows nothing.
 The rate counts training time only (compile time is reported apart).
 """
 
@@ -162,7 +162,8 @@ def _fitted(fitted: dict) -> str:
     if error is not None:
         text += f" ± {error:.2e}"
     if fitted["exact"] is not None:
-        text += f"  (exact {fitted['exact']:.10g}, relative error {_number(fitted['relative_error'])})"
+        error = _number(fitted["relative_error"])
+        text += f"  (exact {fitted['exact']:.10g}, relative error {error})"
     return text
 
 
