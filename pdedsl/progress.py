@@ -157,13 +157,13 @@ def comparison_table(rows: list[dict], title: str, stream: TextIO | None = None)
 
 def _fitted(fitted: dict) -> str:
     """`0.2500001 ± 3.1e-07  (exact 0.25, relative error 4.0e-07)`."""
-    value, error = fitted["value"], fitted["standard_error"]
+    value, standard = fitted["value"], fitted["standard_error"]
     text = "-" if value is None else f"{value:.10g}"
-    if error is not None:
-        text += f" ± {error:.2e}"
+    if standard is not None:
+        text += f" ± {standard:.2e}"
     if fitted["exact"] is not None:
-        error = _number(fitted["relative_error"])
-        text += f"  (exact {fitted['exact']:.10g}, relative error {error})"
+        relative = _number(fitted["relative_error"])
+        text += f"  (exact {fitted['exact']:.10g}, relative error {relative})"
     return text
 
 
