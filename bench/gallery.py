@@ -42,13 +42,21 @@ GRACE = 300  # seconds a stopped run may take to finish its step and write its f
 
 
 def examples(selected: str | None = None) -> list[str]:
-    """The example names in table order: every examples/*.pde, or the comma-separated selection."""
-    found = {p.stem for p in (ROOT / "examples").glob("*.pde")}
+    """The example names in table order: every forward problem of examples/*.pde (the
+    inverse ones, with `fit`, are bench/inverse.py's), or the comma-separated selection."""
+    found = {p.stem for p in (ROOT / "examples").glob("*.pde") if not is_inverse(p)}
     names = [n.strip() for n in selected.split(",") if n.strip()] if selected else sorted(found)
     unknown = [n for n in names if n not in found]
     if unknown:
         sys.exit(f"gallery: no examples/{unknown[0]}.pde")
     return sorted(names, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
+
+
+def is_inverse(path: Path) -> bool:
+    """Whether a problem file fits constants (an inverse problem)."""
+    from pdedsl import parse_file
+
+    return bool(parse_file(path).fitted)
 
 
 # ------------------------------------------------------------------ solving

@@ -20,9 +20,9 @@ import numpy as np
 from . import geometry, runtime
 from .compile import CompiledProblem, compile_problem
 from .config import Config, configure
-from .language.data import observations_for
 from .language.parser import parse, parse_file
 from .language.problem import Problem
+from .language.tables import observations_for
 from .least_squares import LeastSquares, fitted_values, least_squares
 from .model import Model, build_model
 from .solution import EVALUATION_POINTS, Solution
@@ -108,15 +108,16 @@ class Prepared:
         if (first.status in ("diverged", "interrupted") or hold == stop["steps"]
                 or first.seconds >= stop["seconds"]):
             return first
-        rest = train(self.ls, solver, first.theta,
-                     StopRules(**{**stop, "steps": stop["steps"] - hold,
-                                  "seconds": stop["seconds"] - first.seconds}),
+        later = {"steps": stop["steps"] - hold, "seconds": stop["seconds"] - first.seconds}
+        rest = train(self.ls, solver, first.theta, StopRules(**{**stop, **later}),
                      errors=errors, error_names=names, columns=columns,
-                     callback=lambda row: callback({**row, "seconds": row["seconds"] + first.seconds}),
+                     callback=lambda row: callback(_later(row, first.seconds)),
                      first_step=first_step + hold)
+        reason = rest.reason.replace(f"ran all {later['steps']} steps",
+                                     f"ran all {stop['steps']} steps")
         return dataclasses.replace(
-            rest, history=first.history + [{**row, "seconds": row["seconds"] + first.seconds}
-                                           for row in rest.history],
+            rest, reason=reason,
+            history=first.history + [_later(row, first.seconds) for row in rest.history],
             compile_seconds=first.compile_seconds + rest.compile_seconds,
             seconds=first.seconds + rest.seconds, spectrum=first.spectrum + rest.spectrum)
 
@@ -151,6 +152,11 @@ class Prepared:
             return jnp.linalg.norm(predicted - exact, axis=0) / norms
 
         return errors
+
+
+def _later(row: dict, seconds: float) -> dict:
+    """A history row of a run's second piece, on the clock of the whole run."""
+    return {**row, "seconds": row["seconds"] + seconds}
 
 
 def load_problem(path_or_text: str | Path | Problem) -> Problem:

@@ -228,7 +228,7 @@ def _with_data(problem, paths: list[str]):
     """The problem with the measurements of `--data` files in place of its own."""
     if not paths:
         return problem
-    from .language.data import observations_for
+    from .language.tables import observations_for
 
     return problem.with_observations(observations_for(problem, paths))
 

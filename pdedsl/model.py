@@ -75,7 +75,8 @@ class Model(eqx.Module):
         return jnp.asarray(self.fitted_scale, self.fitted.dtype) * self.fitted
 
 
-def fitted_parameters(guesses: Sequence[float], dtype) -> tuple[jax.Array | None, tuple[float, ...]]:
+def fitted_parameters(guesses: Sequence[float],
+                      dtype) -> tuple[jax.Array | None, tuple[float, ...]]:
     """(p, s) for fitted constants starting at `guesses`: s = |guess| (or 1), p = guess/s."""
     if not guesses:
         return None, ()

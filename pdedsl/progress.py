@@ -2,8 +2,8 @@
 
 On a terminal: a rich progress bar whose line carries the step, loss, relative L2
 error per unknown (when the file gives an exact solution), the fitted constants, η,
-rank kept, steps per second and time left. Elsewhere (a pipe, a log file): plain lines, the first step
-at once and then at most one a second, so logs stay short. `quiet` shows nothing.
+rank kept, steps per second and time left. Elsewhere (a pipe, a log file): plain
+lines, the first step at once and then at most one a second, so logs stay short. `quiet` shows nothing.
 The rate counts training time only (compile time is reported apart).
 """
 
@@ -159,12 +159,13 @@ def comparison_table(rows: list[dict], title: str, stream: TextIO | None = None)
 
 def _fitted(fitted: dict) -> str:
     """`0.2500001 ± 3.1e-07  (exact 0.25, relative error 4.0e-07)`."""
-    value, error = fitted["value"], fitted["standard_error"]
+    value, standard = fitted["value"], fitted["standard_error"]
     text = "-" if value is None else f"{value:.10g}"
-    if error is not None:
-        text += f" ± {error:.2e}"
+    if standard is not None:
+        text += f" ± {standard:.2e}"
     if fitted["exact"] is not None:
-        text += f"  (exact {fitted['exact']:.10g}, relative error {_number(fitted['relative_error'])})"
+        relative = _number(fitted["relative_error"])
+        text += f"  (exact {fitted['exact']:.10g}, relative error {relative})"
     return text
 
 

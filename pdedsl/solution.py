@@ -101,8 +101,8 @@ class Solution:
 
     @cached_property
     def uncertainty(self) -> Uncertainty | None:
-        """Standard errors of the fitted constants from the final Jacobian and the run's
-        filter, and warnings for poorly determined ones (see pdedsl.uncertainty);
+        """Standard errors of the fitted constants from the final Jacobian cut at the
+        run's rcond, and warnings for poorly determined ones (see pdedsl.uncertainty);
         None without fitted constants. Computed on first use (one Jacobian and SVD)."""
         if not self.problem.fitted:
             return None

@@ -99,14 +99,13 @@ def train(
     error_names: tuple[str, ...] = (),
     columns: Callable[[jax.Array], dict[str, float]] | None = None,
     callback: Callable[[dict], None] | None = None,
-    first_step: int = 0,
-    spectrum_every: int = 10,
+    first_step: int = 0, spectrum_every: int = 10,
 ) -> Result:
     """Run `solver` from θ until a stop rule fires.
 
     `errors(θ)` (optional) gives one relative L2 error per unknown, recorded as
-    `l2_<name>` each step; `columns(θ)` (optional, computed on the host) more columns,
-    such as the fitted constants. `callback(row)` sees every history row as it is made.
+    `l2_<name>` each step; `columns(θ)` (on the host) more, such as fitted constants.
+    `callback(row)` sees every history row as it is made.
     `first_step` numbers the rows when a run is resumed. A solver whose info has
     `spectrum` (σ, cut) gets it recorded every `spectrum_every` steps (and at the last).
     """
@@ -130,9 +129,7 @@ def train(
                 result.status, result.reason = "diverged", failure
                 break
             theta, state, info, result.loss = new_theta, new_state, new_info, loss
-            row, spectrum = _row(k, training, info, measure, error_names, theta)
-            if columns is not None:
-                row.update(columns(theta))
+            row, spectrum = _row(k, training, info, measure, error_names, columns, theta)
             if spectrum is not None:
                 last_spectrum = (k, spectrum)
                 if (k - first_step - 1) % spectrum_every == 0:
@@ -175,13 +172,15 @@ def _divergence(k: int, loss: float, theta, initial_loss: float) -> str:
     return ""
 
 
-def _row(k, training, info, measure, error_names, theta) -> tuple[dict, object]:
+def _row(k, training, info, measure, error_names, columns, theta) -> tuple[dict, object]:
     """The history row of step k, and the step's spectrum (σ, cut) if it has one."""
     row = {"step": k, "seconds": training}
     row.update({name: _scalar(value) for name, value in info.items() if name != "spectrum"})
     if measure is not None:
         for name, value in zip(error_names, measure(theta)):
             row[f"l2_{name}"] = float(value)
+    if columns is not None:
+        row.update(columns(theta))
     return row, info.get("spectrum")
 
 

@@ -11,10 +11,9 @@ import sympy
 from scipy.integrate import solve_ivp
 
 from pdedsl.language import PdeError, parse
-from pdedsl.language.data import (
-    Observations, observations_from_table, read_observations, resolve_path,
-)
+from pdedsl.language.data import Observations, read_observations, resolve_path
 from pdedsl.language.problem import Location
+from pdedsl.language.tables import observations_from_table
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "examples" / "data"

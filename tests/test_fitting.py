@@ -244,3 +244,16 @@ def test_a_constant_no_residual_can_see_is_flagged():
     solution = solve(text, width=8, depth=1, interior=16, steps=20, hold=0, init="normal")
     (warning,) = solution.uncertainty.warnings
     assert warning.startswith("c is poorly determined")
+
+
+def test_the_figure_draws_each_constant_and_its_error():
+    from pdedsl.plots.fitted import fitted_figure
+
+    history = [{"step": k, "loss": 1.0, "fit_a": 2 + 0.5**k, "fit_b": -k} for k in (1, 2, 3)]
+    figure = fitted_figure(history, {"a": 2.0}, "t")
+    top_a, top_b, bottom_a = (figure.axes[i] for i in (0, 1, 2))
+    assert [a.get_title() for a in (top_a, top_b)] == ["a", "b"]
+    np.testing.assert_array_equal(top_a.lines[0].get_ydata(), [2.5, 2.25, 2.125])
+    assert list(top_a.lines[1].get_ydata()) == [2.0, 2.0]  # the exact value, dashed
+    np.testing.assert_allclose(bottom_a.lines[0].get_ydata(), [0.25, 0.125, 0.0625])
+    assert len(top_b.lines) == 1 and bottom_a.get_yscale() == "log"

@@ -1,6 +1,7 @@
 """The gallery (docs/gallery.md, written by bench/gallery.py) stays true.
 
-- fast: its table has a row for every examples/*.pde, every image it shows exists in
+- fast: its table has a row for every forward problem of examples/*.pde (the inverse
+  ones are bench/inverse.py's), every image it shows exists in
   docs/img, and docs/gallery.json (once the script has written it) names the same
   examples as the table;
 - slow: each example whose gallery run trained for at most FAST seconds is solved
@@ -38,9 +39,17 @@ def quick_examples() -> list[str]:
             if entry["training_seconds"] <= FAST and name not in SOLVED_IN_TEST_ACCURACY]
 
 
+def forward_examples() -> list[str]:
+    """Every examples/*.pde without fitted constants: the gallery's. The inverse
+    problems are measured by bench/inverse.py (test_inverse_examples.py)."""
+    from pdedsl import parse_file
+
+    return sorted(p.stem for p in (ROOT / "examples").glob("*.pde") if not parse_file(p).fitted)
+
+
 def test_the_table_has_every_example():
     rows = ROW.findall(PAGE.read_text())
-    examples = sorted(p.stem for p in (ROOT / "examples").glob("*.pde"))
+    examples = forward_examples()
     assert sorted(rows) == examples
     assert len(rows) == len(set(rows))
 

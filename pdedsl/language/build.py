@@ -7,7 +7,6 @@ far. Every semantic error is a PdeError pinned to the token that caused it.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 import sympy
@@ -16,15 +15,13 @@ from sympy.core.function import AppliedUndef
 
 from . import calls
 from . import settings as schema
-from .data import Observations, read_observations
-from .errors import PdeError
 from .expressions import ExpressionBuilder
+from .inverse import Inverse
 from .places import Places, WrittenFace
 from .problem import (
     Condition,
     Constant,
     Equation,
-    Fitted,
     Location,
     Mean,
     MeanCondition,
@@ -62,7 +59,6 @@ class _Statements:
     exact: dict[str, sympy.Expr] = field(default_factory=dict)
     settings: dict[str, object] = field(default_factory=dict)
     settings_at: dict[str, int] = field(default_factory=dict)  # statement -> line
-    data: list[Token] = field(default_factory=list)  # the path of each `data`, as written
 
 
 class StatementBuilder:
@@ -75,6 +71,7 @@ class StatementBuilder:
         self.scope = Scope()
         self.expressions = ExpressionBuilder(self.scope, text, filename)
         self.places = Places(self.expressions)
+        self.inverse = Inverse(self.expressions)
         self.stated = _Statements()
 
     def error(self, message: str, node):
@@ -88,9 +85,9 @@ class StatementBuilder:
             Condition(eq, self.places.settle(written, where), self.written(where), location)
             for eq, written, where, location in stated.conditions
         )
-        self.every_fitted_used(stated, conditions)
-        observations = tuple(self.observations(path) for path in stated.data
-                             if self.read_data)
+        self.inverse.check_used([*stated.equations, *conditions, *stated.point_conditions,
+                                 *stated.mean_conditions])
+        observations = self.inverse.observations(self.filename) if self.read_data else ()
         return Problem(
             variables=tuple(scope.variables.values()),
             unknowns=tuple(scope.unknowns.values()),
@@ -256,7 +253,7 @@ class StatementBuilder:
         name, value_tree = tree.children
         unknowns = self.scope.unknowns
         if str(name) in self.scope.fitted:
-            self.exact_fitted(name, value_tree)
+            self.inverse.exact(name, value_tree)
             return
         if str(name) not in unknowns:
             if str(name) in self.scope.constants:
@@ -278,58 +275,12 @@ class StatementBuilder:
             )
         self.stated.exact[str(name)] = value
 
-    def exact_fitted(self, name: Token, value_tree) -> None:
-        """`exact k = 1/4` for a fitted constant: its true value, a constant expression."""
-        fitted = self.scope.fitted[str(name)]
-        if fitted.exact is not None:
-            raise self.error(f"a second exact value for '{name}'", name)
-        value = self.expressions.constant(value_tree, f"the exact value of {name}")
-        self.scope.fitted[str(name)] = dataclasses.replace(fitted, exact=value)
-
     # ------------------------------------------------------------ inverse problems
     def statement_fit(self, tree: Tree) -> None:
-        name, value_tree = tree.children
-        if str(name) in self.scope.constants:
-            raise self.error(
-                f"'{name}' is already a constant (line {self.stated.declared_at[str(name)]}): "
-                "a name is either given (const) or fitted (fit), not both", name)
-        self.declare(name)
-        guess = self.expressions.constant(value_tree, f"the first guess of {name}")
-        self.scope.fitted[str(name)] = Fitted(str(name), guess, Location(name.line, name.column))
+        self.inverse.fit(tree, self.declare, self.stated.declared_at)
 
     def statement_data(self, tree: Tree) -> None:
-        (path,) = tree.children
-        if not str(path)[1:-1].strip():
-            raise self.error("empty data path: write the CSV file's name, "
-                             'e.g. data "measurements.csv"', path)
-        self.stated.data.append(path)
-
-    def observations(self, path: Token) -> Observations:
-        """The data file a `data` statement names, read now: errors inside it point into
-        it, a missing file at the statement. Read once every name is declared."""
-        scope = self.scope
-        return read_observations(
-            str(path)[1:-1], list(scope.variables), list(scope.unknowns),
-            pde_file=self.filename, bounds=self.bounds(), location=Location(path.line, path.column),
-            statement_error=lambda message: self.error(message, path))
-
-    def bounds(self) -> list[tuple[float, float]]:
-        values = self.scope.constant_values()
-        return [(float(v.lower.subs(values)), float(v.upper.subs(values)))
-                for v in self.scope.variables.values()]
-
-    def every_fitted_used(self, stated: _Statements, conditions) -> None:
-        """A fitted constant no equation or condition mentions could take any value."""
-        statements = [*stated.equations, *conditions, *stated.point_conditions,
-                      *stated.mean_conditions]
-        used = {str(s) for st in statements for s in st.eq.free_symbols}
-        for fitted in self.scope.fitted.values():
-            if fitted.name not in used:
-                raise PdeError(
-                    f"the fitted constant '{fitted.name}' appears in no equation or "
-                    "condition, so nothing can determine it",
-                    filename=self.filename, text=self.text, line=fitted.location.line,
-                    column=fitted.location.column)
+        self.inverse.data(tree)
 
     # ------------------------------------------------------------ settings
     def statement_solver(self, tree: Tree) -> None:

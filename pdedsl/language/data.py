@@ -4,7 +4,7 @@ A `data "obs.csv"` statement names a CSV file whose first row names the columns
 (every variable of the problem and one or more unknowns, in any order) and whose
 other rows are observations, one per row. `read_observations` turns it into plain
 NumPy arrays; a mistake inside the file is reported at the file's own line and
-column. `observations_from_table` does the same for arrays given from Python.
+column. Tables given from Python are read by `tables.py`, by the same rules.
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ def read_observations(
                    f"e.g. {','.join([*variables, *unknowns[:1]])}", 1, 1)
     header = rows[0]
     names = [cell.strip() for cell, _ in header.cells]
-    _check_header(names, variables, unknowns,
+    check_header(names, variables, unknowns,
                   lambda message, j: fail(message, header.line, _caret(header.cells[j])))
     if len(rows) == 1:
         raise fail("the data file has a header but no observations: "
@@ -146,7 +146,7 @@ def read_observations(
         line, cells, _ = rows[row + 1]
         return fail(message, line, _caret(cells[j]))
 
-    return _observations(name, table, names, variables, unknowns, bounds, inside,
+    return make_observations(name, table, names, variables, unknowns, bounds, inside,
                          fail_cell, location)
 
 
@@ -230,7 +230,7 @@ def _caret(cell: Cell) -> int:
     return start + len(text) - len(text.lstrip()) if text.strip() else start
 
 
-def _check_header(names: list[str], variables, unknowns, fail: Fail) -> None:
+def check_header(names: list[str], variables, unknowns, fail: Fail) -> None:
     """Check the header's names: every variable needs a column, at least
     one unknown must be observed, and nothing else may be named."""
     known = [*variables, *unknowns]
@@ -288,7 +288,7 @@ def _numbers(row: Row, names: list[str], fail) -> list[float]:
     return values
 
 
-def _observations(path, table, names, variables, unknowns, bounds, inside,
+def make_observations(path, table, names, variables, unknowns, bounds, inside,
                   fail_cell, location) -> Observations:
     """Observations from an (n, columns) table named by `names`, after the domain check.
     `fail_cell(message, row, column index)` makes the error for one value."""
@@ -320,105 +320,3 @@ def _check_domain(points, variables, bounds, inside, fail) -> None:
             row = int(out[0])
             where = ", ".join(f"{v} = {float(x)!r}" for v, x in zip(variables, points[row]))
             raise fail(f"the point ({where}) is outside the domain", row, 0)
-
-
-def observations_from_table(
-    table,
-    variables: Sequence[str],
-    unknowns: Sequence[str],
-    *,
-    columns: Sequence[str] | None = None,
-    bounds: Bounds | None = None,
-    inside: Inside | None = None,
-    name: str = "<data>",
-) -> Observations:
-    """Observations given from Python: a dict of arrays, a DataFrame-like object (it has
-    `.columns` and `table[column]`), or a 2-D array with `columns` naming its columns.
-    Same rules as a file; errors name the row index (from 0)."""
-    names, arrays = _table_columns(table, columns, name)
-
-    def fail(message: str) -> PdeError:
-        return PdeError(message, filename=name)
-
-    _check_header(names, variables, unknowns, lambda message, j: fail(message))
-    matrix = np.column_stack(arrays)
-    if matrix.shape[0] == 0:
-        raise fail("the data have no rows")
-    bad = np.argwhere(~np.isfinite(matrix))
-    if bad.size:
-        row, j = (int(k) for k in bad[0])
-        raise fail(f"column '{names[j]}' row {row}: {matrix[row, j]} is not a finite number")
-    return _observations(name, matrix, names, variables, unknowns, bounds, inside,
-                         lambda message, row, j: fail(f"row {row}: {message}"), None)
-
-
-def observations_for(problem, data) -> tuple[Observations, ...]:
-    """The observations `data` gives for `problem`, in place of its `data` statements:
-    a path to a CSV file (relative to the working directory), a table (a dict of
-    arrays, a DataFrame-like object), a pair (2-D array, column names), Observations,
-    or a list of these."""
-    items = [data] if _single(data) else list(data)
-    variables = [v.name for v in problem.variables]
-    unknowns = [u.name for u in problem.unknowns]
-    bounds = problem.bounds()
-    found = []
-    for k, item in enumerate(items, start=1):
-        if isinstance(item, Observations):
-            found.append(item)
-        elif isinstance(item, (str, os.PathLike)):
-            found.append(read_observations(os.fspath(item), variables, unknowns,
-                                           bounds=bounds))
-        elif isinstance(item, tuple) and len(item) == 2 and _names(item[1]):
-            found.append(observations_from_table(item[0], variables, unknowns,
-                                                 columns=item[1], bounds=bounds,
-                                                 name=f"<data {k}>"))
-        else:
-            found.append(observations_from_table(item, variables, unknowns, bounds=bounds,
-                                                 name=f"<data {k}>"))
-    return tuple(found)
-
-
-def _single(data) -> bool:
-    """Whether `data` is one source (else a list of sources)."""
-    if isinstance(data, (str, os.PathLike, Observations, Mapping)) or hasattr(data, "columns"):
-        return True
-    if isinstance(data, tuple) and len(data) == 2 and _names(data[1]):
-        return True
-    return isinstance(data, np.ndarray)
-
-
-def _names(value) -> bool:
-    return (isinstance(value, (list, tuple)) and len(value) > 0
-            and all(isinstance(v, str) for v in value))
-
-
-def _table_columns(table, columns, name) -> tuple[list[str], list[np.ndarray]]:
-    """(column names, one float array per column) from any of the accepted kinds."""
-    if isinstance(table, Mapping):
-        names = [str(key) for key in table]
-        raw = [table[key] for key in table]
-    elif hasattr(table, "columns") and columns is None:
-        names = [str(key) for key in table.columns]
-        raw = [table[key] for key in table.columns]
-    else:
-        array = np.asarray(table)
-        if columns is None or array.ndim != 2 or array.shape[1] != len(columns):
-            shape = "x".join(map(str, array.shape))
-            raise PdeError(f"a {shape} array of observations needs a 2-D shape and "
-                           "`columns` naming each column", filename=name)
-        names = [str(c) for c in columns]
-        raw = list(array.T)
-    arrays = []
-    for column, values in zip(names, raw):
-        try:
-            array = np.asarray(values, dtype=float)
-        except (TypeError, ValueError):
-            raise PdeError(f"column '{column}' is not numeric", filename=name) from None
-        if array.ndim != 1:
-            raise PdeError(f"column '{column}' is not one-dimensional", filename=name)
-        arrays.append(array)
-    lengths = {len(a) for a in arrays}
-    if len(lengths) > 1:
-        raise PdeError(f"the columns have different lengths ({sorted(lengths)})",
-                       filename=name)
-    return names, arrays

@@ -142,8 +142,8 @@ SOLVERS: dict[str, dict[str, Option]] = {
         "decay_steps": Option(int, "steps over which the learning rate falls tenfold", 10000,
                               minimum=1),
     },
-    "lbfgs": {**_stop(2000, 200), **_hold(100), "memory": Option(int, "number of past updates kept", 10,
-                                                   minimum=1)},
+    "lbfgs": {**_stop(2000, 200), **_hold(100),
+              "memory": Option(int, "number of past updates kept", 10, minimum=1)},
 }
 
 ACTIVATIONS = ("tanh", "sin", "softplus", "sigmoid", "silu", "gelu")

@@ -2,10 +2,11 @@
 does not satisfy the problem it is written for.
 
 The exact solutions are substituted into every equation and condition whose unknowns
-all have one (and whose fitted constants all have an exact value), and the residual is evaluated at random points of the domain (of the
-face, line or point) with NumPy; a residual above a millionth of a millionth of the
-size of the terms is checked again at 40 digits at the worst points, so rounding
-never raises a warning. A mean condition is checked by quadrature.
+all have one (and whose fitted constants all have an exact value), and the residual
+is evaluated at random points of the domain (of the face, line or point) with NumPy;
+a residual above a millionth of a millionth of the size of the terms is checked
+again at 40 digits at the worst points, so rounding never raises a warning. A mean
+condition is checked by quadrature.
 """
 
 from __future__ import annotations
