@@ -156,7 +156,7 @@ def sample_blocks(problem: Problem, blocks, sample: dict, seed: int) -> list[np.
     ))
     points = [None if b.at is not None or b.reduces else next(sampled) for b in blocks]
     rng = np.random.default_rng([seed, 0xA7])  # the others' points stay as they were
-    interior = next(p for b, p in zip(blocks, points) if p is not None and b.face is None)
+    interior = next((p for b, p in zip(blocks, points) if p is not None and b.face is None), None)
     for k, block in enumerate(blocks):
         if block.at is not None:
             fixed = {names.index(name): value for name, value in block.at}
