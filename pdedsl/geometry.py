@@ -159,8 +159,8 @@ def sample_blocks(problem: Problem, blocks, sample: dict, seed: int) -> list[np.
     points = [b.points if b.points is not None else None if o else next(sampled)
               for b, o in zip(blocks, own)]
     rng = np.random.default_rng([seed, 0xA7])  # the others' points stay as they were
-    interior = next(p for b, p in zip(blocks, points)
-                    if p is not None and b.face is None and b.points is None)
+    interior = next((p for b, p in zip(blocks, points)
+                     if p is not None and b.face is None and b.points is None), None)
     for k, block in enumerate(blocks):
         if block.at is not None:
             fixed = {names.index(name): value for name, value in block.at}
