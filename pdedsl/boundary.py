@@ -260,3 +260,18 @@ def _pieces_3d(region: Shape, tol: float) -> list[Piece]:
                 pieces.append(Piece(surface, float(sign), i, _names(int(code), names), label,
                                     float(measure), float(flux), whole, int(code)))
     return pieces
+
+
+# ------------------------------------------------------------- figures
+def outline(region: Shape, per_turn: int = 256) -> list[np.ndarray]:
+    """The 2D region's boundary as polylines (k, 2), one per piece, for drawing."""
+    if region.dimension != 2:
+        raise ValueError("an outline is drawn for 2D regions only")
+    return [p.curve.polyline(per_turn) if isinstance(p.curve, Arc) else p.curve.polyline()
+            for p in boundary(region).pieces]
+
+
+def mask(region: Shape, *grid: np.ndarray) -> np.ndarray:
+    """Which points of a grid (d arrays of one shape, as from np.meshgrid) are in the region."""
+    x = np.stack([np.ravel(g) for g in grid], axis=1)
+    return region.contains(x).reshape(np.shape(grid[0]))
