@@ -63,9 +63,8 @@ def check_simple(vertices: np.ndarray) -> None:
             raise ValueError(f"polygon vertices {i + 1} and {j + 1} are the same point "
                              f"{_show(vertices[i])}")
     w = np.roll(vertices, -1, axis=0)
-    area = np.sum(_cross(vertices, w)) / 2
     eps = 1e-12 * scale**2
-    if abs(area) <= eps:
+    if np.all(np.abs(_cross(vertices - vertices[0], vertices[1] - vertices[0])) <= eps):
         raise ValueError("the polygon has zero area (its vertices lie on one line)")
     i, j = np.triu_indices(m, k=1)
     adjacent = (j == i + 1) | ((i == 0) & (j == m - 1))

@@ -22,7 +22,7 @@ user.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -397,7 +397,3 @@ class Minus(_Combination):
 
 PRIMITIVES = (Disk, Annulus, Rectangle, Polygon, Ball, Box)
 
-
-def geometry_of(shape: Shape) -> tuple:
-    """The shape without its name: two leaves with equal geometry coincide."""
-    return (type(shape),) + tuple(getattr(shape, f.name) for f in fields(shape) if f.name != "name")
