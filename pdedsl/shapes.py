@@ -9,7 +9,8 @@ A shape is a small frozen dataclass of floats. Every shape answers, for points
   distance: exact outside a union, inside an intersection and inside A minus B, a
   lower bound elsewhere;
 - `contains(x)`: `sdf(x) <= tol`, the boundary included; the default tolerance is
-  `RELATIVE_TOLERANCE` times the shape's bounding-box diagonal;
+  `RELATIVE_TOLERANCE` times the shape's bounding-box diagonal (for set operations,
+  points with |sdf| within it must also lie on a piece of the boundary);
 - `normal(x)`: the gradient of `sdf` (the outward unit normal on the boundary of a
   primitive);
 - `bounds()`: a bounding box, (d, 2); `volume()`: the area (2D) or volume (3D).
@@ -26,23 +27,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .polygons import check_simple, nearest_edge
+
 RELATIVE_TOLERANCE = 1e-9  # points this close (times the region's size) to a boundary are on it
 
 
 class Shape:
-    """What every shape shares: membership from the signed distance, the primitive list."""
+    """What every shape shares: membership from the signed distance, the primitive list.
+
+    Each shape defines `sdf(x)`, `normal(x)` and `bounds()`.
+    """
 
     name: str | None
     dimension: int
-
-    def sdf(self, x: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def normal(self, x: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
-
-    def bounds(self) -> np.ndarray:
-        raise NotImplementedError
 
     @property
     def tolerance(self) -> float:
@@ -100,6 +97,7 @@ def _show(p) -> str:
 
 
 def _set(obj, **values) -> None:
+    """Frozen dataclasses store their checked, converted fields through this."""
     for key, value in values.items():
         object.__setattr__(obj, key, value)
 
@@ -267,8 +265,6 @@ class Polygon(Shape):
         if len(vertices) < 3:
             raise ValueError(f"a polygon needs at least 3 vertices, got {len(vertices)}")
         _set(self, vertices=vertices)
-        from .polygons import check_simple
-
         check_simple(np.array(vertices))
 
     @property
@@ -279,8 +275,6 @@ class Polygon(Shape):
         return 1.0 if np.sum(v[:, 0] * w[:, 1] - w[:, 0] * v[:, 1]) > 0 else -1.0
 
     def _nearest(self, x):
-        from .polygons import nearest_edge
-
         return nearest_edge(np.array(self.vertices), np.asarray(x, float))
 
     def sdf(self, x):
@@ -330,6 +324,18 @@ class _Combination(Shape):
 
     def leaves(self):
         return self.a.leaves() + self.b.leaves()
+
+    def contains(self, x, tol=None):
+        """As for primitives, but where the sdf is 0 without a boundary (the bottom edge
+        of a square minus a square sharing it), the point is outside."""
+        from .boundary import boundary
+
+        x = np.asarray(x, float)
+        s = self.sdf(x)
+        result = s <= (self.tolerance if tol is None else tol)
+        near = np.flatnonzero(result & (s >= -self.tolerance))
+        result[near] = boundary(self).locate(x[near]) >= 0
+        return result
 
     def named(self):
         return {**self.a.named(), **self.b.named(), **super().named()}
@@ -393,7 +399,3 @@ class Minus(_Combination):
 
     def bounds(self):
         return self.a.bounds()
-
-
-PRIMITIVES = (Disk, Annulus, Rectangle, Polygon, Ball, Box)
-
