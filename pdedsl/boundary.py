@@ -191,11 +191,22 @@ def _edges(vertices, orientation: float, labels: list[str]) -> list[Segment]:
 # ------------------------------------------------------------- 2D: exact cuts
 def _pieces_2d(region: Shape, tol: float) -> list[Piece]:
     curves = [(i, c) for i, leaf in enumerate(region.leaves()) for c in primitive_curves(leaf)]
+    boxes = np.array([_box(c) for _, c in curves])  # (curves, 2 corners, 2)
+    apart = np.any((boxes[:, None, 0] > boxes[None, :, 1] + tol)
+                   | (boxes[:, None, 1] < boxes[None, :, 0] - tol), axis=2)
     pieces = []
-    for i, curve in curves:
-        cuts = [crossings(curve, other, tol) for _, other in curves if other is not curve]
+    for k, (i, curve) in enumerate(curves):
+        cuts = [crossings(curve, other, tol) for m, (_, other) in enumerate(curves)
+                if m != k and not apart[k, m]]
         pieces += _cut(region, i, curve, np.concatenate([np.zeros(0), *cuts]), tol)
     return pieces
+
+
+def _box(curve: Segment | Arc) -> np.ndarray:
+    """Lower and upper corner of a primitive curve's bounding box."""
+    if isinstance(curve, Segment):
+        return np.array([np.minimum(curve.a, curve.b), np.maximum(curve.a, curve.b)])
+    return np.array(curve.center) + curve.r * np.array([[-1.0, -1.0], [1.0, 1.0]])
 
 
 def _cut(region, leaf, curve, cuts, tol) -> list[Piece]:

@@ -9,12 +9,23 @@ from __future__ import annotations
 import numpy as np
 
 
+CHUNK = 2**21  # point-edge pairs per step: bounds the memory (~100 MB) for many points
+
+
 def nearest_edge(vertices: np.ndarray, x: np.ndarray):
     """(distance, closest point, edge index, inside) for each point of `x` (n, 2).
 
     Inside is decided by the even-odd rule (a ray towards +x), which for a simple
     polygon is membership; points on an edge get distance 0 whatever the rule says.
     """
+    step = max(1, CHUNK // len(vertices))
+    if len(x) <= step:
+        return _nearest_edge(vertices, x)
+    parts = [_nearest_edge(vertices, x[k:k + step]) for k in range(0, len(x), step)]
+    return tuple(np.concatenate(column) for column in zip(*parts))
+
+
+def _nearest_edge(vertices: np.ndarray, x: np.ndarray):
     a = vertices[None, :, :]
     e = np.roll(vertices, -1, axis=0)[None, :, :] - a
     rel = x[:, None, :] - a
@@ -81,4 +92,5 @@ def check_simple(vertices: np.ndarray) -> None:
 
 
 def _show(p) -> str:
+    """A point as the user would write it: (1, 0.5)."""
     return "(" + ", ".join(f"{v:g}" for v in p) + ")"

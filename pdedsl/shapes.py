@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .polygons import check_simple, nearest_edge
+from .polygons import _show, check_simple, nearest_edge
 
 RELATIVE_TOLERANCE = 1e-9  # points this close (times the region's size) to a boundary are on it
 
@@ -90,10 +90,6 @@ def _positive(value, what: str) -> float:
     if not math.isfinite(v) or v <= 0:
         raise ValueError(f"{what} must be positive, got {v:g}")
     return v
-
-
-def _show(p) -> str:
-    return "(" + ", ".join(f"{v:g}" for v in p) + ")"
 
 
 def _set(obj, **values) -> None:

@@ -271,3 +271,13 @@ def test_region_bounds_are_tight():
     assert np.allclose(region_bounds(L_SHAPE), [[-1, 1], [-1, 1]])
     ball = Minus(Ball((0, 0, 0), 1), Box((0, -2, -2), (2, 2, 2)))
     assert np.allclose(region_bounds(ball), [[-1, 0], [-1, 1], [-1, 1]], atol=1e-2)
+
+
+def test_polygon_distances_in_chunks_match_one_pass(monkeypatch):
+    from pdedsl import polygons
+
+    star = Polygon([(0, 0), (3, 0.5), (1, 1), (2, 3), (-1, 2)])
+    x = random_in(np.array([[-2, 4], [-1, 4]]), 1001, seed=3)
+    whole = star.sdf(x), star.normal(x)
+    monkeypatch.setattr(polygons, "CHUNK", 64)  # 12 points a step
+    assert np.array_equal(star.sdf(x), whole[0]) and np.array_equal(star.normal(x), whole[1])
