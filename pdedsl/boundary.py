@@ -23,7 +23,8 @@ belongs to the first primitive in the order written. Pieces are ordered: primiti
 in the order written, each primitive's curves in its own order (polygon: edge k from
 vertex k to k+1; rectangle: y = y0, x = x1, y = y1, x = x0; annulus: outer then
 inner circle; box: x = x0, x = x1, y = y0, y = y1, z = z0, z = z1), then along the
-curve. A point where pieces meet (a corner) belongs to the first of them.
+curve (a face's rectangles row by row). A point where pieces meet (a corner, an edge)
+belongs to the first of them.
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ PARALLEL = 1 - 1e-6  # |n·m| above this: two boundaries through a point coincid
 class Piece:
     """A part of the region's boundary lying on one primitive curve or surface.
 
-    2D: `curve` is the exact segment or arc. 3D: `curve` is the primitive's whole
-    surface and the piece is the part of it `Boundary.members` accepts.
+    2D: `curve` is the exact segment or arc. 3D: `curve` is a sphere or a rectangle
+    of a box face; an `exact` piece is all of it, another the part of it that
+    `Boundary.members` accepts.
     `names`: the named shapes whose boundary holds it. `sign`: the region's outward
     normal is `sign` times the curve's.
     """
@@ -172,7 +174,7 @@ def primitive_curves(shape: Shape) -> list[Segment | Arc | Face | Sphere]:
         faces = []
         for axis in range(3):
             others = [k for k in range(3) if k != axis]
-            lo, hi = tuple(shape.lower[others]), tuple(shape.upper[others])
+            lo, hi = tuple(map(float, shape.lower[others])), tuple(map(float, shape.upper[others]))
             for value, sense in ((shape.lower[axis], -1.0), (shape.upper[axis], 1.0)):
                 faces.append(Face(axis, float(value), lo, hi, sense, f"{'xyz'[axis]} = {value:g}"))
         return faces

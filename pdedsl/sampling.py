@@ -65,7 +65,8 @@ def interior_points(region: Shape, n: int, method: str, rng: np.random.Generator
         box = np.vstack([box, span])
         weights = np.append(weights, (span[1] - span[0]) / width)
         volume *= width  # the product's volume in the grid's scaled units
-    fraction = region.volume() / float(np.prod(box[:d, 1] - box[:d, 0]))
+    lower, extent = box[:, 0], box[:, 1] - box[:, 0]
+    fraction = region.volume() / float(np.prod(extent[:d]))
 
     def inside(x):
         return region.sdf(x[:, :d]) < 0
@@ -73,9 +74,8 @@ def interior_points(region: Shape, n: int, method: str, rng: np.random.Generator
     if method == "grid":
         x = _masked_grid(box, inside, n, weights, volume)
     else:
-        sample = _sobol_unit if method == "sobol" else _uniform_unit
-        x = box[:, 0] + sample(n, len(box), rng, lambda u: inside(box[:, 0] + u * (box[:, 1] - box[:, 0])),
-                               fraction) * (box[:, 1] - box[:, 0])
+        x = lower + extent * _unit_points(n, len(box), method, rng,
+                                          lambda u: inside(lower + u * extent), fraction)
     return _place_time(x, d, fixed, time_axis)
 
 
@@ -89,7 +89,7 @@ def boundary_points(region: Shape, n: int, method: str, rng: np.random.Generator
     counts = share(n, [b.pieces[k].measure for k in chosen])
     span, fixed = _time(time)
     d = region.dimension
-    p = d - 1 + (span is not None)
+    p = d - 1 + (span is not None)  # parameters per point: along the piece, then time
     points, normals, labels = [np.zeros((0, p + 1))], [np.zeros((0, d))], [np.zeros(0, int)]
     for k, m in zip(chosen, counts):
         if m == 0:
@@ -107,8 +107,7 @@ def boundary_points(region: Shape, n: int, method: str, rng: np.random.Generator
         points.append(x)
         normals.append(piece.normal(x[:, :d]))
         labels.append(np.full(m, k))
-    x = np.concatenate(points)[:, : d + (span is not None)]
-    normal = np.concatenate(normals)
+    x, normal = np.concatenate(points), np.concatenate(normals)
     if span is not None or fixed is not None:
         normal = np.column_stack([normal, np.zeros(len(normal))])
     return BoundarySample(_place_time(x, d, fixed, time_axis),
