@@ -142,6 +142,27 @@ def test_normals_match_finite_differences_of_the_signed_distance(name):
     assert np.abs(s.normals[smooth] - (forward + backward)[smooth] / 2).max() < 1e-6
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_random_combinations_sample_on_the_boundary_with_normals_of_the_sdf(seed):
+    g = np.random.default_rng(seed)
+    angles = np.sort(g.uniform(0, 2 * np.pi, int(g.integers(3, 10))))
+    radii = g.uniform(0.4, 1.2, len(angles))
+    polygon = Polygon(np.stack([radii * np.cos(angles), radii * np.sin(angles)], axis=1))
+    disk = Disk(g.uniform(-0.8, 0.8, 2), g.uniform(0.2, 0.8), name="d")
+    region = [Minus, Union, Intersect][seed % 3](polygon, disk)
+    if not boundary(region).pieces:
+        return  # disjoint: an empty intersection (refused by check_region)
+    s = boundary_points(region, 300, "uniform", rng(seed))
+    assert np.abs(region.sdf(s.points)).max() < 1e-12
+    assert np.array_equal(boundary(region).locate(s.points), s.piece)
+    h = 1e-7
+    grad = np.stack([(region.sdf(s.points + h * e) - region.sdf(s.points - h * e)) / (2 * h)
+                     for e in np.eye(2)], axis=1)
+    smooth = np.abs(np.linalg.norm(grad, axis=1) - 1) < 1e-6
+    assert smooth.mean() > 0.9
+    assert np.abs(s.normals[smooth] - grad[smooth]).max() < 1e-5
+
+
 def test_on_a_removed_shape_the_normal_points_into_it():
     s = boundary_points(REGIONS["plate"], 400, "sobol", rng(), where=[OnShape("hole2")])
     assert np.allclose(s.normals, -(s.points - [0.3, -0.3]) / 0.1)

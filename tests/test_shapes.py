@@ -281,3 +281,37 @@ def test_polygon_distances_in_chunks_match_one_pass(monkeypatch):
     whole = star.sdf(x), star.normal(x)
     monkeypatch.setattr(polygons, "CHUNK", 64)  # 12 points a step
     assert np.array_equal(star.sdf(x), whole[0]) and np.array_equal(star.normal(x), whole[1])
+
+
+def random_star(rng, m):
+    """A simple polygon: m points at increasing angles around the origin."""
+    angles = np.sort(rng.uniform(0, 2 * np.pi, m))
+    radii = rng.uniform(0.4, 1.2, m)
+    return Polygon(np.stack([radii * np.cos(angles), radii * np.sin(angles)], axis=1))
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_exact_areas_satisfy_inclusion_exclusion(seed):
+    """|P ∪ D| + |P ∩ D| = |P| + |D| and |P \\ D| = |P| - |P ∩ D|, for random polygons
+    and disks (rectangles, annuli): each side cuts curves differently."""
+    rng = np.random.default_rng(seed)
+    p = random_star(rng, int(rng.integers(3, 12)))
+    center = rng.uniform(-1, 1, 2)
+    kind = seed % 3
+    if kind == 0:
+        d = Disk(center, rng.uniform(0.1, 1.0))
+    elif kind == 1:
+        d = Rectangle(center, center + rng.uniform(0.2, 1.5, 2))
+    else:
+        d = Annulus(center, 0.3, rng.uniform(0.5, 1.2))
+    both = Intersect(p, d).volume() if boundary(Intersect(p, d)).pieces else 0.0
+    assert Union(p, d).volume() + both == pytest.approx(p.volume() + d.volume(), rel=1e-12)
+    if boundary(Minus(p, d)).pieces:
+        assert Minus(p, d).volume() == pytest.approx(p.volume() - both, rel=1e-12, abs=1e-12)
+
+
+def test_3d_volumes_satisfy_inclusion_exclusion_to_the_stated_accuracy():
+    box, ball = Box((0, 0, 0), (1, 1, 1)), Ball((0.8, 0.3, 0.9), 0.45)
+    both = Intersect(box, ball).volume()
+    assert Union(box, ball).volume() + both == pytest.approx(box.volume() + ball.volume(), rel=1e-4)
+    assert Minus(box, ball).volume() == pytest.approx(box.volume() - both, rel=1e-4)
