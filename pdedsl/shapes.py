@@ -10,7 +10,7 @@ A shape is a small frozen dataclass of floats. Every shape answers, for points
   lower bound elsewhere;
 - `contains(x)`: `sdf(x) <= tol`, the boundary included; the default tolerance is
   `RELATIVE_TOLERANCE` times the shape's bounding-box diagonal (for set operations,
-  points with |sdf| within it must also lie on a piece of the boundary);
+  such a point must also have region close by: see `_Combination.contains`);
 - `normal(x)`: the gradient of `sdf` (the outward unit normal on the boundary of a
   primitive);
 - `bounds()`: a bounding box, (d, 2); `volume()`: the area (2D) or volume (3D).
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import product
 
 import numpy as np
 
@@ -322,15 +323,16 @@ class _Combination(Shape):
         return self.a.leaves() + self.b.leaves()
 
     def contains(self, x, tol=None):
-        """As for primitives, but where the sdf is 0 without a boundary (the bottom edge
-        of a square minus a square sharing it), the point is outside."""
-        from .boundary import boundary
-
-        x = np.asarray(x, float)
+        """Where |sdf| is within the tolerance, in when a neighbour 1000 tolerances away
+        (3^d - 1 grid directions) is strictly inside: this keeps the inner edge two joined
+        rectangles share, drops a removed square's edge lying along the outer one's."""
+        x, d = np.asarray(x, float), self.dimension
         s = self.sdf(x)
         result = s <= (self.tolerance if tol is None else tol)
         near = np.flatnonzero(result & (s >= -self.tolerance))
-        result[near] = boundary(self).locate(x[near]) >= 0
+        steps = np.array([v for v in product((-1, 0, 1), repeat=d) if any(v)])
+        probes = (x[near, None, :] + 1e3 * self.tolerance * steps[None]).reshape(-1, d)
+        result[near] = np.any((self.sdf(probes) < 0).reshape(len(near), len(steps)), axis=1)
         return result
 
     def named(self):

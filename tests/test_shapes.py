@@ -315,3 +315,15 @@ def test_3d_volumes_satisfy_inclusion_exclusion_to_the_stated_accuracy():
     both = Intersect(box, ball).volume()
     assert Union(box, ball).volume() + both == pytest.approx(box.volume() + ball.volume(), rel=1e-4)
     assert Minus(box, ball).volume() == pytest.approx(box.volume() - both, rel=1e-4)
+
+
+def test_contains_keeps_shared_inner_edges_and_drops_lines_outside():
+    joined = Union(Rectangle((0, 0), (1, 1)), Rectangle((1, 0), (2, 1)))
+    x = np.array([[1, 0.5], [1, 0], [2, 0.5], [2.1, 0.5], [0.5, 0.5]])
+    assert joined.contains(x).tolist() == [True, True, True, False, True]
+    # The removed square's bottom and right edges lie along the outer square's: out.
+    x = np.array([[0.5, -1], [1, -0.5], [0, -0.5], [0.5, 0], [-0.5, -1], [1, 0.5], [1, 0]])
+    assert L_SHAPE.contains(x).tolist() == [False, False, True, True, True, True, True]
+    block = Union(Box((0, 0, 0), (1, 1, 1)), Box((1, 0, 0), (2, 1, 1)))
+    assert block.contains(np.array([[1, 0.5, 0.5], [1, 1, 1], [1, 1.1, 1]])).tolist() == [
+        True, True, False]
