@@ -97,6 +97,10 @@ def test_time_products_and_slices():
         assert np.abs(np.linalg.norm(space - [-0.3, 0.3], axis=1) - 0.1).max() < 1e-12
         assert np.allclose(s.normals[:, [0, 2]], -(space - [-0.3, 0.3]) / 0.1)
         assert np.all((s.points[:, 1] >= 1) & (s.points[:, 1] <= 3))
+    edge = boundary_points(region, 40, "grid", rng(), time=0.0, time_axis=0)
+    assert edge.points.shape == edge.normals.shape == (40, 3)
+    assert np.all(edge.points[:, 0] == 0) and np.all(edge.normals[:, 0] == 0)
+    assert np.abs(region.sdf(edge.points[:, 1:])).max() < 1e-12
     with pytest.raises(ValueError, match="t0 < t1"):
         interior_points(region, 10, "uniform", rng(), time=(1.0, 1.0))
 
