@@ -106,12 +106,12 @@ def _copy(source: Path, docs: Path, name: str, what: str, caption: str) -> tuple
 # ------------------------------------------------------------------ the page
 def defaults() -> str:
     """The defaults as the intro states them, read from the solver registry and model defaults."""
-    from pdedsl.config import MODEL_DEFAULTS
     from pdedsl.geometry import default_method
-    from pdedsl.solvers import REGISTRY
+    from pdedsl.language.settings import MODELS, SOLVERS
+    from pdedsl.language.settings import defaults as default_settings
     from pdedsl.solvers.anagram import STALL_ETA
 
-    solver, model = REGISTRY["anagram"][1], MODEL_DEFAULTS
+    solver, model = default_settings(SOLVERS["anagram"]), default_settings(MODELS["mlp"])
     cut = "a fixed cut" if solver["cut"] == "fixed" else f"the {solver['cut']} cut"
     text = f"ANaGRAM with {cut} at rcond {_g(solver['rcond'])}"
     if solver.get("damping", "none") != "none":

@@ -65,15 +65,9 @@ def run(path: Path, strategy: dict, seed: int, target: float, steps: int | None,
         stop_at_target: bool) -> dict:
     """One training run; what the robustness table needs from it."""
     from pdedsl.api import prepare
-    from pdedsl.solvers import make_solver
-    from pdedsl.train import train
 
     started = time.perf_counter()
-    prepared = prepare(path, seed=seed, **strategy)
-    options = dict(prepared.config.solver_options)
-    if steps is not None:
-        options["steps"] = steps
-    solver, stop = make_solver(prepared.config.solver, options)
+    prepared = prepare(path, seed=seed, **strategy, **({"steps": steps} if steps else {}))
     rows: list[dict] = []
 
     def callback(row):
@@ -84,10 +78,8 @@ def run(path: Path, strategy: dict, seed: int, target: float, steps: int | None,
 
     status, reason = "reached", "stopped at the target"
     try:
-        result = train(prepared.ls, solver, prepared.theta, **stop, errors=prepared.errors(),
-                       error_names=tuple(u.name for u in prepared.problem.unknowns),
-                       callback=callback)
-        status, reason = result.status, result.reason
+        solution = prepared.train(callback=callback)
+        status, reason = solution.status, solution.reason
     except _Reached:
         pass
     hit = next((r for r in rows if r["error"] <= target), None)

@@ -62,8 +62,6 @@ def parse_spec(spec: str) -> tuple[str, dict[str, str]]:
 def run_one(problem: str, spec: str, budget: float) -> tuple[dict, dict]:
     """One training run: its results row and its curve."""
     from pdedsl.api import prepare
-    from pdedsl.solvers import make_solver
-    from pdedsl.train import train
 
     solver_name, settings = parse_spec(spec)
     # Only time (or the tolerance) ends a run: first-order losses fall slowly and unevenly.
@@ -72,11 +70,9 @@ def run_one(problem: str, spec: str, budget: float) -> tuple[dict, dict]:
     if solver_name == "adam":  # its learning-rate schedule is tied to its step count
         overrides.pop("steps")
     prepared = prepare(PROBLEMS[problem], **overrides)
-    solver, stop = make_solver(prepared.config.solver, prepared.config.solver_options)
     names = tuple(u.name for u in prepared.problem.unknowns)
     started = time.perf_counter()
-    result = train(prepared.ls, solver, prepared.theta, **stop,
-                   errors=prepared.errors(), error_names=names)
+    result = prepared.train()
     wall = time.perf_counter() - started
     key = f"l2_{names[0]}"
     history = result.history

@@ -26,7 +26,8 @@ import jax.numpy as jnp
 
 from pdedsl.api import prepare, solve
 from pdedsl.solvers import make_solver
-from pdedsl.solvers.anagram import cut_svd_solve, line_search
+from pdedsl.solvers import linalg
+from pdedsl.solvers.line_search import line_search
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_LAPLACE = dict(width=32, depth=1, interior=784, boundary=116, method="grid")
@@ -54,7 +55,7 @@ def step_split(repeats: int) -> dict:
     jacobian = jax.jit(ls.jacobian)
     r, J = jacobian(theta)
     rcond = prepared.config.solver_options["rcond"]
-    solve_ = jax.jit(lambda J, r: cut_svd_solve(J, r, rcond, None))
+    solve_ = jax.jit(lambda J, r: linalg.solve(linalg.factor, J, r, rcond))
     delta = solve_(J, r)[0]
     etas = 2.0 ** -jnp.arange(31.0)
     search = jax.jit(lambda t, d: line_search(ls, t, d, etas))

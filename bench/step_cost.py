@@ -38,7 +38,7 @@ import numpy as np  # noqa: E402
 
 from pdedsl.api import prepare  # noqa: E402
 from pdedsl.solvers import linalg  # noqa: E402
-from pdedsl.solvers.anagram import line_search  # noqa: E402
+from pdedsl.solvers.line_search import line_search  # noqa: E402
 from pdedsl.solvers.engd import gram_solve  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -73,10 +73,10 @@ def step_parts(n: int, p: int) -> dict:
     prepared = problem(n, p)
     ls, theta = prepared.ls, prepared.theta
     r, J = jax.jit(ls.jacobian)(theta)
-    delta = linalg.cut_solve(J, r, RCOND)[0]
+    delta = linalg.solve(linalg.factor, J, r, RCOND)[0]
     row = {"N": int(J.shape[0]), "P": int(J.shape[1])}
     row["jacobian"] = seconds(ls.jacobian, theta)
-    row["anagram_linalg"] = seconds(lambda J, r: linalg.cut_solve(J, r, RCOND), J, r)
+    row["anagram_linalg"] = seconds(lambda J, r: linalg.solve(linalg.factor, J, r, RCOND), J, r)
     row["engd_linalg"] = seconds(lambda J, r: gram_solve(J, r, ENGD_RCOND, None), J, r)
     row["line_search"] = seconds(lambda t, d: line_search(ls, t, d, ETAS), theta, delta)
     for name in ("anagram", "engd"):

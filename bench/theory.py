@@ -73,8 +73,8 @@ def run(name: str, runs: Path, reuse: bool):
     if not (reuse and (folder / run_folder.SUMMARY).exists()):
         shutil.rmtree(folder, ignore_errors=True)
         began, load = time.perf_counter(), os.getloadavg()[0]
-        solution, loss = run_folder.solve(ROOT / file, overrides)
-        run_folder.write(folder, solution, loss, file)
+        solution = run_folder.solve(ROOT / file, overrides)
+        run_folder.write(folder, solution, file)
         (folder / LOAD).write_text(json.dumps([load, os.getloadavg()[0]]) + "\n")
         print(f"{name:18} {_error(solution.l2_relative_error['u']):>8} {solution.steps:>6} "
               f"{solution.seconds:>8.1f} {time.perf_counter() - began:>7.1f}  {solution.status}",

@@ -2,12 +2,13 @@
 
 At θ the model's tangent space is spanned by the features ∂_p u_θ(x) (p = 1..P).
 Training sees the residual Jacobian Φ̂ (N × P; row i = ∂θ r_i, the residuals
-scaled by 1/√N_b per block, see least_squares.py) through its cut SVD
-Φ̂ ≈ U_k Σ_k V_kᵀ (σ > rcond·σ_max, or > atol: the solver's own cut). From these:
+scaled by 1/√N_b per block, see least_squares.py) through its SVD Φ̂ = U Σ Vᵀ and the
+run's own filter f (solvers/filter.py: the cut, Tikhonov or Levenberg-Marquardt of the
+last step), Φ̂⁺ = V f(Σ) Uᵀ. From these:
 
 - NTK(x, y)  = Σ_p ∂_p u(x) ∂_p u(y)                  (Jacot et al. 2018)
 - NNTK(x, y) = Σ_pq ∂_p u(x) G⁺_pq ∂_q u(y), G = Φ̂ᵀΦ̂   (Rudner et al. 2019),
-  G⁺ = V_k Σ_k⁻² V_kᵀ, the natural gradient's metric cut like ANaGRAM's.
+  G⁺ = V diag(f(σ)/σ) Vᵀ, the natural gradient's metric filtered like the step.
 - The Green's function: write an interior equation as L[u] = f, with f the part
   that does not involve the unknowns moved to the right (for `-u_xx = f` written
   so, f is the right-hand side). A change df of f changes the residuals of that
@@ -41,20 +42,22 @@ from . import geometry
 from .compile import lower_function
 from .language.expression import parse_expression
 from .language.problem import Problem
+from .language.settings import SOLVERS
 from .least_squares import flatten, least_squares
-from .model import Model
-
-DEFAULT_RCOND = 1e-8  # the ANaGRAM default, for runs whose solver has no cut
+from .model import Model, build_model
+from .solvers.filter import Filter
 
 
 class Tangent:
-    """A model at one θ with the problem's collocation points: features, Φ̂, cut SVD.
+    """A model at one θ with the problem's collocation points: features, Φ̂, filtered SVD.
 
-    The Jacobian and its SVD are computed on first use and kept.
+    `filter`: the run's own (Solution.filter); for a run without one (Adam, L-BFGS, an
+    untrained model) the hard cut at the run's rcond, else ANaGRAM's default. The
+    Jacobian and its SVD are computed on first use and kept.
     """
 
     def __init__(self, problem: Problem, compiled, config, model: Model,
-                 points: Sequence[np.ndarray]):
+                 points: Sequence[np.ndarray], filter: Filter | None = None):
         self.problem, self.compiled, self.config, self.model = problem, compiled, config, model
         self.points = [np.asarray(p) for p in points]
         self.ls, self.theta = least_squares(compiled, self.points, model)
@@ -62,9 +65,8 @@ class Tangent:
         self.offsets = np.cumsum([0] + [len(p) for p in self.points])
         bounds = np.array(problem.bounds())
         self.volume = float(np.prod(bounds[:, 1] - bounds[:, 0]))
-        options = config.solver_options
-        self.rcond = float(options.get("rcond", DEFAULT_RCOND))
-        self.atol = options.get("atol")
+        rcond = config.solver_options.get("rcond", SOLVERS["anagram"]["rcond"].default)
+        self.filter = filter or Filter("cut", float(rcond))
         self._features = {}
 
     # ------------------------------------------------------------ features
@@ -84,7 +86,7 @@ class Tangent:
             residual = self.compiled.blocks[self.interior_block(equation)].residual
 
             def value(theta, point):
-                return residual(self.to_model(theta).fields, point)
+                return residual(self.to_model(theta), point)
 
             self._features[key] = jax.jit(jax.vmap(jax.grad(value), (None, 0)))
         return np.asarray(self._features[key](self.theta, _points(y, self.theta.dtype)))
@@ -119,15 +121,18 @@ class Tangent:
     def _factor(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return np.linalg.svd(self.jacobian, full_matrices=False)
 
+    @cached_property
+    def factors(self) -> np.ndarray:
+        """f(σ) of the run's filter for every singular value (0 where cut)."""
+        return np.asarray(self.filter.factors(self._factor[1]))
+
     @property
-    def svd(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-        """(U_k, σ_k, V_kᵀ, cut): the thin SVD of Φ̂ keeping σ > cut, as ANaGRAM does
-        (cut = atol if given, else rcond·σ_max; with the cut search, rcond is the
-        middle of the searched decades)."""
+    def svd(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(U_k, σ_k, V_kᵀ, f_k): the thin SVD of Φ̂ on the directions the filter keeps
+        (f > 0), and the filter there: Φ̂⁺ = V_k diag(f_k) U_kᵀ."""
         U, s, Vt = self._factor
-        cut = float(self.atol) if self.atol is not None else self.rcond * float(s[0])
-        keep = s > cut
-        return U[:, keep], s[keep], Vt[keep], cut
+        keep = self.factors > 0
+        return U[:, keep], s[keep], Vt[keep], self.factors[keep]
 
     @property
     def sigma(self) -> np.ndarray:
@@ -136,17 +141,18 @@ class Tangent:
 
     @property
     def rank(self) -> int:
-        return len(self.svd[1])
+        """Directions the filter keeps (all nonzero σ for Tikhonov damping)."""
+        return int(np.sum(self.factors > 0))
 
     def pinv(self, r: np.ndarray) -> np.ndarray:
-        """δ = Φ̂⁺ r with the cut SVD."""
-        U, s, Vt, _ = self.svd
-        return Vt.T @ ((U.T @ r) / s)
+        """δ = Φ̂⁺ r, filtered as the run's step filters it."""
+        U, _, Vt, f = self.svd
+        return Vt.T @ (f * (U.T @ r))
 
     def whitened(self, x, unknown: int = 0) -> np.ndarray:
-        """∇θu(x) V_k Σ_k⁻¹: NNTK(x, y) is the inner product of these rows."""
-        _, s, Vt, _ = self.svd
-        return (self.features(x, unknown) @ Vt.T) / s
+        """∇θu(x) V diag(√(f/σ)): NNTK(x, y) is the inner product of these rows."""
+        _, s, Vt, f = self.svd
+        return (self.features(x, unknown) @ Vt.T) * np.sqrt(f / s)
 
     # ------------------------------------------------- linearised predictions
     @cached_property
@@ -171,27 +177,18 @@ def tangent(solution) -> Tangent:
 
 def initial_tangent(solution) -> Tangent:
     """The same, for the model at initialisation (rebuilt from the config's seed)."""
-    from .solution import build_model
-
     model = build_model(solution.problem, solution.config)
     return Tangent(solution.problem, solution.compiled, solution.config, model,
-                   collocation_points(solution))
+                   collocation_points(solution), solution.filter)
 
 
 def collocation_points(solution) -> list[np.ndarray]:
     """The training points of `solution` (sampled again, identically, after `load`)."""
     if solution.points:
         return [np.asarray(p) for p in solution.points]
-    problem, config = solution.problem, solution.config
-    return geometry.collocation_points(
-        np.array(problem.bounds()),
-        [v.name for v in problem.variables],
-        [b.face for b in solution.compiled.blocks],
-        interior=config.sample["interior"],
-        boundary=config.sample["boundary"],
-        method=config.sample["method"],
-        seed=config.seed,
-    )
+    config = solution.config
+    return geometry.sample_blocks(solution.problem, solution.compiled.blocks, config.sample,
+                                  config.seed)
 
 
 def ntk(solution, x, y, *, unknown: str | None = None) -> np.ndarray:
@@ -221,15 +218,16 @@ def green_function(solution, x, y=None, *, unknown: str | None = None,
     k = _unknown_index(t.problem, unknown)
     block = t.interior_block(equation)
     rows = t.rows(block)
-    U, s, Vt, _ = t.svd
+    U, s, Vt, f = t.svd
     if y is None:
         y = t.points[block]
         n = rows.stop - rows.start
-        right = U[rows].T * (np.sqrt(n) / t.volume)  # k × N_b: Σ⁻¹Uᵀ after the features
-        G = (t.features(x, k) @ Vt.T / s) @ right
+        right = U[rows].T * (np.sqrt(n) / t.volume)  # k × N_b: f(Σ)Uᵀ after the features
+        G = (t.features(x, k) @ Vt.T * f) @ right
     else:
         y = np.asarray(_points(y, t.theta.dtype))
-        G = t.whitened(x, k) @ ((t.operator_features(y, equation) @ Vt.T) / s).T / t.volume
+        operator = (t.operator_features(y, equation) @ Vt.T) * np.sqrt(f / s)
+        G = t.whitened(x, k) @ operator.T / t.volume
     return G, np.asarray(y)
 
 
@@ -316,7 +314,7 @@ def _unknown_index(problem: Problem, unknown: str | None) -> int:
 def _old_source(t: Tangent, block: int, y: np.ndarray) -> np.ndarray:
     """f at y: minus the residual of the block with every unknown set to zero."""
     residual = t.compiled.blocks[block].residual
-    zero = [lambda x: jnp.zeros((), x.dtype)] * len(t.problem.unknowns)
+    zero = Model(tuple([lambda x: jnp.zeros((), x.dtype)] * len(t.problem.unknowns)))
     return -np.asarray(jax.vmap(lambda x: residual(zero, x))(jnp.asarray(y)))
 
 

@@ -1,8 +1,9 @@
 """`solve(path_or_text, **overrides)`: the whole flow, parse to trained Solution.
 
 parse -> configure (settings, overrides, defaults) -> compile -> sample -> model
--> least squares -> train -> Solution. `prepare` stops before training, for the
-code (CLI resume, analysis, benchmarks) that needs the pieces.
+-> least squares -> train -> Solution. `prepare` stops before training and returns a
+`Prepared`, whose `train` is the one way a problem trains: the API, the command line
+(new and resumed runs) and the benchmarks all go through it.
 """
 
 from __future__ import annotations
@@ -15,18 +16,16 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import geometry
+from . import geometry, runtime
 from .compile import CompiledProblem, compile_problem
 from .config import Config, configure
 from .language.parser import parse, parse_file
 from .language.problem import Problem
 from .least_squares import LeastSquares, least_squares
-from .model import Model
-from .solution import EVALUATION_POINTS, Solution, build_model
+from .model import Model, build_model
+from .solution import EVALUATION_POINTS, Solution
 from .solvers import make_solver
-from .train import train
-
-jax.config.update("jax_enable_x64", True)
+from .train import StopRules, train
 
 
 @dataclass
@@ -41,12 +40,46 @@ class Prepared:
     ls: LeastSquares
     theta: jax.Array
 
+    def train(self, *, theta: jax.Array | None = None, previous: Solution | None = None,
+              callback: Callable[[dict], None] | None = None,
+              on_start: Callable[[dict, int, float], None] | None = None) -> Solution:
+        """Train from θ (default: the initial model) into a Solution.
+
+        `previous`: the Solution a resumed run continues (its steps, clock and history
+        go on). `callback(row)` sees each history row as it is made; `on_start(stop,
+        first_step, seconds_before)` is called once everything is built, before the step
+        is compiled (the progress display learns the stop rules there).
+        """
+        solver, stop = make_solver(self.config.solver, self.config.solver_options)
+        first_step = previous.steps if previous else 0
+        offset = previous.seconds if previous else 0.0
+        if on_start is not None:
+            on_start(stop, first_step, offset)
+
+        def shifted(row):  # the clock of a resumed run continues
+            if callback is not None:
+                callback({**row, "seconds": row["seconds"] + offset})
+
+        result = train(self.ls, solver, self.theta if theta is None else theta,
+                       StopRules(**stop), errors=self.errors(),
+                       error_names=tuple(u.name for u in self.problem.unknowns),
+                       callback=shifted, first_step=first_step)
+        history = [{**row, "seconds": row["seconds"] + offset} for row in result.history]
+        return Solution(
+            problem=self.problem, config=self.config, model=self.ls.to_model(result.theta),
+            history=(previous.history if previous else []) + history,
+            status=result.status, reason=result.reason, loss=result.loss,
+            compile_seconds=result.compile_seconds + (previous.compile_seconds if previous else 0.0),
+            seconds=result.seconds + offset, points=self.points, filter=result.filter,
+            spectrum=(previous.spectrum if previous else []) + result.spectrum,
+        )
+
     def errors(self) -> Callable[[jax.Array], jax.Array] | None:
         """θ -> relative L2 error per unknown on the evaluation points, if exact is known."""
         if self.compiled.exact is None:
             return None
-        bounds = np.array(self.problem.bounds())
-        x = geometry.evaluation_points(bounds, EVALUATION_POINTS, self.config.seed)
+        x = geometry.evaluation_points(np.array(self.problem.bounds()), EVALUATION_POINTS,
+                                       self.config.seed)
         x = jnp.asarray(x, self.theta.dtype)
         exact_fields = self.compiled.exact
 
@@ -80,17 +113,10 @@ def load_problem(path_or_text: str | Path | Problem) -> Problem:
 def prepare(path_or_text: str | Path | Problem, **overrides) -> Prepared:
     """Everything `solve` does before training: parse, apply the overrides, compile,
     sample the points, build the model and the least-squares problem (a `Prepared`)."""
+    runtime.setup()
     problem, config = configure(load_problem(path_or_text), overrides)
     compiled = compile_problem(problem)
-    points = geometry.collocation_points(
-        np.array(problem.bounds()),
-        [v.name for v in problem.variables],
-        [b.face for b in compiled.blocks],
-        interior=config.sample["interior"],
-        boundary=config.sample["boundary"],
-        method=config.sample["method"],
-        seed=config.seed,
-    )
+    points = geometry.sample_blocks(problem, compiled.blocks, config.sample, config.seed)
     model = build_model(problem, config)
     ls, theta = least_squares(compiled, points, model)
     return Prepared(problem, config, compiled, points, model, ls, theta)
@@ -103,19 +129,7 @@ def solve(path_or_text: str | Path | Problem, *, callback=None, **overrides) -> 
     method, seed, ...) or a constant of the file. `callback(row)` sees each step's
     history row as it is made (used for progress bars).
     """
-    prepared = prepare(path_or_text, **overrides)
-    solver, stop = make_solver(prepared.config.solver, prepared.config.solver_options)
-    result = train(
-        prepared.ls, solver, prepared.theta, **stop,
-        errors=prepared.errors(),
-        error_names=tuple(u.name for u in prepared.problem.unknowns),
-        callback=callback,
-    )
-    return Solution(
-        prepared.problem, prepared.config, prepared.ls.to_model(result.theta), result.history,
-        result.status, result.reason, result.compile_seconds, result.seconds, prepared.points,
-        result.spectrum,
-    )
+    return prepare(path_or_text, **overrides).train(callback=callback)
 
 
 def load(folder: str | Path) -> Solution:

@@ -47,14 +47,24 @@ def add_check(commands) -> None:
     )
     check.add_argument("file", help="the .pde file")
     check.add_argument("--latex", action="store_true", help="print LaTeX instead of Unicode")
+    check.add_argument("--strict", action="store_true",
+                       help="treat warnings as errors (exit status 2)")
     check.set_defaults(run=run_check)
 
 
 def run_check(args) -> int:
-    from .language import parse_file
+    """Print the problem, then the warnings (an exact solution that does not satisfy
+    the equations, a missing initial condition, ...) to stderr; with --strict a
+    warning is an error and nothing is printed but the errors."""
+    from .language import parse_file, verify
     from .language.show import show
 
     problem = parse_file(args.file)
+    warnings = verify(problem)
+    if args.strict and warnings:
+        for warning in warnings:
+            print(warning.as_error(), file=sys.stderr)
+        return 2
     unicode = _can_print_unicode(sys.stdout)
     try:
         print(show(problem, latex=args.latex, unicode=unicode), flush=True)
@@ -62,6 +72,8 @@ def run_check(args) -> int:
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    for warning in warnings:
+        print(warning, file=sys.stderr)
     return 0
 
 
@@ -141,8 +153,8 @@ def _train_and_write(train, folder, file: str, args, table: bool = True, title: 
         on_start = lambda stop, first, before: progress.start(
             stop["steps"], first_step=first, seconds_before=before,
             seconds_budget=stop.get("seconds", float("inf")))
-        solution, loss = train(progress, on_start)
-    run.write(folder, solution, loss, file)
+        solution = train(progress, on_start)
+    run.write(folder, solution, file)
     if not args.no_plots:
         from .plots import plot_run
 

@@ -6,9 +6,12 @@ Derivatives of unknowns are nested forward-mode directional derivatives
 (`jax.jvp` along coordinate axes), so `laplacian(u)` costs d second derivatives,
 never a full Hessian.
 
-A residual function takes `fields` (one scalar function per unknown, each of the
-full coordinate vector) and one point `x` (d,), and returns a scalar. The training
-code vmaps it over points and differentiates it with respect to the parameters.
+A residual function takes the model (its `fields`: one scalar function per unknown,
+each of the full coordinate vector) and one point `x`, and returns a scalar. The
+training code vmaps it over points and differentiates it with respect to the
+parameters. A point may carry columns after the d coordinates (data a block needs at
+each point, such as an outward normal or an observed value); fields read only their
+own coordinates, so the extra columns pass through.
 """
 
 from __future__ import annotations
@@ -26,8 +29,14 @@ from sympy.core.function import AppliedUndef
 from .language.problem import Face, Problem
 
 Field = Callable[[jax.Array], jax.Array]  # x (d,) -> scalar
-Residual = Callable[[Sequence[Field], jax.Array], jax.Array]  # (fields, x) -> scalar
+Residual = Callable[[object, jax.Array], jax.Array]  # (model, x) -> scalar
 Closure = Callable[[jax.Array, dict], jax.Array]  # (x, derivative values) -> value
+
+def _heaviside(x, at_zero=0.5):
+    """1 for x > 0, 0 for x < 0, `at_zero` at 0; its derivative is 0 wherever JAX asks."""
+    one = jnp.ones_like(x)
+    return jnp.where(x > 0, one, jnp.where(x < 0, 0 * one, at_zero * one))
+
 
 FUNCTIONS: dict[type, Callable] = {
     sympy.sin: jnp.sin,
@@ -42,6 +51,11 @@ FUNCTIONS: dict[type, Callable] = {
     sympy.exp: jnp.exp,
     sympy.log: jnp.log,
     sympy.Abs: jnp.abs,
+    sympy.atan2: jnp.arctan2,
+    sympy.sign: jnp.sign,
+    sympy.Heaviside: _heaviside,
+    sympy.Max: lambda *a: reduce(jnp.maximum, a),
+    sympy.Min: lambda *a: reduce(jnp.minimum, a),
     sympy.Add: lambda *a: reduce(operator.add, a),
     sympy.Mul: lambda *a: reduce(operator.mul, a),
 }
@@ -119,8 +133,8 @@ def lower_residual(expr: sympy.Expr, names: list[str], unknowns: list[str]) -> R
     closure = _lower(expr, names, slots)
     plans = [_derivative_plan(node, names, unknowns) for node in nodes]
 
-    def residual(fields: Sequence[Field], x: jax.Array) -> jax.Array:
-        values = {k: derivative(fields[u], axes)(x) for k, (u, axes) in enumerate(plans)}
+    def residual(model, x: jax.Array) -> jax.Array:
+        values = {k: derivative(model.fields[u], axes)(x) for k, (u, axes) in enumerate(plans)}
         return closure(x, values)
 
     return residual
@@ -179,6 +193,9 @@ def _lower(expr: sympy.Basic, names: list[str], slots: dict) -> Closure:
             return lambda x, values: base(x, values) ** n
         power = _lower(exponent, names, slots)
         return lambda x, values: base(x, values) ** power(x, values)
+    if isinstance(expr, sympy.DiracDelta):
+        raise CompileError(f"{expr} is a Dirac delta (the derivative of a jump or a kink): "
+                           "it has no value at a point")
     function = FUNCTIONS.get(type(expr)) or FUNCTIONS.get(expr.func)
     if function is None:
         raise CompileError(f"no JAX counterpart for {type(expr).__name__} in {expr}")

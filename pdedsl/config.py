@@ -3,23 +3,22 @@
 `solve(..., steps=50, kappa=0.1)` and `pdedsl solve --set kappa=0.1` both come
 here. An override names a setting (`steps`, `rcond`, `width`, `interior`,
 `method`, `seed`, `solver`, ...) or a constant of the problem; each is checked
-against the same schema as the file, so a bad value gets the same message.
+against the same schema as the file, so a bad value gets the same message. The
+defaults come from that schema (`pdedsl.language.settings`), the sampling counts
+from the dimension (`pdedsl.geometry.default_counts`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
 from . import geometry
 from .language.errors import PdeError
 from .language.problem import Problem
-from .language.settings import MODELS, SAMPLE, SEED, SOLVERS, validate_options
-
-# The one place for the network defaults (model.py reads them); chosen by
-# bench/robustness.py, see docs/solvers.md.
-MODEL_DEFAULTS = {"width": 32, "depth": 2, "activation": "tanh", "dtype": "float64", "init": "uniform"}
+from .language.settings import MODELS, SAMPLE, SEED, SOLVER, SOLVERS, defaults, validate_options
 
 
 @dataclass(frozen=True)
@@ -38,62 +37,106 @@ class Config:
 
 def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -> tuple[Problem, Config]:
     """Apply overrides (constants change the problem) and fill in defaults."""
-    from .solvers import REGISTRY
-
     overrides = dict(overrides or {})
     where = problem.source.name if problem.source else "<input>"
     settings = problem.settings
-    solver = str(overrides.pop("solver", None) or settings.solver or "anagram")
+    solver = str(overrides.pop("solver", None) or settings.solver or SOLVER)
     if solver not in SOLVERS:
         raise PdeError(f"unknown solver '{solver}' (known: {', '.join(SOLVERS)})", filename=where)
-    solver_options = dict(settings.solver_options) if solver == (settings.solver or "anagram") else {}
-    model = dict(settings.model)
-    sample = dict(settings.sample)
-    seed = settings.seed if settings.seed is not None else 0
+    solver_options = dict(settings.solver_options) if solver == (settings.solver or SOLVER) else {}
+    model, sample = dict(settings.model), dict(settings.sample)
+    seed = settings.seed if settings.seed is not None else SEED.default
+    tables = ((solver_options, SOLVERS[solver]), (model, MODELS["mlp"]), (sample, SAMPLE))
     constants = {}
     constant_names = {c.name for c in problem.constants}
     for name, value in overrides.items():
         if value is None:
             continue
-        targets = [
-            table for table, allowed in (
-                (solver_options, SOLVERS[solver]), (model, MODELS["mlp"]), (sample, SAMPLE)
-            ) if name in allowed
-        ]
+        targets = [table for table, allowed in tables if name in allowed]
         if name in constant_names and (targets or name == "seed"):
             raise PdeError(f"'{name}' is both a constant and a setting", filename=where)
         if name in constant_names:
-            constants[name] = value
+            constants[name] = _constant_value(problem, name, value, where)
         elif name == "seed":
+            value = _setting_value(problem, name, value, SEED, where)
             seed = _check(where, {"seed": value}, {"seed": SEED})["seed"]
         elif targets:
-            targets[0][name] = value
+            option = next(allowed[name] for allowed in (SOLVERS[solver], MODELS["mlp"], SAMPLE)
+                          if name in allowed)
+            targets[0][name] = _setting_value(problem, name, value, option, where)
         else:
             known = sorted({*SOLVERS[solver], *MODELS["mlp"], *SAMPLE, "seed", "solver", *constant_names})
             raise PdeError(
                 f"no setting or constant named '{name}' for solver {solver} (known: {', '.join(known)})",
                 filename=where,
             )
-    solver_options = _check(where, solver_options, SOLVERS[solver])
-    model = _check(where, model, MODELS["mlp"])
-    sample = _check(where, sample, SAMPLE)
-    if constants:
-        try:
-            problem = problem.with_constants(**constants)
-        except (TypeError, ValueError, SyntaxError) as error:
-            raise PdeError(f"a constant must be given a finite number: {constants} ({error})",
-                           filename=where) from None
+    problem = _with_constants(problem, constants, where)
+    return problem, Config(
+        solver,
+        {**defaults(SOLVERS[solver]), **_check(where, solver_options, SOLVERS[solver])},
+        {**defaults(MODELS["mlp"]), **_check(where, model, MODELS["mlp"])},
+        _sample_settings(problem, _check(where, sample, SAMPLE)),
+        seed,
+    )
 
+
+def _sample_settings(problem: Problem, sample: dict) -> dict:
     dimension = len(problem.variables)
     interior, boundary = geometry.default_counts(dimension)
-    sample = {"interior": interior, "boundary": boundary,
-              "method": geometry.default_method(dimension), **sample}
-    solver_options = {**REGISTRY[solver][1], **solver_options}
-    return problem, Config(solver, solver_options, {**MODEL_DEFAULTS, **model}, sample, seed)
+    return {"interior": interior, "boundary": boundary,
+            "method": geometry.default_method(dimension), **sample}
+
+
+def _with_constants(problem: Problem, constants: dict, where: str) -> Problem:
+    if not constants:
+        return problem
+    try:
+        return problem.with_constants(**constants)
+    except (TypeError, ValueError, SyntaxError) as error:
+        raise PdeError(f"a constant must be given a finite number: {constants} ({error})",
+                       filename=where) from None
+
+
+def _setting_value(problem: Problem, name: str, value: object, option, where: str) -> object:
+    """A setting's value given as text (`--set steps=2*250`) read as the file reads it:
+    a constant expression in the problem's constants, or a word for a setting of words."""
+    if not isinstance(value, str) or option.kind is str or _is_word(problem, value):
+        return value  # the schema checks it (a word for a number: "must be a number")
+    number = _parsed_value(problem, name, value, where).subs(problem.constant_values())
+    return int(number) if number.is_Integer else float(number)
+
+
+def _is_word(problem: Problem, text: str) -> bool:
+    """A bare name that is not a constant (`--set steps=many`): a word, as in a file."""
+    return bool(re.fullmatch(r"\s*[A-Za-z][A-Za-z0-9_]*\s*", text)) and text.strip() not in {
+        "pi", "e", *(c.name for c in problem.constants)}
+
+
+def _constant_value(problem: Problem, name: str, value: object, where: str) -> object:
+    """A constant's new value given as text (`--set kappa=pi/4`): an expression of the
+    constants declared before it, as in the file."""
+    if not isinstance(value, str):
+        return value
+    expr = _parsed_value(problem, name, value, where)
+    earlier = [c.name for c in problem.constants][: [c.name for c in problem.constants].index(name)]
+    later = sorted(str(s) for s in expr.free_symbols if str(s) not in earlier)
+    if later:
+        raise PdeError(f"{name} = {value}: the new value of {name} may use only the constants "
+                       f"declared before it, not {', '.join(later)}", filename=where)
+    return expr
+
+
+def _parsed_value(problem: Problem, name: str, text: str, where: str):
+    from .language.expression import parse_value
+
+    try:
+        return parse_value(text, problem, what=f"the value of {name}")
+    except PdeError as error:
+        raise PdeError(f"{name} = {text}: {error.message}", filename=where) from None
 
 
 def _check(where: str, options: Mapping[str, object], allowed) -> dict:
     try:
         return validate_options(options, allowed, "this run")
     except (KeyError, ValueError) as error:
-        raise PdeError(str(error).strip("\"'"), filename=where) from None
+        raise PdeError(error.args[0], filename=where) from None

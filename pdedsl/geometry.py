@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .language.problem import Face
+from .language.problem import Face, Problem
 
 METHODS = ("grid", "uniform", "sobol")
 
@@ -107,6 +107,16 @@ def collocation_points(
         else:
             points.append(face_points(bounds, names, face, next(shares), method, rng))
     return points
+
+
+def sample_blocks(problem: Problem, blocks, sample: dict, seed: int) -> list[np.ndarray]:
+    """The collocation points of each block of a compiled problem (`sample`: the run's
+    `interior`, `boundary` and `method`)."""
+    return collocation_points(
+        np.array(problem.bounds()), list(problem.names), [b.face for b in blocks],
+        interior=sample["interior"], boundary=sample["boundary"], method=sample["method"],
+        seed=seed,
+    )
 
 
 def evaluation_points(bounds: np.ndarray, n: int, seed: int) -> np.ndarray:

@@ -55,7 +55,7 @@ def least_squares(
     xs = [jnp.asarray(x, dtype) for x in points]
 
     def point_residuals(block):
-        return lambda theta, x: block.residual(to_model(theta).fields, x)
+        return lambda theta, x: block.residual(to_model(theta), x)
 
     pointwise = [point_residuals(b) for b in compiled.blocks]
 

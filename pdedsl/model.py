@@ -8,8 +8,6 @@ derivative trace only its own network. Inputs are mapped affinely from the box t
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Sequence
 
 import equinox as eqx
@@ -17,18 +15,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .config import MODEL_DEFAULTS
-
-# float64 by default (high-accuracy PINNs need it); every path that builds or loads a
-# model (solve, load, plot, analyze) imports this module first.
-jax.config.update("jax_enable_x64", True)
-
-# Compiled steps are kept on disk, so running a file again skips most of the compile
-# (XLA's part of it; tracing stays). PDEDSL_JAX_CACHE names the folder, or `off`; a
-# cache the user configured for JAX is left alone.
-CACHE = os.environ.get("PDEDSL_JAX_CACHE", str(Path.home() / ".cache" / "pdedsl" / "jax"))
-if CACHE.lower() not in ("", "0", "off") and not jax.config.jax_compilation_cache_dir:
-    jax.config.update("jax_compilation_cache_dir", CACHE)
+from . import runtime
+from .config import Config
+from .language.problem import Problem
+from .language.settings import ACTIVATIONS as ACTIVATION_NAMES
 
 ACTIVATIONS = {
     "tanh": jnp.tanh,
@@ -39,7 +29,7 @@ ACTIVATIONS = {
     "gelu": jax.nn.gelu,
 }
 
-DEFAULTS = MODEL_DEFAULTS  # config.py is the one place for the defaults
+assert set(ACTIVATIONS) == set(ACTIVATION_NAMES), "the settings table lists the activations"
 
 
 class Field(eqx.Module):
@@ -68,14 +58,15 @@ def make_model(
     bounds: np.ndarray,
     unknown_axes: Sequence[tuple[int, ...]],
     *,
-    width: int = DEFAULTS["width"],
-    depth: int = DEFAULTS["depth"],
-    activation: str = DEFAULTS["activation"],
-    dtype: str = DEFAULTS["dtype"],
-    init: str = DEFAULTS["init"],
+    width: int,
+    depth: int,
+    activation: str,
+    dtype: str,
+    init: str,
     key: jax.Array,
 ) -> Model:
-    """A model for a problem on the box `bounds` (d × 2), seeded by `key`.
+    """A model for a problem on the box `bounds` (d × 2), seeded by `key`; the settings'
+    defaults are in `pdedsl.language.settings.MODELS` (`Config.model` holds them all).
 
     `init="normal"` draws every weight and bias from N(0, 0.1²) (the ANaGRAM paper's
     code); `"uniform"` keeps Equinox's fan-in uniform initialisation.
@@ -95,6 +86,14 @@ def make_model(
             )
         )
     return Model(tuple(fields))
+
+
+def build_model(problem: Problem, config: Config) -> Model:
+    """The (untrained) model a config describes, seeded by the config's seed. Every path
+    that builds or loads a model comes here, so this is where a solve starts (runtime)."""
+    runtime.setup()
+    return make_model(np.array(problem.bounds()), problem.unknown_axes, **config.model,
+                      key=jax.random.PRNGKey(config.seed))
 
 
 @eqx.filter_jit

@@ -23,13 +23,12 @@ from pathlib import Path
 from typing import Callable
 
 from . import __version__
-from .api import Prepared, prepare
+from .api import prepare
 from .language.errors import PdeError
 from .language.settings import MODELS, SAMPLE, SOLVERS
 from .least_squares import flatten
 from .solution import Solution
-from .solvers import REGISTRY, make_solver
-from .train import train
+from .solvers import REGISTRY
 
 SUMMARY = "summary.json"
 HISTORY = "history.csv"
@@ -54,20 +53,14 @@ def check_solver(name: str | None) -> None:
 
 
 def solve(path_or_text, overrides: dict, callback: Callable[[dict], None] | None = None,
-          on_start: Callable[[dict, int, float], None] | None = None) -> tuple[Solution, float]:
-    """Train a problem from scratch; return the Solution and the loss of its θ.
-
-    `on_start(stop, first_step, seconds_before)` is called once everything is built,
-    before the step is compiled: the progress display learns the stop rules
-    (`steps`, `seconds`, ...) and where a resumed run starts.
-    """
+          on_start: Callable[[dict, int, float], None] | None = None) -> Solution:
+    """Train a problem from scratch (`Prepared.train` says what the callbacks see)."""
     check_solver(overrides.get("solver"))
-    prepared = prepare(path_or_text, **overrides)
-    return _train(prepared, prepared.theta, None, callback, on_start)
+    return prepare(path_or_text, **overrides).train(callback=callback, on_start=on_start)
 
 
 def resume(folder: str | Path, overrides: dict, callback: Callable[[dict], None] | None = None,
-           on_start: Callable[[dict, int, float], None] | None = None) -> tuple[Solution, float]:
+           on_start: Callable[[dict, int, float], None] | None = None) -> Solution:
     """Continue the run saved in `folder`: `steps` more steps from its checkpoint.
 
     Overrides may change the solver and its settings, not the problem, the model,
@@ -95,49 +88,19 @@ def resume(folder: str | Path, overrides: dict, callback: Callable[[dict], None]
         raise PdeError(f"cannot change {' or '.join(changed)} when resuming: "
                        "the checkpoint would not fit", filename=str(folder))
     theta = flatten(previous.model)[0].astype(prepared.theta.dtype)
-    return _train(prepared, theta, previous, callback, on_start)
+    return prepared.train(theta=theta, previous=previous, callback=callback, on_start=on_start)
 
 
-def _train(prepared: Prepared, theta, previous: Solution | None, callback, on_start):
-    """The shared part of `solve` and `resume`: train, then join the pieces."""
-    solver, stop = make_solver(prepared.config.solver, prepared.config.solver_options)
-    offset = previous.seconds if previous else 0.0
-    if on_start is not None:
-        on_start(stop, previous.steps if previous else 0, offset)
-
-    def shifted(row):  # the clock of a resumed run continues
-        if callback is not None:
-            callback({**row, "seconds": row["seconds"] + offset})
-
-    result = train(
-        prepared.ls, solver, theta, **stop,
-        errors=prepared.errors(),
-        error_names=tuple(u.name for u in prepared.problem.unknowns),
-        callback=shifted,
-        first_step=previous.steps if previous else 0,
-    )
-    history = [{**row, "seconds": row["seconds"] + offset} for row in result.history]
-    solution = Solution(
-        prepared.problem, prepared.config, prepared.ls.to_model(result.theta),
-        (previous.history if previous else []) + history,
-        result.status, result.reason,
-        result.compile_seconds + (previous.compile_seconds if previous else 0.0),
-        result.seconds + offset, prepared.points,
-        (previous.spectrum if previous else []) + result.spectrum,
-    )
-    return solution, result.loss
-
-
-def write(folder: str | Path, solution: Solution, loss: float, file: str | None = None) -> Path:
+def write(folder: str | Path, solution: Solution, file: str | None = None) -> Path:
     """Write the checkpoint, `summary.json` and `history.csv` into `folder`."""
     folder = Path(folder)
     solution.save(folder)
-    (folder / SUMMARY).write_text(json.dumps(summary(solution, loss, file), indent=1) + "\n")
+    (folder / SUMMARY).write_text(json.dumps(summary(solution, file), indent=1) + "\n")
     write_history(folder / HISTORY, solution.history)
     return folder
 
 
-def summary(solution: Solution, loss: float, file: str | None = None) -> dict:
+def summary(solution: Solution, file: str | None = None) -> dict:
     """What a person or a script wants to know about a run, as JSON-ready data."""
     source = solution.problem.source
     text = source.text if source else ""
@@ -148,7 +111,7 @@ def summary(solution: Solution, loss: float, file: str | None = None) -> dict:
         "steps": solution.steps,
         "seconds": solution.seconds,
         "compile_seconds": solution.compile_seconds,
-        "loss": _finite(loss),
+        "loss": _finite(solution.loss),
         "status": solution.status,
         "reason": solution.reason,
     }
@@ -160,6 +123,7 @@ def summary(solution: Solution, loss: float, file: str | None = None) -> dict:
     data["variables"] = [v.name for v in solution.problem.variables]
     data["constants"] = {c.name: str(c.value) for c in solution.problem.constants}
     data["config"] = solution.config.to_json()
+    data["filter"] = solution.filter.to_json() if solution.filter else None
     data["written"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     data["pdedsl"] = __version__
     return data

@@ -17,19 +17,20 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import geometry
+from . import analysis, geometry
 from .compile import CompiledProblem, compile_problem
 from .config import Config
 from .language.parser import parse
 from .language.problem import Problem
-from .model import Model, make_model
+from .model import Model, build_model
+from .solvers.filter import Filter
 
 EVALUATION_POINTS = 4096
 CHECKPOINT = "checkpoint.eqx"
 CHECKPOINT_META = "checkpoint.json"
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Solution:
     """The result of `pdedsl.solve`: call `predict(points)` for values of each unknown.
 
@@ -42,6 +43,9 @@ class Solution:
         reason: that ending in one line.
         seconds: training time, compilation excluded.
         compile_seconds: time to build and compile the step.
+        loss: ½‖r‖² at the final θ.
+        filter: the pseudo-inverse of the last step (None for Adam, L-BFGS); the Green's
+            function, the NNTK and `resolve` use it.
     """
 
     problem: Problem
@@ -52,6 +56,8 @@ class Solution:
     reason: str = ""
     compile_seconds: float = 0.0
     seconds: float = 0.0
+    loss: float = float("nan")
+    filter: Filter | None = None
     points: list[np.ndarray] = field(default_factory=list, repr=False)
     spectrum: list[dict] = field(default_factory=list, repr=False)  # σ of Φ̂ and the cut, every few steps
 
@@ -68,11 +74,6 @@ class Solution:
     def steps(self) -> int:
         """Steps done (those of earlier pieces of a resumed run included)."""
         return self.history[-1]["step"] if self.history else 0
-
-    @property
-    def loss(self) -> float | None:
-        """½‖r‖² at the last step, or None before any step."""
-        return self.history[-1]["loss"] if self.history else None
 
     def predict(self, points) -> dict[str, np.ndarray]:
         """Each unknown at `points` (M × d, columns in the problem's variable order)."""
@@ -114,26 +115,22 @@ class Solution:
 
     @cached_property
     def tangent(self):
-        """The trained model linearised at θ (Φ̂ and its cut SVD), built once; see analysis.py."""
-        from .analysis import Tangent, collocation_points
-
-        return Tangent(self.problem, self.compiled, self.config, self.model, collocation_points(self))
+        """The trained model linearised at θ (Φ̂ and the run's filtered SVD), built once;
+        see analysis.py."""
+        return analysis.Tangent(self.problem, self.compiled, self.config, self.model,
+                                analysis.collocation_points(self), self.filter)
 
     def green_function(self, x, y=None, *, unknown: str | None = None, equation: int = 0):
         """(G, y): G[m, n] ≈ G(x_m, y_n), the operator's Green's function on the model's
         tangent space (y: the interior collocation points unless given); the response
         to a source change df is ∫ G(x, y) df(y) dy. See pdedsl.analysis."""
-        from .analysis import green_function
-
-        return green_function(self, x, y, unknown=unknown, equation=equation)
+        return analysis.green_function(self, x, y, unknown=unknown, equation=equation)
 
     def resolve(self, source):
         """The solution for a new interior source (`"1"`, `"x*sin(pi*y)"`, or a function of
         points), without training: the linearised update with the cut SVD reused.
         Returns an object with `predict(points)`; a nonlinear problem is a ValueError."""
-        from .analysis import resolve
-
-        return resolve(self, source)
+        return analysis.resolve(self, source)
 
     def save(self, folder: str | Path) -> Path:
         """Write the checkpoint (model leaves + what rebuilds the model) into `folder`."""
@@ -151,6 +148,8 @@ class Solution:
             "reason": self.reason,
             "compile_seconds": self.compile_seconds,
             "seconds": self.seconds,
+            "loss": self.loss,
+            "filter": self.filter.to_json() if self.filter else None,
             "history": self.history,
             "spectrum": self.spectrum,
         }
@@ -172,19 +171,15 @@ class Solution:
         config = Config(**meta["config"])
         skeleton = build_model(problem, config)
         model = eqx.tree_deserialise_leaves(folder / CHECKPOINT, skeleton)
+        history = meta["history"]
         return cls(
-            problem, config, model, meta["history"], meta["status"], meta["reason"],
-            meta["compile_seconds"], meta["seconds"], spectrum=meta.get("spectrum", []),
+            problem=problem, config=config, model=model, history=history,
+            status=meta["status"], reason=meta["reason"],
+            compile_seconds=meta["compile_seconds"], seconds=meta["seconds"],
+            loss=meta.get("loss", history[-1]["loss"] if history else float("nan")),
+            filter=Filter(**meta["filter"]) if meta.get("filter") else None,
+            spectrum=meta.get("spectrum", []),
         )
-
-
-def build_model(problem: Problem, config: Config) -> Model:
-    """The (untrained) model a config describes, seeded by the config's seed."""
-    axes = tuple(tuple(problem.variables.index(problem.variable(v)) for v in u.variables)
-                 for u in problem.unknowns)
-    return make_model(
-        np.array(problem.bounds()), axes, **config.model, key=jax.random.PRNGKey(config.seed)
-    )
 
 
 def relative_l2(predicted: np.ndarray, exact: np.ndarray) -> float:

@@ -54,7 +54,7 @@ SMALL = {"width": 8, "depth": 1, "interior": 25, "boundary": 12}
 
 def untrained(text: str, **overrides) -> Solution:
     p = prepare(text, **{**SMALL, **overrides})
-    return Solution(p.problem, p.config, p.model, points=p.points)
+    return Solution(problem=p.problem, config=p.config, model=p.model, points=p.points)
 
 
 def forward_jacobian(solution: Solution, x: np.ndarray) -> np.ndarray:
@@ -228,3 +228,35 @@ def test_resolve_on_laplace_2d_matches_another_exact_solution():
     u = resolved.predict(x)["u"]
     exact = np.sin(2 * np.pi * x[:, 0]) * np.sin(np.pi * x[:, 1])
     assert np.linalg.norm(u - exact) <= 1e-3 * np.linalg.norm(exact)
+
+
+def test_a_tikhonov_runs_green_function_is_the_kernel_of_its_own_step():
+    """rcond 1e-6 makes the default damping Tikhonov: the analysis must use that filter,
+    not a hard cut. The step the solver takes from the final θ (order 1, so the step is
+    θ - ηδ) gives δ; the tangent's Φ̂⁺r must be that δ, and the Green's function on the
+    interior points must map the interior residuals to the update of u it makes."""
+    from pdedsl.solvers import Anagram
+
+    overrides = {**SMALL, "rcond": 1e-6, "order": 1, "stall_steps": 0}
+    solution = solve(LAPLACE_2D, steps=4, **overrides)
+    assert solution.filter.kind == "tikhonov" and solution.filter.rcond == pytest.approx(1e-6)
+    t = solution.tangent
+    solver = Anagram(rcond=1e-6, order=1, stall_steps=0)
+    theta = flatten(solution.model)[0]
+    state = solver.init(t.ls, theta)
+    new_theta, _, info = jax.jit(lambda th: solver.step(t.ls, th, state))(theta)
+    assert float(info["eta"]) > 0
+    delta = np.asarray(theta - new_theta) / float(info["eta"])
+    np.testing.assert_allclose(t.pinv(t.residuals), delta, rtol=1e-7, atol=1e-9 * np.abs(delta).max())
+    hard = untrained(LAPLACE_2D, rcond=1e-6, damping="none")  # a hard cut differs
+    assert hard.tangent.filter.kind == "cut"
+
+    x = np.random.default_rng(0).random((7, 2))
+    G, y = green_function(solution, x)
+    rows = t.rows(t.interior_block())
+    r = np.zeros_like(t.residuals)
+    r[rows] = t.residuals[rows]
+    update = t.features(x) @ t.pinv(r)
+    n = rows.stop - rows.start
+    np.testing.assert_allclose(G @ r[rows] * t.volume / np.sqrt(n), update, rtol=1e-9,
+                               atol=1e-12 * np.abs(update).max())

@@ -139,10 +139,10 @@ def test_load_predicts_what_the_run_measured(base_run):
 def test_saved_model_predicts_the_same_values(tmp_path):
     from pdedsl import load, run
 
-    solution, loss = run.solve(SCALED, {"steps": 2, "width": 8, "depth": 1})
+    solution = run.solve(SCALED, {"steps": 2, "width": 8, "depth": 1})
     x = np.linspace(0, 1, 57)
     before = solution.predict(x)["u"]
-    run.write(tmp_path, solution, loss)
+    run.write(tmp_path, solution)
     after = load(tmp_path).predict(x)["u"]
     np.testing.assert_array_equal(after, before)
 
@@ -245,7 +245,7 @@ def test_divergence_keeps_the_last_good_checkpoint(tmp_path):
     x = np.linspace(0, 1, 11)
     kept = pdedsl.load(out).predict(x)["u"]
     start = pdedsl.prepare(DIVERGING, width=8, depth=1)  # step 0's θ, same seed
-    untrained = Solution(start.problem, start.config, start.model).predict(x)["u"]
+    untrained = Solution(problem=start.problem, config=start.config, model=start.model).predict(x)["u"]
     np.testing.assert_array_equal(kept, untrained)
 
 

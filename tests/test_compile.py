@@ -12,8 +12,8 @@ import sympy
 from pdedsl import parse, parse_file
 from pdedsl.compile import compile_problem, derivative, lower_function, lower_residual
 from pdedsl.geometry import collocation_points
+from pdedsl.model import Model
 
-jax.config.update("jax_enable_x64", True)
 
 EXAMPLES = sorted(Path(__file__).parent.parent.joinpath("examples").glob("*.pde"))
 
@@ -32,8 +32,8 @@ def test_exact_solution_satisfies_every_compiled_block(path):
     if not problem.exact:
         pytest.skip("no exact solution")
     compiled = compile_problem(problem)
-    fields = compiled.exact
-    doubled = [lambda p, f=f: 2 * f(p) for f in fields]
+    fields = Model(tuple(compiled.exact))
+    doubled = Model(tuple(lambda p, f=f: 2 * f(p) for f in compiled.exact))
     for block, x in zip(compiled.blocks, block_points(problem, compiled)):
         r = jax.jit(jax.vmap(lambda p: block.residual(fields, p)))(jnp.asarray(x))
         # Scale: the size of the terms, measured by the residual of twice the solution.
@@ -77,7 +77,7 @@ def test_derivatives_inside_nonlinear_expressions():
     field = lower_function(f, ["x", "y"])
     reference = expr.subs(U, f).doit()
     for point in [(0.3, -0.2), (0.9, 0.4)]:
-        value = float(residual([field], jnp.asarray(point)))
+        value = float(residual(Model((field,)), jnp.asarray(point)))
         expected = float(reference.evalf(subs={X: point[0], Y: point[1]}, n=30))
         assert value == pytest.approx(expected, rel=1e-10)
 
@@ -87,7 +87,7 @@ def test_normal_derivative_points_outward():
         "x in [0, 2]\nunknown u(x)\nu_xx = 0\ndn(u) = 1 on x = 0, x = 2\n"
     )
     compiled = compile_problem(problem)
-    u = [lambda p: 3 * p[0] ** 2]  # u' = 6x: outward derivative -0 at 0, +12 at 2
+    u = Model((lambda p: 3 * p[0] ** 2,))  # u' = 6x: outward derivative -0 at 0, +12 at 2
     lower, upper = compiled.blocks[1:]
     assert float(lower.residual(u, jnp.array([0.0]))) == pytest.approx(-1.0)
     assert float(upper.residual(u, jnp.array([2.0]))) == pytest.approx(11.0)
@@ -96,14 +96,14 @@ def test_normal_derivative_points_outward():
 def test_laplacian_excludes_time():
     problem = parse("time t in [0, 1]\nx in [0, 1]\nunknown u(t, x)\nlaplacian(u) = 0\n")
     compiled = compile_problem(problem)
-    u = [lambda p: p[0] ** 2 + p[1] ** 2]  # t^2 + x^2: laplacian over x only = 2
+    u = Model((lambda p: p[0] ** 2 + p[1] ** 2,))  # t^2 + x^2: laplacian over x only = 2
     assert float(compiled.blocks[0].residual(u, jnp.array([0.5, 0.5]))) == pytest.approx(2.0)
 
 
 def test_constants_are_substituted_and_overridable():
     text = "x in [0, 1]\nconst k = 2\nconst k2 = k^2\nunknown u(x)\nu - k2*x = 0\n"
     problem = parse(text)
-    u = [lambda p: 0 * p[0]]
+    u = Model((lambda p: 0 * p[0],))
     r = compile_problem(problem).blocks[0].residual(u, jnp.array([1.0]))
     assert float(r) == pytest.approx(-4.0)
     r = compile_problem(problem.with_constants(k=3)).blocks[0].residual(u, jnp.array([1.0]))

@@ -110,6 +110,7 @@ TOKENS = [
     "=", "+", "-", "*", "/", "^", "**", "0", "1", "2", ".5", "1e-3", "1e400", "pi", "e",
     "sin", "diff", "laplacian", "dn", "grad", "u_x", "u_xx", "u_t", "kappa", "#", "\n",
     "\n", "\n", " ", '"f.csv"', "$", "_", "__import__", "'", "é", "\t", "\r\n", "9^9^9",
+    "at", "mean", "min", "max", "heaviside", "sign", "atan2", "region", "minus", "disk", "inn",
 ]
 PREFIXES = ["", "x in [0, 1]\nunknown u(x)\n",
             "time t in [0, 1]\nx in [0, 2]\nconst kappa = 1\nunknown u(t, x)\n"]

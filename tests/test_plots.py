@@ -47,7 +47,7 @@ def untrained(text: str, **overrides):
     from pdedsl.solution import Solution
 
     p = prepare(text, width=4, depth=1, **overrides)
-    return Solution(p.problem, p.config, p.model, HISTORY)
+    return Solution(problem=p.problem, config=p.config, model=p.model, history=HISTORY)
 
 
 def test_training_figure_has_step_and_seconds_panels_on_log_scales():

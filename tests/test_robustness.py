@@ -14,10 +14,19 @@ from pdedsl.api import prepare
 from pdedsl.least_squares import LeastSquares
 from pdedsl.solvers import make_solver
 from pdedsl.solvers import linalg
-from pdedsl.solvers.anagram import (
-    FINEST_SHIFT, Anagram, cut_filter, cut_svd_solve, filtered_solve, path_coefficients,
-    path_derivative, svd_factor,
-)
+from pdedsl.solvers.anagram import FINEST_SHIFT, Anagram
+from pdedsl.solvers.filter import apply, factors
+from pdedsl.solvers.path import path_coefficients, path_derivative
+
+
+def apply_(a, Vt, f):
+    """δ = V diag(f) a for each row of f."""
+    return apply(f, a, Vt)
+
+
+def svd_factor(J, r):
+    """(Uᵀr, σ, Vᵀ) as a step computes them."""
+    return linalg.project(J, r)[:3]
 
 ROOT = Path(__file__).parent.parent
 
@@ -42,29 +51,30 @@ def test_every_cut_candidate_is_a_truncated_pseudo_inverse_solve(rcond):
     A, b = ill_conditioned()
     a, s, Vt = svd_factor(jnp.asarray(A), jnp.asarray(b))
     cuts = rcond * 10.0 ** np.arange(2, -3, -1) * float(s[0])
-    filters = jnp.stack([cut_filter(s, c) for c in cuts])
-    deltas = filtered_solve(a, Vt, filters)
+    filters = jnp.stack([factors(s, c) for c in cuts])
+    deltas = apply_(a, Vt, filters)
     for cut, delta in zip(cuts, deltas):
         # NumPy's pinv drops σ ≤ rtol·σ_max: the same truncation, computed independently.
         expected = np.linalg.pinv(A, rtol=cut / float(s[0]) * (1 + 1e-12)) @ b
         # Both solves carry a forward error up to about ε·κ, κ = σ_max / cut.
         tolerance = max(1e-8, 10 * np.finfo(float).eps * float(s[0]) / cut)
         np.testing.assert_allclose(delta, expected, rtol=tolerance, atol=1e-10 * np.abs(expected).max())
-    single, _, _ = cut_svd_solve(jnp.asarray(A), jnp.asarray(b), rcond, None)
-    np.testing.assert_allclose(single, deltas[2], rtol=1e-12)
+    single, _, _ = linalg.solve(linalg.factor, jnp.asarray(A), jnp.asarray(b), rcond)
+    # the same cut through the step's factorisation and the default one: ε·κ apart
+    np.testing.assert_allclose(single, deltas[2], rtol=max(1e-9, 10 * np.finfo(float).eps / rcond))
 
 
 def test_damped_update_is_regularised_normal_equations_and_tends_to_the_cut_update():
     A, b = ill_conditioned(1)
     a, s, Vt = svd_factor(jnp.asarray(A), jnp.asarray(b))
     for lam in (1e-2, 1e-6):
-        damped = filtered_solve(a, Vt, cut_filter(s, 0.0, lam)[None])[0]
+        damped = apply_(a, Vt, factors(s, 0.0, "lm", lam)[None])[0]
         reference = np.linalg.solve(A.T @ A + lam * np.eye(A.shape[1]), A.T @ b)
         np.testing.assert_allclose(damped, reference, rtol=1e-6)
     cut = 1e-6 * float(s[0])  # λ → 0: σ/(σ² + λ) → 1/σ above the cut
-    hard = filtered_solve(a, Vt, cut_filter(s, cut)[None])[0]
+    hard = apply_(a, Vt, factors(s, cut)[None])[0]
     gaps = [
-        float(jnp.linalg.norm(filtered_solve(a, Vt, cut_filter(s, cut, lam)[None])[0] - hard))
+        float(jnp.linalg.norm(apply_(a, Vt, factors(s, cut, "lm", lam)[None])[0] - hard))
         for lam in (1e-12, 1e-16, 1e-20, 0.0)
     ]
     assert gaps[0] > gaps[1] > gaps[2] > 0 and gaps[3] == 0
@@ -74,7 +84,7 @@ def test_damped_update_is_regularised_normal_equations_and_tends_to_the_cut_upda
 def test_cut_search_takes_the_finest_cut_that_lowers_the_loss_well():
     A, b = ill_conditioned(2)
     ls = linear_problem(A, b)
-    solver = Anagram(rcond=1e-6, cut="search", window=3)
+    solver = Anagram(rcond=1e-6, cut="search", window=3, order=1, damping="none", stall_steps=0)
     theta = jnp.zeros(A.shape[1])
     new, _, info = solver.step(ls, theta, solver.init(ls, theta))
     # Linear problem: η = 1 is exact and the finer the cut the lower the loss, so the
@@ -96,7 +106,7 @@ def test_stall_detector_searches_the_cut_after_stall_steps():
     A, b = ill_conditioned(3)
     true = linear_problem(A, b)
     ls = LeastSquares(true.residuals, lambda t: (true.residuals(t), -jnp.asarray(A)), lambda t: t, len(b))
-    solver = Anagram(rcond=1e-8, stall_steps=3)
+    solver = Anagram(rcond=1e-8, stall_steps=3, order=1, damping="none")
     theta, state = jnp.zeros(A.shape[1]), solver.init(ls, jnp.zeros(A.shape[1]))
     rows = []
     for _ in range(7):
@@ -107,7 +117,7 @@ def test_stall_detector_searches_the_cut_after_stall_steps():
     shifts = [float(r["cut_shift"]) for r in rows[:6]]
     assert shifts == [0, 0, solver.window, solver.window, solver.window, 2 * solver.window]
     assert float(rows[3]["rcond_used"]) == pytest.approx(1e-8 * 10**solver.window)
-    off = Anagram(rcond=1e-8, stall_steps=0)
+    off = Anagram(rcond=1e-8, stall_steps=0, order=1, damping="none")
     state = off.init(ls, theta)
     for _ in range(5):
         _, state, info = off.step(ls, theta, state)
@@ -117,7 +127,7 @@ def test_stall_detector_searches_the_cut_after_stall_steps():
 def test_schedule_starts_coarse_and_refines_a_decade_per_good_step():
     A, b = ill_conditioned(4)
     ls = linear_problem(A, b)
-    solver = Anagram(rcond=1e-10, cut="schedule", schedule=3)
+    solver = Anagram(rcond=1e-10, cut="schedule", schedule=3, order=1, damping="none", stall_steps=0)
     theta = jnp.zeros(A.shape[1])
     state = solver.init(ls, theta)
     used = []
@@ -131,7 +141,7 @@ def test_levenberg_marquardt_damping_shrinks_on_a_linear_problem():
     """Linear residual: the gain ratio is 1, so μ falls by 4 every step."""
     A, b = ill_conditioned(5)
     ls = linear_problem(A, b)
-    solver = Anagram(rcond=1e-14, damping="lm")
+    solver = Anagram(rcond=1e-14, damping="lm", order=1, stall_steps=0)
     theta = jnp.zeros(A.shape[1])
     state = solver.init(ls, theta)
     mus = []
@@ -190,12 +200,12 @@ def test_tikhonov_filter_is_ridge_regression_at_the_cut():
     a, s, Vt = svd_factor(jnp.asarray(A), jnp.asarray(b))
     for rcond in (1e-3, 1e-8):
         c = rcond * float(s[0])
-        delta = filtered_solve(a, Vt, cut_filter(s, c, soft=True)[None])[0]
+        delta = apply_(a, Vt, factors(s, c, "tikhonov")[None])[0]
         stacked = np.vstack([A, c * np.eye(A.shape[1])])
         reference = np.linalg.lstsq(stacked, np.concatenate([b, np.zeros(A.shape[1])]), rcond=None)[0]
         np.testing.assert_allclose(delta, reference, rtol=1e-6)
-    hard = cut_filter(s, 1e-3 * float(s[0]))
-    assert np.sum(np.asarray(hard) == 0) > 0 and np.all(np.asarray(cut_filter(s, 1e-3 * float(s[0]), soft=True)) > 0)
+    hard = factors(s, 1e-3 * float(s[0]))
+    assert np.sum(np.asarray(hard) == 0) > 0 and np.all(np.asarray(factors(s, 1e-3 * float(s[0]), "tikhonov")) > 0)
 
 
 def quadratic_problem(seed=0, n=6):
@@ -255,8 +265,8 @@ def test_project_gives_the_left_factor_for_a_second_right_hand_side(shape):
     J, r, v = rng.normal(size=shape), rng.normal(size=shape[0]), rng.normal(size=shape[0])
     a, s, Vt, left = linalg.project(jnp.asarray(J), jnp.asarray(r))
     inverse = 1 / s
-    np.testing.assert_allclose(filtered_solve(a, Vt, inverse[None])[0], np.linalg.pinv(J) @ r, rtol=1e-9)
-    np.testing.assert_allclose(filtered_solve(left(jnp.asarray(v)), Vt, inverse[None])[0],
+    np.testing.assert_allclose(apply_(a, Vt, inverse[None])[0], np.linalg.pinv(J) @ r, rtol=1e-9)
+    np.testing.assert_allclose(apply_(left(jnp.asarray(v)), Vt, inverse[None])[0],
                                np.linalg.pinv(J) @ v, rtol=1e-9)
 
 
@@ -271,7 +281,7 @@ def test_a_path_of_order_k_leaves_a_residual_of_order_k_plus_1(order):
         theta = star + eps * u
         r, J = ls.jacobian(theta)
         a, s, Vt, project_left = linalg.project(J, r)
-        solve = lambda v: filtered_solve(project_left(v), Vt, (1 / s)[None])[0]
+        solve = lambda v: apply_(project_left(v), Vt, (1 / s)[None])[0]
         coeffs = path_coefficients(ls, theta, solve(r), solve, order)
         weights = np.array([1 / math.factorial(j) for j in range(1, order + 1)])  # η = 1
         left.append(float(jnp.linalg.norm(ls.residuals(theta - weights @ coeffs))))
@@ -286,7 +296,7 @@ def test_the_step_follows_its_path():
     bend = np.linalg.solve(J, np.asarray(path_derivative(ls, theta, jnp.asarray(delta)[None], 2)))
     losses = {}
     for order in (1, 2):
-        solver = Anagram(rcond=1e-12, order=order)
+        solver = Anagram(rcond=1e-12, order=order, damping="none", stall_steps=0)
         new, _, info = solver.step(ls, theta, solver.init(ls, theta))
         assert float(info["eta"]) == 1.0  # this close, the full step is best
         expected = theta - delta - (0.5 * bend if order == 2 else 0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sympy
 
 from .errors import PdeError
-from .problem import Problem, Settings
+from .problem import Equation, MeanCondition, Problem, Settings
 
 
 def check(problem: Problem, text: str, filename: str = "<input>") -> None:
@@ -20,8 +20,9 @@ def check(problem: Problem, text: str, filename: str = "<input>") -> None:
         line, column = (location.line, location.column) if location else (1, 1)
         return PdeError(message, filename=filename, text=text, line=line, column=column)
 
-    if not (problem.variables or problem.constants or problem.unknowns
-            or problem.equations or problem.conditions or problem.settings != Settings()):
+    if not (problem.variables or problem.constants or problem.unknowns or problem.equations
+            or problem.conditions or problem.point_conditions or problem.mean_conditions
+            or problem.settings != Settings()):
         raise error("the file states no problem (it is empty, or only comments and blank "
                     "lines): write variables, an unknown and an equation, e.g. "
                     "'x in [0, 1]', 'unknown u(x)', 'u_xx = 1'")
@@ -30,9 +31,11 @@ def check(problem: Problem, text: str, filename: str = "<input>") -> None:
     if not problem.equations:
         raise error("the problem has no equation (an equation is a line like 'laplacian(u) = 0'"
                     " without 'on')")
-    for statement in (*problem.equations, *problem.conditions):
+    statements = (*problem.equations, *problem.mean_conditions, *problem.conditions,
+                  *problem.point_conditions)
+    for statement in sorted(statements, key=_position):
         if not _unknowns_in(statement.eq):
-            kind = "condition" if hasattr(statement, "faces") else "equation"
+            kind = "equation" if isinstance(statement, (Equation, MeanCondition)) else "condition"
             raise error(f"this {kind} mentions no unknown", statement.location)
     in_equations = set().union(*(_unknowns_in(e.eq) for e in problem.equations))
     for unknown in problem.unknowns:
@@ -41,6 +44,11 @@ def check(problem: Problem, text: str, filename: str = "<input>") -> None:
                 f"the unknown '{unknown.name}' appears in no equation",
                 _declaration(text, unknown.name),
             )
+
+
+def _position(statement) -> tuple[int, int]:
+    location = statement.location
+    return (location.line, location.column) if location else (0, 0)
 
 
 def _unknowns_in(expr: sympy.Basic) -> set[str]:

@@ -1,6 +1,8 @@
-"""The one error type of the front end: a message pinned to a place in a file."""
+"""The error and warning types of the front end: a message pinned to a place in a file."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 
 class PdeError(Exception):
@@ -27,12 +29,41 @@ class PdeError(Exception):
         self.column = column
 
     def __str__(self) -> str:
-        if self.line is None:
-            return f"{self.filename}: error: {self.message}"
-        column = self.column or 1
-        head = f"{self.filename}:{self.line}:{column}: error: {self.message}"
-        lines = (self.text or "").splitlines() or [""]  # an empty file: an empty line
-        if not 1 <= self.line <= len(lines):
-            return head
-        source_line = lines[self.line - 1].expandtabs(1)
-        return f"{head}\n    {source_line}\n    {' ' * (column - 1)}^"
+        return located("error", self.message, self.filename, self.text, self.line, self.column)
+
+
+@dataclass(frozen=True)
+class PdeWarning:
+    """Something in a valid file that is probably not what its author meant (an exact
+    solution that does not satisfy an equation, a missing initial condition, ...).
+
+    `str(warning)` is `FILE:LINE:COL: warning: MESSAGE`, the line and a caret.
+    """
+
+    message: str
+    line: int | None = None
+    column: int | None = None
+    filename: str = "<input>"
+    text: str | None = None
+
+    def __str__(self) -> str:
+        return located("warning", self.message, self.filename, self.text, self.line,
+                       self.column)
+
+    def as_error(self) -> PdeError:
+        return PdeError(self.message, filename=self.filename, text=self.text,
+                        line=self.line, column=self.column)
+
+
+def located(kind: str, message: str, filename: str, text: str | None, line: int | None,
+            column: int | None) -> str:
+    """`FILE:LINE:COL: KIND: MESSAGE`, then the line and a caret under the column."""
+    if line is None:
+        return f"{filename}: {kind}: {message}"
+    column = column or 1
+    head = f"{filename}:{line}:{column}: {kind}: {message}"
+    lines = (text or "").splitlines() or [""]  # an empty file: an empty line
+    if not 1 <= line <= len(lines):
+        return head
+    source_line = lines[line - 1].expandtabs(1)
+    return f"{head}\n    {source_line}\n    {' ' * (column - 1)}^"

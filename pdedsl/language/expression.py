@@ -1,19 +1,20 @@
-"""One expression in the language, read against an existing Problem's names.
+"""One expression in the language given as text, read against a Problem's names.
 
-`Solution.resolve("x*sin(pi*y)")` takes a new source term as text: it is parsed by
-the same grammar and built by the same code as a file's expressions (never by
-`sympify`), with the problem's variables and constants in scope.
+`Solution.resolve("x*sin(pi*y)")` takes a new source term as text, `--set
+kappa=pi/4` and `solve(steps="2*250")` a new value: each is parsed by the same
+grammar and built by the same code as a file's expressions (never by `sympify`),
+with the problem's variables and constants in scope.
 """
 
 from __future__ import annotations
 
 import sympy
-from sympy.core.function import AppliedUndef
 
-from .build import _Builder, _Context
 from .errors import PdeError
+from .expressions import ExpressionBuilder
 from .parser import parse_tree
 from .problem import Problem
+from .scope import Context, Scope
 
 SUFFIX = " = 0"  # the grammar reads statements: `EXPR = 0` is one equation
 
@@ -24,10 +25,22 @@ def parse_expression(text: str, problem: Problem, *, what: str = "a source",
 
     Errors are PdeErrors pointing into `text` (line 1, the column of the mistake).
     """
+    return _parsed(text, problem, Context("source", what), filename)
+
+
+def parse_value(text: str, problem: Problem, *, what: str = "a value",
+                filename: str = "<value>") -> sympy.Expr:
+    """The SymPy value of `text`, a constant expression in `problem`'s constants
+    (`2*250`, `pi/4`, `kappa/2`), checked to be a finite real number. Constants stay
+    symbols; `Problem.constant_values` gives theirs."""
+    return _parsed(text, problem, Context("constant", what), filename)
+
+
+def _parsed(text: str, problem: Problem, context: Context, filename: str) -> sympy.Expr:
     if "\n" in text or "\r" in text:
-        raise PdeError(f"{what} must be one line", filename=filename)
+        raise PdeError(f"{context.what} must be one line", filename=filename)
     try:
-        return _parse(text, problem, what, filename)
+        return _parse(text, problem, context, filename)
     except PdeError as error:  # show the text as given, without the suffix
         if error.line is None:
             raise
@@ -37,31 +50,16 @@ def parse_expression(text: str, problem: Problem, *, what: str = "a source",
         raise PdeError(message, filename=filename, text=text, line=1, column=column) from None
 
 
-def _parse(text: str, problem: Problem, what: str, filename: str) -> sympy.Expr:
+def _parse(text: str, problem: Problem, context: Context, filename: str) -> sympy.Expr:
     statement_text = text + SUFFIX
     tree = parse_tree(statement_text, filename)
     statements = tree.children
     if len(statements) != 1 or statements[0].data != "equation":
-        raise PdeError(f"{what} must be one expression, such as x*sin(pi*y)",
+        example = "2*pi" if context.constant_only else "x*sin(pi*y)"
+        raise PdeError(f"{context.what} must be one expression, such as {example}",
                        filename=filename, text=text, line=1, column=1)
-    builder = _Builder(statement_text, filename)
-    state = builder.s
-    for v in problem.variables:
-        state.variables[v.name] = v
-        state.declared_at[v.name] = 0
-    for c in problem.constants:
-        state.constants[c.name] = c
-        state.declared_at[c.name] = 0
-    for u in problem.unknowns:
-        state.unknowns[u.name] = u
-        state.declared_at[u.name] = 0
+    builder = ExpressionBuilder(Scope.of(problem), statement_text, filename)
     node = statements[0].children[0]
-    value = builder.finite(builder.expr(node, _Context("source", what)), node)
-    if value.atoms(AppliedUndef, sympy.Derivative):
-        names = sorted({str(f.func) for f in value.atoms(AppliedUndef)})
-        raise PdeError(
-            f"{what} must be a formula in the variables and constants, "
-            f"not mention the unknown {', '.join(names)}",
-            filename=filename, text=text, line=1, column=1,
-        )
-    return value
+    if context.constant_only:
+        return builder.constant(node, context.what)
+    return builder.expression(node, context)

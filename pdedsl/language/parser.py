@@ -15,16 +15,14 @@ from pathlib import Path
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from .build import FUNCTIONS, KEYWORDS, build
+from .build import build
 from .check import check
 from .errors import PdeError
 from .problem import Problem
+from .vocabulary import FUNCTIONS, KEYWORDS, STATEMENT_KEYWORDS, did_you_mean
 
 MAX_CHARS = 1_000_000  # bigger input is refused before parsing
 MAX_BRACKET_DEPTH = 100  # deeper nesting is refused before building
-
-# The keywords that can start a line (for "did you mean ...?" on a misspelt one).
-STATEMENT_KEYWORDS = sorted(KEYWORDS - {"in", "on", "boundary"})
 
 # Characters that editors and copied formulas put in place of ASCII operators.
 LOOKALIKES = {"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00d7": "*", "\u00b7": "*",
@@ -50,7 +48,11 @@ class _Brackets:
 
     def process(self, stream):
         depth = 0
+        previous = None
         for token in stream:
+            if _split_word(previous, token):
+                raise _SplitWord(previous, token)
+            previous = token
             if token.type in _OPEN:
                 depth += 1
                 if depth > MAX_BRACKET_DEPTH:
@@ -65,6 +67,20 @@ class _Brackets:
 class _TooDeep(Exception):
     def __init__(self, token: Token):
         self.token = token
+
+
+def _split_word(previous: Token | None, token: Token) -> bool:
+    """Whether the lexer cut one word in two: a keyword where only keywords fit, then
+    the rest of the word (`inn` read as `in` `n`, `onn` as `on` `n`)."""
+    return (previous is not None and previous.type not in ("NAME", "NUMBER")
+            and str(previous).isalpha() and token.type in ("NAME", "NUMBER")
+            and previous.end_pos == token.start_pos)
+
+
+class _SplitWord(Exception):
+    def __init__(self, keyword: Token, rest: Token):
+        self.keyword = keyword
+        self.word = str(keyword) + str(rest)
 
 
 @lru_cache(maxsize=1)
@@ -94,6 +110,10 @@ def parse_tree(text: str, filename: str = "<input>") -> Tree:
             f"brackets nested too deeply (more than {MAX_BRACKET_DEPTH} levels)",
             error.token, text, filename,
         ) from None
+    except _SplitWord as error:
+        hint = did_you_mean(error.word, KEYWORDS) or f" (here only '{error.keyword}' fits)"
+        raise _error(f"unexpected '{error.word}'{hint}", error.keyword, text, filename) \
+            from None
     except UnexpectedInput as error:
         raise _syntax_error(error, lark, text, filename) from None
 
@@ -115,7 +135,7 @@ def _syntax_error(error, lark, text, filename) -> PdeError:
         return PdeError("syntax error", filename=filename, text=text,
                         line=getattr(error, "line", None), column=getattr(error, "column", None))
     token = error.token
-    expected = set(error.expected)
+    expected = _acceptable(error)
     end = len(text) if token.type == "$END" else token.start_pos
     still_open = [b for b in _open_brackets(text, end) if not _is_closed(text, b)]
     if still_open and (token.type == "$END" or token.line > still_open[-1].line):
@@ -126,6 +146,12 @@ def _syntax_error(error, lark, text, filename) -> PdeError:
         lines = text.splitlines() or [""]
         return PdeError("unexpected end of input", filename=filename, text=text,
                         line=len(lines), column=len(lines[-1]) + 1)
+    cut = _cut_word(token, text)
+    if cut is not None:
+        keyword, word = cut
+        hint = did_you_mean(word, KEYWORDS) or f" (here only '{keyword}' fits)"
+        return PdeError(f"unexpected '{word}'{hint}", filename=filename, text=text,
+                        line=token.line, column=token.column - len(keyword))
     if token.type in _CLOSE and not _open_brackets(text, token.start_pos):
         return _error(f"unexpected '{token}': no bracket is open", token, text, filename)
     if str(token) in KEYWORDS and "NAME" in expected:
@@ -142,6 +168,17 @@ def _syntax_error(error, lark, text, filename) -> PdeError:
     return _error(
         f"unexpected {what}{hint or _expectation(expected, lark)}", token, text, filename
     )
+
+
+def _cut_word(token: Token, text: str) -> tuple[str, str] | None:
+    """(keyword, word) when the token is the rest of a word whose start was read as a
+    keyword (`x inn [0, 1]`: `in`, then `n`)."""
+    if token.type not in ("NAME", "NUMBER") or not token.start_pos:
+        return None
+    match = re.search(r"[A-Za-z][A-Za-z0-9_]*$", text[: token.start_pos])
+    if match is None or match.group(0) not in KEYWORDS:
+        return None
+    return match.group(0), match.group(0) + str(token)
 
 
 def _character_hint(char: str) -> str:
@@ -219,10 +256,43 @@ def _is_closed(text: str, bracket: Token) -> bool:
     return False
 
 
+def _acceptable(error: UnexpectedToken) -> set[str]:
+    """The terminals the parser could take in place of the unexpected token.
+
+    lark's `expected` is the table of the state it stopped in, which LALR shares
+    between every place an expression ends; replaying the parse stack says what this
+    place takes."""
+    parser = getattr(error, "interactive_parser", None)
+    if parser is None:  # pragma: no cover - lark sets it for LALR parsers
+        return set(error.expected)
+    return set(parser.accepts()) or set(error.expected)
+
+
+ARITHMETIC = {"+", "-", "*", "/", "^"}
+
+
+def _literal(name: str, lark: Lark) -> str | None:
+    """The text of a terminal that is one fixed string ('^' for the power), else None."""
+    if name == "_POW":
+        return "^"
+    try:
+        pattern = lark.get_terminal(name).pattern
+    except KeyError:  # pragma: no cover - '$END' and the like
+        return None
+    return pattern.value if pattern.type == "str" else None
+
+
 def _expectation(expected: set[str], lark: Lark) -> str:
-    """`, expected an expression` / `, expected '=' or 'on'`, from lark's list."""
-    if {"NAME", "NUMBER"} <= expected or "MINUS" in expected and "NUMBER" in expected:
+    """`, expected an expression` / `, expected '=' or 'on'`, from lark's list.
+
+    After a complete value an operator could always follow: those are left out when
+    something else could come too (`x = 0 y = 1` expects ',' or end of line)."""
+    literals = {name: _literal(name, lark) for name in expected}
+    if {"NAME", "NUMBER"} <= expected or "-" in literals.values() and "NUMBER" in expected:
         return ", expected an expression"
+    operators = {name for name, text in literals.items() if text in ARITHMETIC}
+    if expected - operators:
+        expected = expected - operators
     words = []
     for name in sorted(expected):
         if name in ("$END", "_NL"):
@@ -233,15 +303,8 @@ def _expectation(expected: set[str], lark: Lark) -> str:
             words.append("a number")
         elif name == "STRING":
             words.append('a "string"')
-        else:
-            try:
-                pattern = lark.get_terminal(name).pattern
-            except KeyError:  # pragma: no cover
-                continue
-            if pattern.type == "str":
-                words.append(f"'{pattern.value}'")
-            elif name == "_POW":
-                words.append("'^'")
+        elif literals[name] is not None:
+            words.append(f"'{literals[name]}'")
     words = sorted(set(words))
     if not words or len(words) > 6:
         return ""

@@ -43,6 +43,27 @@ class NormalDerivative(sympy.Function):
         return "dn(%s)" % printer._print(self.args[0])
 
 
+class Mean(sympy.Function):
+    """`mean(expr)`: the average of expr over the whole domain, every variable of the
+    problem included (time too). It stays unevaluated: a number only once the unknowns
+    inside are known, computed by the domain's quadrature.
+    """
+
+    nargs = 1
+
+    def _latex(self, printer):
+        return r"\operatorname{mean}\left(" + printer._print(self.args[0]) + r"\right)"
+
+    def _pretty(self, printer):
+        from sympy.printing.pretty.stringpict import prettyForm
+
+        arg = printer._print(self.args[0])
+        return prettyForm(*prettyForm(*arg.parens()).left("mean"))
+
+    def _sympystr(self, printer):
+        return "mean(%s)" % printer._print(self.args[0])
+
+
 @dataclass(frozen=True)
 class Variable:
     """A coordinate and its range `[lower, upper]`; `is_time` for `time t in [...]`.
@@ -100,6 +121,16 @@ class Face:
         return f"{self.variable}={self.side}"
 
 
+def normal_derivative_on(expr: sympy.Expr, face: Face) -> sympy.Expr:
+    """`expr` on one face: each `dn(e)` replaced by ±∂e/∂(face variable), outward."""
+    sign = -1 if face.side == "lower" else 1
+    x = sympy.Symbol(face.variable)
+    return expr.replace(
+        lambda e: isinstance(e, NormalDerivative),
+        lambda e: sign * sympy.diff(e.args[0], x),
+    )
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a statement was written, so later stages can point at it."""
@@ -138,12 +169,51 @@ class Condition:
 
     def on_face(self, face: Face) -> sympy.Expr:
         """The residual on one face, with `dn(e)` replaced by ±∂e/∂(face variable)."""
-        sign = -1 if face.side == "lower" else 1
-        x = sympy.Symbol(face.variable)
-        return self.residual.replace(
-            lambda e: isinstance(e, NormalDerivative),
-            lambda e: sign * sympy.diff(e.args[0], x),
-        )
+        return normal_derivative_on(self.residual, face)
+
+
+@dataclass(frozen=True)
+class PointCondition:
+    """An equation holding where some spatial variables take given values.
+
+    `u = 0 at x = 1/2, y = 0`: `point` maps each named variable to its value, a
+    constant expression like a range end (`{'x': 1/2, 'y': 0}`, in the problem's
+    variable order). When every spatial variable is named it holds at one point;
+    otherwise on the line, plane, ... where the named ones take those values and the
+    others run over their ranges; in a time-dependent problem, at every time.
+    `where` is the text after `at`, as written.
+    """
+
+    eq: sympy.Eq
+    point: Mapping[str, sympy.Expr]
+    where: str
+    location: Location | None = None
+
+    @property
+    def residual(self) -> sympy.Expr:
+        return self.eq.lhs - self.eq.rhs
+
+
+@dataclass(frozen=True)
+class MeanCondition:
+    """An equation between averages over the whole domain: `mean(u) = 0`.
+
+    Every unknown in `eq` is inside a `Mean(...)`; outside them there are only numbers
+    and constants, so the condition is one scalar equation (it fixes, for instance,
+    the free constant of a pure Neumann or periodic problem).
+    """
+
+    eq: sympy.Eq
+    location: Location | None = None
+
+    @property
+    def residual(self) -> sympy.Expr:
+        return self.eq.lhs - self.eq.rhs
+
+    @property
+    def means(self) -> tuple[Mean, ...]:
+        """The `Mean(...)` nodes of the equation, in a fixed order."""
+        return tuple(sorted(self.eq.atoms(Mean), key=sympy.default_sort_key))
 
 
 @dataclass(frozen=True)
@@ -174,7 +244,10 @@ class Problem:
     """One checked PDE problem on a box.
 
     `variables` are in declaration order; that order is the column order of every
-    array of points downstream.
+    array of points downstream. `periodic` names the variables whose two ends are
+    identified (the solution and all its derivatives match there; no condition holds
+    on their faces). `point_conditions` hold at points, lines or planes (`at ...`),
+    `mean_conditions` between averages over the whole domain (`mean(u) = 0`).
     """
 
     variables: tuple[Variable, ...]
@@ -185,6 +258,9 @@ class Problem:
     exact: Mapping[str, sympy.Expr] = field(default_factory=dict)
     settings: Settings = field(default_factory=Settings)
     source: Source | None = None
+    periodic: tuple[str, ...] = ()
+    point_conditions: tuple[PointCondition, ...] = ()
+    mean_conditions: tuple[MeanCondition, ...] = ()
 
     @property
     def time(self) -> Variable | None:
@@ -197,6 +273,16 @@ class Problem:
     @property
     def symbols(self) -> tuple[sympy.Symbol, ...]:
         return tuple(v.symbol for v in self.variables)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The variables' names: the column order of every array of points."""
+        return tuple(v.name for v in self.variables)
+
+    @property
+    def unknown_axes(self) -> tuple[tuple[int, ...], ...]:
+        """Per unknown, the columns (variables) it depends on."""
+        return tuple(tuple(self.names.index(v) for v in u.variables) for u in self.unknowns)
 
     def variable(self, name: str) -> Variable:
         return next(v for v in self.variables if v.name == name)
@@ -220,8 +306,13 @@ class Problem:
         ]
 
     def face_value(self, face: Face) -> float:
-        lower, upper = self.bounds()[[v.name for v in self.variables].index(face.variable)]
+        lower, upper = self.bounds()[self.names.index(face.variable)]
         return lower if face.side == "lower" else upper
+
+    def point_values(self, condition: PointCondition) -> dict[str, float]:
+        """The numeric value of each variable a point condition names."""
+        values = self.constant_values()
+        return {name: float(value.subs(values)) for name, value in condition.point.items()}
 
     def with_constants(self, **values: float) -> Problem:
         """A copy with some constants given new values (later constants follow)."""

@@ -1,13 +1,16 @@
 """Every setting the language accepts: its type, its allowed values, what it means.
 
 One table, read by the front end (to reject `steps = -5` before anything runs), by
-`solve(**overrides)` and `--set NAME=VALUE` (same checks), and by the docs. Defaults
-live with the code that uses them (the solver, the model, the sampler); this table
-only says what is allowed.
+`solve(**overrides)` and `--set NAME=VALUE` (same checks), by the solver and model
+classes (their field defaults), and by the docs. It is the one home of every default:
+`defaults("anagram")` is what a run gets when nothing is said. The sampling counts
+depend on the dimension (`pdedsl.geometry.default_counts`), so their default here is None.
 """
 
 from __future__ import annotations
 
+import difflib
+import math
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -18,6 +21,7 @@ class Option:
 
     kind: type
     help: str
+    default: object = None
     minimum: float | None = None  # inclusive
     above: float | None = None  # exclusive lower bound
     below: float | None = None  # exclusive upper bound
@@ -57,53 +61,70 @@ class Option:
         return value
 
 
-_STOP = {
-    "steps": Option(int, "maximum number of training steps", minimum=1),
-    "tol": Option(float, "stop when the loss falls to this value", minimum=0),
-    "patience": Option(int, "stop after this many steps in which the loss did not halve "
-                      "(once it is a millionth of its start)", minimum=1),
-    "seconds": Option(float, "stop after this much training time", above=0),
-}
-_CUT = {
-    "rcond": Option(float, "relative cut of the SVD: keep σ > rcond·σ_max", above=0, below=1),
-    "atol": Option(float, "absolute cut of the SVD: keep σ > atol (overrides rcond)", minimum=0),
-}
+def _stop(steps: int, patience: int) -> dict[str, Option]:
+    """The stop rules, with a solver's own step budget and patience."""
+    return {
+        "steps": Option(int, "maximum number of training steps", steps, minimum=1),
+        "tol": Option(float, "stop when the loss falls to this value", 0.0, minimum=0),
+        "patience": Option(int, "stop after this many steps in which the loss did not halve "
+                           "(once it is a millionth of its start)", patience, minimum=1),
+        "seconds": Option(float, "stop after this much training time", math.inf, above=0),
+    }
+
+
+STOP_RULES = ("steps", "tol", "patience", "seconds")
+
+
+def _cut(rcond: float) -> dict[str, Option]:
+    return {
+        "rcond": Option(float, "relative cut of the SVD: keep σ > rcond·σ_max", rcond,
+                        above=0, below=1),
+        "atol": Option(float, "absolute cut of the SVD: keep σ > atol (overrides rcond)",
+                       minimum=0),
+    }
+
 
 _ANAGRAM = {
     "cut": Option(str, "how the cut is chosen each step: searched around rcond, fixed at rcond, "
-                  "or refined from coarse to rcond", choices=("search", "fixed", "schedule")),
+                  "or refined from coarse to rcond", "fixed", choices=("search", "fixed", "schedule")),
     "damping": Option(str, "lm: Levenberg-Marquardt σ/(σ²+λ) instead of 1/σ above the cut; "
                       "tikhonov: σ/(σ²+cut²) for every σ, no hard cut; auto: tikhonov when "
-                      "rcond ≥ 1e-7, else none", choices=("none", "lm", "tikhonov", "auto")),
+                      "rcond ≥ 1e-7, else none", "auto", choices=("none", "lm", "tikhonov", "auto")),
     "order": Option(int, "order of each step's path, a Taylor series in η: 1 the straight step "
                     "θ - ηδ; 2 geodesic acceleration, bent by the residuals' second derivative "
                     "along δ; each order more cancels the next power of η in the residuals along "
-                    "the path", minimum=1, below=9),
+                    "the path", 3, minimum=1, below=9),
     "stall_steps": Option(int, "steps with η < 1/16 before the cut is searched again (0: never)",
-                          minimum=0),
+                          3, minimum=0),
 }
 
+# Defaults chosen by bench/robustness.py (docs/solvers.md has the numbers). ENGD's cut
+# ≈ its authors' lstsq(G, ∇L). Adam's loss is not monotone (it rose for 2000 steps on
+# Laplace 2D), so only its step count stops it.
 SOLVERS: dict[str, dict[str, Option]] = {
-    "anagram": {**_STOP, **_CUT, **_ANAGRAM},
-    "engd": {**_STOP, **_CUT},
+    "anagram": {**_stop(150, 25), **_cut(1e-8), **_ANAGRAM},
+    "engd": {**_stop(500, 50), **_cut(1e-7)},
     "adam": {
-        **_STOP,
-        "lr": Option(float, "initial learning rate", above=0),
-        "decay_steps": Option(int, "steps over which the learning rate falls tenfold", minimum=1),
+        **_stop(20000, 20000),
+        "lr": Option(float, "initial learning rate", 1e-3, above=0),
+        "decay_steps": Option(int, "steps over which the learning rate falls tenfold", 10000,
+                              minimum=1),
     },
-    "lbfgs": {**_STOP, "memory": Option(int, "number of past updates kept", minimum=1)},
+    "lbfgs": {**_stop(2000, 200), "memory": Option(int, "number of past updates kept", 10,
+                                                   minimum=1)},
 }
 
 ACTIVATIONS = ("tanh", "sin", "softplus", "sigmoid", "silu", "gelu")
 
 MODELS: dict[str, dict[str, Option]] = {
     "mlp": {
-        "width": Option(int, "neurons per hidden layer", minimum=1),
-        "depth": Option(int, "number of hidden layers", minimum=1),
-        "activation": Option(str, "activation function", choices=ACTIVATIONS),
-        "dtype": Option(str, "floating-point precision", choices=("float64", "float32")),
+        "width": Option(int, "neurons per hidden layer", 32, minimum=1),
+        "depth": Option(int, "number of hidden layers", 2, minimum=1),
+        "activation": Option(str, "activation function", "tanh", choices=ACTIVATIONS),
+        "dtype": Option(str, "floating-point precision", "float64",
+                        choices=("float64", "float32")),
         "init": Option(str, "initial weights: normal N(0, 0.1²) or Equinox's fan-in uniform",
-                       choices=("normal", "uniform")),
+                       "uniform", choices=("normal", "uniform")),
     },
 }
 
@@ -113,7 +134,13 @@ SAMPLE: dict[str, Option] = {
     "method": Option(str, "how points are placed", choices=("grid", "uniform", "sobol")),
 }
 
-SEED = Option(int, "seed of initialisation and sampling", minimum=0)
+SEED = Option(int, "seed of initialisation and sampling", 0, minimum=0)
+SOLVER = "anagram"  # the solver of a file that names none
+
+
+def defaults(options: Mapping[str, Option]) -> dict[str, object]:
+    """The default of every setting in a table that has one (`defaults(SOLVERS["engd"])`)."""
+    return {name: o.default for name, o in options.items() if o.default is not None}
 
 
 def validate_options(
@@ -123,7 +150,9 @@ def validate_options(
     checked = {}
     for name, value in options.items():
         if name not in allowed:
-            raise KeyError(f"{what} has no setting '{name}' (known: {', '.join(allowed)})")
+            close = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
+            hint = f": did you mean '{close[0]}'?" if close else ""
+            raise KeyError(f"{what} has no setting '{name}' (known: {', '.join(allowed)}){hint}")
         try:
             checked[name] = allowed[name].validate(value)
         except ValueError as error:

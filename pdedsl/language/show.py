@@ -32,9 +32,12 @@ def show(problem: Problem, *, latex: bool = False, unicode: bool = True) -> str:
     ])
     section("constants", [math(sympy.Eq(c.symbol, c.value, evaluate=False))
                           for c in problem.constants])
+    section("periodic", [", ".join(problem.periodic)] if problem.periodic else [])
     section("unknowns", [f"{u.name}({', '.join(u.variables)})" for u in problem.unknowns])
     section("equations (interior)", [math(e.eq) for e in problem.equations])
-    section("conditions", [math(c.eq, f"   on {c.where}") for c in problem.conditions])
+    section("equations (averages over the domain)", [math(m.eq) for m in problem.mean_conditions])
+    section("conditions", [math(c.eq, f"   on {c.where}") for c in problem.conditions]
+            + [math(c.eq, f"   at {c.where}") for c in problem.point_conditions])
     section("exact solution", [
         math(sympy.Eq(problem.unknown(n).applied, value, evaluate=False))
         for n, value in problem.exact.items()
@@ -52,6 +55,18 @@ class _SourcePrinter(StrPrinter):
 
     def _print_Abs(self, expr) -> str:
         return f"abs({self._print(expr.args[0])})"
+
+    def _print_Heaviside(self, expr) -> str:
+        return f"heaviside({self._print(expr.args[0])})"
+
+    def _print_sign(self, expr) -> str:
+        return f"sign({self._print(expr.args[0])})"
+
+    def _print_Min(self, expr) -> str:
+        return f"min({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Max(self, expr) -> str:
+        return f"max({', '.join(self._print(a) for a in expr.args)})"
 
     def _print_Pow(self, expr, rational=False) -> str:
         return super()._print_Pow(expr, rational).replace("**", "^")

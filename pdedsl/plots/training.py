@@ -2,8 +2,8 @@
 
 The second panel answers "how long did it take", the first "how many steps"; both
 on a log scale, since a good run falls by many orders of magnitude. `comparison`
-draws several solvers on one problem the same way (the talk's "performance
-comparison" figure).
+draws several solvers on one problem the same way (the ANaGRAM paper's
+comparison of optimisers against time).
 """
 
 from __future__ import annotations

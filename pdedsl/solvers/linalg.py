@@ -11,8 +11,8 @@ and `gram_eigh` also in accuracy:
   other factor recovered as J V/σ. Squaring J loses half the digits: σ below about
   √ε·σ_max ≈ 1.5e-8·σ_max are noise, so it matches the SVD only for cuts rcond ≳ 1e-7.
 
-`solve(factorisation, J, r, rcond, atol) -> (δ, σ, cut)` truncates: σ ≤ cut (atol if
-given, else rcond·σ_max) count as zero. bench/step_cost.py measures the variants on real
+`solve(factorisation, J, r, rcond, atol) -> (δ, σ, cut)` applies the hard cut of
+`filter.py`: σ ≤ cut (atol if given, else rcond·σ_max) count as zero. bench/step_cost.py measures the variants on real
 Jacobians; the default is the fastest that keeps the SVD's accuracy at every cut used
 (rcond 1e-6 to 1e-10): `auto`, QR first only where the matrix is far from square
 (numbers in bench/README.md).
@@ -24,6 +24,8 @@ from typing import Callable
 
 import jax
 import jax.numpy as jnp
+
+from . import filter as filters
 
 Factorisation = Callable[[jax.Array], tuple[jax.Array, jax.Array, jax.Array]]
 
@@ -69,9 +71,7 @@ def solve(factorisation: Factorisation, J: jax.Array, r: jax.Array, rcond: float
     """δ = V Σ⁺ Uᵀ r with σ ≤ cut treated as zero; returns δ, σ and the cut."""
     U, s, Vt = factorisation(J)
     cut = atol if atol is not None else rcond * s[0]
-    kept = s > cut
-    inverse = jnp.where(kept, 1 / jnp.where(kept, s, 1), 0)
-    return Vt.T @ (inverse * (U.T @ r)), s, cut
+    return Vt.T @ (filters.factors(s, cut) * (U.T @ r)), s, cut
 
 
 def auto(J: jax.Array):
@@ -106,8 +106,3 @@ def project(J: jax.Array, r: jax.Array):
     Q, R = jnp.linalg.qr(jnp.concatenate([J, r[:, None]], axis=1))
     U, s, Vt = jnp.linalg.svd(R[:P, :P])
     return U.T @ R[:P, P], s, Vt, lambda v: U.T @ (Q[:, :P].T @ v)
-
-
-def cut_solve(J: jax.Array, r: jax.Array, rcond: float, atol: float | None = None):
-    """The cut solve with the default factorisation."""
-    return solve(factor, J, r, rcond, atol)

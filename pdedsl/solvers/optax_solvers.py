@@ -11,6 +11,7 @@ import equinox as eqx
 import jax
 import optax
 
+from ..language.settings import SOLVERS
 from ..least_squares import LeastSquares
 
 
@@ -21,8 +22,8 @@ class Adam(eqx.Module):
     computing it at the new θ would cost one more forward pass a step.
     """
 
-    lr: float = 1e-3
-    decay_steps: int = 10000
+    lr: float = SOLVERS["adam"]["lr"].default
+    decay_steps: int = SOLVERS["adam"]["decay_steps"].default
 
     def optimizer(self) -> optax.GradientTransformation:
         return optax.adam(optax.exponential_decay(self.lr, self.decay_steps, 0.1))
@@ -35,6 +36,9 @@ class Adam(eqx.Module):
         updates, state = self.optimizer().update(grad, state, theta)
         return optax.apply_updates(theta, updates), state, {"loss": loss}
 
+    def filter_of(self, info: dict) -> None:
+        return None
+
 
 class Lbfgs(eqx.Module):
     """L-BFGS (`optax.lbfgs`) with its zoom line search; `memory` past updates kept.
@@ -43,7 +47,7 @@ class Lbfgs(eqx.Module):
     and the next step reuses it (and its gradient) instead of recomputing them.
     """
 
-    memory: int = 10
+    memory: int = SOLVERS["lbfgs"]["memory"].default
 
     def optimizer(self) -> optax.GradientTransformationExtraArgs:
         return optax.lbfgs(memory_size=self.memory)
@@ -58,3 +62,6 @@ class Lbfgs(eqx.Module):
         )
         theta = optax.apply_updates(theta, updates)
         return theta, state, {"loss": optax.tree.get(state, "value")}
+
+    def filter_of(self, info: dict) -> None:
+        return None

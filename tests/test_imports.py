@@ -1,0 +1,82 @@
+"""The package's shape: no import cycle, and importing pdedsl changes no setting of the
+process (JAX's float64 mode and compile cache, the BLAS threads) until a solve starts."""
+
+import ast
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "pdedsl"
+MODULES = sorted(
+    "pdedsl." + ".".join(p.relative_to(PACKAGE).with_suffix("").parts).removesuffix(".__init__")
+    for p in PACKAGE.rglob("*.py") if p.name != "__main__.py"
+)
+
+
+def _top_level_imports(module: str) -> set[str]:
+    """The pdedsl modules that `module` imports at its top level (not inside functions)."""
+    parts = module.split(".")
+    path = PACKAGE.joinpath(*parts[1:])
+    is_package = path.is_dir()
+    path = path / "__init__.py" if is_package else path.with_suffix(".py")
+    package = parts if is_package else parts[:-1]
+    found = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            target = ".".join(base + ([node.module] if node.module else []))
+            for alias in node.names:  # `from . import geometry` imports a module
+                candidate = f"{target}.{alias.name}"
+                found.add(candidate if candidate in MODULES else target)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {m for m in found if m in MODULES and m != module}
+
+
+def test_no_import_cycle():
+    graph = {m: _top_level_imports(m) for m in MODULES}
+    state: dict[str, str] = {}
+
+    def visit(m, path):
+        state[m] = "open"
+        for n in graph[m]:
+            assert state.get(n) != "open", "import cycle: " + " -> ".join(path + [m, n])
+            if n not in state:
+                visit(n, path + [m])
+        state[m] = "done"
+
+    for m in MODULES:
+        if m not in state:
+            visit(m, [])
+    assert "pdedsl.solvers.anagram" in graph and graph["pdedsl.api"]  # the scan saw the tree
+
+
+def _import_alone(*modules: str) -> subprocess.CompletedProcess:
+    code = (
+        "import os, jax\n"
+        "before = (jax.config.jax_enable_x64, jax.config.jax_compilation_cache_dir)\n"
+        + "".join(f"import {module}\n" for module in modules) +
+        "after = (jax.config.jax_enable_x64, jax.config.jax_compilation_cache_dir)\n"
+        "assert before == after, (before, after)\n"
+        "assert 'OPENBLAS_NUM_THREADS' not in os.environ\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+
+
+def test_importing_the_whole_package_leaves_the_process_settings_alone():
+    result = _import_alone(*MODULES)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.slow  # one fresh interpreter per module: a minute
+def test_every_module_imports_alone_and_leaves_the_process_settings_alone():
+    with ThreadPoolExecutor(4) as pool:
+        results = dict(zip(MODULES, pool.map(_import_alone, MODULES)))
+    failed = {m: r.stderr.strip().splitlines()[-1] for m, r in results.items() if r.returncode}
+    assert not failed, failed
+    assert len(results) > 20

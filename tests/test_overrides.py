@@ -1,0 +1,76 @@
+"""`--set NAME=VALUE` and `solve(NAME="...")` read a value as the file reads it: a
+constant expression in the problem's constants, or a word for a setting of words."""
+
+import pytest
+import sympy
+
+from pdedsl.config import configure
+from pdedsl.language import PdeError, parse
+from pdedsl.language.expression import parse_value
+
+TEXT = ("const L = 2\nconst kappa = 1/4\nx in [0, L]\nunknown u(x)\n"
+        "-kappa*u_xx = 1\nu = 0 on boundary\n")
+
+
+@pytest.fixture(scope="module")
+def problem():
+    return parse(TEXT, filename="f.pde")
+
+
+def test_settings_take_constant_expressions(problem):
+    _, config = configure(problem, {"steps": "2*250", "rcond": "1e-6", "width": "L*8",
+                                    "interior": "10^2", "seed": "3*2", "tol": "pi/10^9"})
+    assert config.solver_options["steps"] == 500 and isinstance(config.solver_options["steps"], int)
+    assert config.solver_options["rcond"] == 1e-6
+    assert config.solver_options["tol"] == pytest.approx(3.141592653589793e-9, rel=1e-15)
+    assert config.model["width"] == 16
+    assert config.sample["interior"] == 100
+    assert config.seed == 6
+
+
+def test_words_stay_words(problem):
+    _, config = configure(problem, {"method": "grid", "activation": "sin", "solver": "adam"})
+    assert config.sample["method"] == "grid" and config.model["activation"] == "sin"
+    assert config.solver == "adam"
+
+
+def test_constants_take_constant_expressions(problem):
+    changed, _ = configure(problem, {"kappa": "pi/4", "L": "3"})
+    values = changed.constant_values()
+    assert values[sympy.Symbol("kappa")] == sympy.pi / 4
+    assert changed.bounds() == [(0.0, 3.0)]
+    later, _ = configure(problem, {"kappa": "L/8"})  # L is declared before kappa
+    assert later.constant_values()[sympy.Symbol("kappa")] == sympy.Rational(1, 4)
+    numbers, _ = configure(problem, {"kappa": 0.5})  # from Python: a number as before
+    assert numbers.constant_values()[sympy.Symbol("kappa")] == sympy.Rational(1, 2)
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"steps": "2*"}, "steps = 2*: unexpected end of the expression"),
+    ({"steps": "2.5"}, "setting 'steps' must be a whole number"),
+    ({"steps": "many"}, "setting 'steps' must be a number, not 'many'"),
+    ({"steps": "-3"}, "setting 'steps' must be at least 1"),
+    ({"width": "x"}, "setting 'width' must be a number, not 'x'"),
+    ({"width": "2*x"}, "width = 2*x: the value of width must be a constant expression, but 'x' "
+                       "is a variable"),
+    ({"kappa": "1/0"}, "kappa = 1/0: division by zero"),
+    ({"kappa": "sqrt(-1)"}, "kappa = sqrt(-1): not a real number"),
+    ({"kappa": "u"}, "but 'u' is an unknown"),
+    ({"L": "kappa*8"}, "L = kappa*8: the new value of L may use only the constants declared "
+                       "before it, not kappa"),
+    ({"rcond": "1e999"}, "rcond = 1e999: not a finite number (too large to compute)"),
+    ({"rcond": "__import__('os')"}, "rcond = __import__('os'): unexpected character '_'"),
+])
+def test_bad_values(problem, overrides, message):
+    with pytest.raises(PdeError) as info:
+        configure(problem, overrides)
+    assert message in info.value.message
+    assert info.value.filename == "f.pde"
+
+
+def test_parse_value_keeps_constants_and_points_at_the_mistake(problem):
+    assert parse_value("kappa*2 + pi", problem) == 2 * sympy.Symbol("kappa") + sympy.pi
+    with pytest.raises(PdeError) as info:
+        parse_value("1 + sin(", problem)
+    assert (info.value.line, info.value.column) == (1, 9)
+    assert str(info.value).endswith("\n    1 + sin(\n            ^")
