@@ -63,8 +63,7 @@ class Tangent:
         self.ls, self.theta = least_squares(compiled, self.points, model)
         _, self.to_model = flatten(model)
         self.offsets = np.cumsum([0] + [len(p) for p in self.points])
-        bounds = np.array(problem.bounds())
-        self.volume = float(np.prod(bounds[:, 1] - bounds[:, 0]))
+        self.volume = geometry.domain_volume(problem)
         rcond = config.solver_options.get("rcond", SOLVERS["anagram"]["rcond"].default)
         self.filter = filter or Filter("cut", float(rcond))
         self._features = {}
@@ -95,7 +94,7 @@ class Tangent:
     def interior_block(self, equation: int = 0) -> int:
         """The index of the block of interior equation `equation`."""
         for k, block in enumerate(self.compiled.blocks):
-            if block.face is None and block.group == equation:
+            if block.face is None and not block.selectors and block.group == equation:
                 return k
         raise ValueError(f"the problem has no interior equation number {equation}")
 

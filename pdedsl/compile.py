@@ -26,7 +26,7 @@ import jax.numpy as jnp
 import sympy
 from sympy.core.function import AppliedUndef
 
-from .language.problem import Face, Problem
+from .language.problem import Face, Problem, normal_symbol
 
 Field = Callable[[jax.Array], jax.Array]  # x (d,) -> scalar
 Residual = Callable[[object, jax.Array], jax.Array]  # (model, x) -> scalar
@@ -71,12 +71,15 @@ class Block:
 
     `group` names the equation or condition the block comes from: the blocks of one
     condition on several faces share their loss weight 1/N (N = all its points).
+    `selectors`: a condition on a region's boundary (pdedsl.selection), whose points
+    carry the outward normal after their coordinates (one column per region variable).
     """
 
     label: str
     group: int
-    face: Face | None  # None: the interior
+    face: Face | None  # None: the interior (or, with selectors, the region's boundary)
     residual: Residual
+    selectors: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ def compile_problem(problem: Problem) -> CompiledProblem:
             value = problem.face_value(face)
             label = f"{condition.eq.lhs} = {condition.eq.rhs} on {face.variable} = {value:g}"
             blocks.append(Block(label, j, face, lower_residual(expr, names, unknowns)))
+        if condition.selectors:
+            blocks.append(_region_block(problem, condition, j, constants, unknowns))
     axes = tuple(tuple(names.index(v) for v in u.variables) for u in problem.unknowns)
     exact = None
     if problem.exact and set(problem.exact) == set(unknowns):
@@ -111,6 +116,17 @@ def compile_problem(problem: Problem) -> CompiledProblem:
             lower_function(problem.exact[u].subs(constants), names) for u in unknowns
         )
     return CompiledProblem(problem, tuple(blocks), axes, exact)
+
+
+def _region_block(problem: Problem, condition, group: int, constants, unknowns) -> Block:
+    """A condition on a region's boundary: `dn(e)` is Σ_k n_k ∂e/∂x_k, the outward
+    normal n read from the columns after the point's coordinates."""
+    variables = problem.region.variables
+    expr = condition.on_region(variables).subs(constants)
+    names = [*problem.names, *(normal_symbol(v).name for v in variables)]
+    where = ", ".join(map(str, condition.selectors))
+    label = f"{condition.eq.lhs} = {condition.eq.rhs} on {where}"
+    return Block(label, group, None, lower_residual(expr, names, unknowns), condition.selectors)
 
 
 def lower_function(expr: sympy.Expr, names: list[str]) -> Callable[[jax.Array], jax.Array]:

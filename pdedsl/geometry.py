@@ -111,7 +111,11 @@ def collocation_points(
 
 def sample_blocks(problem: Problem, blocks, sample: dict, seed: int) -> list[np.ndarray]:
     """The collocation points of each block of a compiled problem (`sample`: the run's
-    `interior`, `boundary` and `method`)."""
+    `interior`, `boundary` and `method`); a region's are in `pdedsl.regions`."""
+    if problem.region is not None:
+        from . import regions
+
+        return regions.sample_blocks(problem, blocks, sample, seed)
     return collocation_points(
         np.array(problem.bounds()), list(problem.names), [b.face for b in blocks],
         interior=sample["interior"], boundary=sample["boundary"], method=sample["method"],
@@ -123,3 +127,22 @@ def evaluation_points(bounds: np.ndarray, n: int, seed: int) -> np.ndarray:
     """Uniform random points, independent of the training points, to measure errors on."""
     rng = np.random.default_rng([seed, 0xE7A1])
     return box_points(bounds, n, "uniform", rng, open_grid=True)
+
+
+def domain_evaluation_points(problem: Problem, n: int, seed: int) -> np.ndarray:
+    """`evaluation_points` in the problem's domain: its box, or inside its region."""
+    if problem.region is not None:
+        from . import regions
+
+        return regions.evaluation_points(problem, n, seed)
+    return evaluation_points(np.array(problem.bounds()), n, seed)
+
+
+def domain_volume(problem: Problem) -> float:
+    """The measure of the domain: the box's volume, or the region's (times time's interval)."""
+    if problem.region is not None:
+        from . import regions
+
+        return regions.volume(problem)
+    bounds = np.array(problem.bounds())
+    return float(np.prod(bounds[:, 1] - bounds[:, 0]))

@@ -33,8 +33,8 @@ ERRORS = [
     ("x inn [0, 1]\n", "unexpected 'inn': did you mean 'in'?"),
     (S + "u_xx = 0\nu = 0 on bondary\n", "unknown place 'bondary': did you mean 'boundary'?"),
     (S + "u_xx = 0\nu = 0 on x\n", "on x: write 'on x = 0' or 'on x = 1' (an end of its range)"),
-    (S + "u_xx = 0\nu = 0 on hole\n", "unknown place 'hole': write 'on boundary' or 'on x = ...' "
-     "(named regions are not supported yet)"),
+    (S + "u_xx = 0\nu = 0 on hole\n", "unknown place 'hole': write 'on boundary', 'on x = ...' or "
+     "the name of a region ('region NAME = ...')"),
     ("const kappa = 1\n" + S + "laplacian(u) = kapa\n", "undeclared name 'kapa': did you mean 'kappa'?"),
     (S + "laplacain(u) = 0\n", "undeclared function 'laplacain': did you mean 'laplacian'?"),
     (X + "u(0) = 0\n", "'u(0)': a value on a face is a condition: write 'u = 0 on x = 0' (or 'at x = 0')"),

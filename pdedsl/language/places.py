@@ -58,17 +58,20 @@ class Places:
         return faces
 
     def named_place(self, name: Token):
-        """The error for `on NAME`: a misspelt `boundary`, a variable without its value,
-        or a region's name (regions are not supported yet)."""
+        """The error for `on NAME`: a misspelt `boundary` or region name, a variable
+        without its value, or a region's name in a problem without a region."""
         if str(name) in self.scope.variables:
             v = self.scope.variables[str(name)]
             return self.error(f"on {name}: write 'on {name} = {v.lower}' or "
                               f"'on {name} = {v.upper}' (an end of its range)", name)
-        hint = did_you_mean(str(name), ["boundary"], cutoff=0.5)
+        if str(name) in self.scope.regions:
+            return self.error(f"'{name}' is a region, but the domain is a box: write "
+                              f"'(x, y) in ...' with the shape before the conditions", name)
+        hint = did_you_mean(str(name), ["boundary", *self.scope.regions], cutoff=0.5)
         if hint:
             return self.error(f"unknown place '{name}'{hint}", name)
-        return self.error(f"unknown place '{name}': write 'on boundary' or 'on x = ...' "
-                          "(named regions are not supported yet)", name)
+        return self.error(f"unknown place '{name}': write 'on boundary', 'on x = ...' or the "
+                          "name of a region ('region NAME = ...')", name)
 
     def face(self, name: Token, value_tree) -> Face:
         """`x = value`: the face of x at that end of its range."""

@@ -5,6 +5,8 @@ What `pdedsl check` prints, so a user can see that the file says what they meant
 
 from __future__ import annotations
 
+import dataclasses
+
 import sympy
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm
@@ -25,11 +27,14 @@ def show(problem: Problem, *, latex: bool = False, unicode: bool = True) -> str:
             lines.append(title)
             lines.extend(_indent(item) for item in items)
 
+    region = problem.region
     section("variables", [
         f"{v.name} {inside} [{_source(v.lower)}, {_source(v.upper)}]"
         + ("   (time)" if v.is_time else "")
+        + ("   (the region's bounding box)" if region and v.name in region.declared else "")
         for v in problem.variables
     ])
+    section("region", _region(problem, inside))
     section("constants", [math(sympy.Eq(c.symbol, c.value, evaluate=False))
                           for c in problem.constants])
     section("periodic", [", ".join(problem.periodic)] if problem.periodic else [])
@@ -89,6 +94,25 @@ def _latex(expr: sympy.Basic, tail: str = "") -> str:
     if tail:
         text += r" \quad \text{" + tail.strip() + "}"
     return text
+
+
+def _region(problem: Problem, inside: str) -> list[str]:
+    """The named shapes the region uses, then the region itself."""
+    region = problem.region
+    if region is None:
+        return []
+    named = []
+
+    def collect(spec) -> None:
+        for part in spec.args if spec.kind in ("minus", "union", "intersect") else ():
+            collect(part)
+        if spec.name and spec.name not in [n for n, _ in named]:
+            named.append((spec.name, str(dataclasses.replace(spec, name=None))))
+
+    collect(region.spec)
+    shape = region.spec.name or str(region.spec)
+    return [f"{name} = {text}" for name, text in named] + [
+        f"({', '.join(region.variables)}) {inside} {shape}"]
 
 
 def _settings(problem: Problem) -> list[str]:
