@@ -92,8 +92,14 @@ def build_model(problem: Problem, config: Config) -> Model:
     """The (untrained) model a config describes, seeded by the config's seed. Every path
     that builds or loads a model comes here, so this is where a solve starts (runtime)."""
     runtime.setup()
-    return make_model(np.array(problem.bounds()), problem.unknown_axes, **config.model,
-                      key=jax.random.PRNGKey(config.seed))
+    options = {k: v for k, v in config.model.items() if k != "constraint"}
+    model = make_model(np.array(problem.bounds()), problem.unknown_axes, **options,
+                       key=jax.random.PRNGKey(config.seed))
+    if config.model.get("constraint", "none") == "exact":
+        from .constraint import constrain
+
+        model = constrain(model, problem)
+    return model
 
 
 @eqx.filter_jit

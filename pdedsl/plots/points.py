@@ -21,11 +21,20 @@ def points_figure(problem, blocks, points, title: str) -> Figure | None:
     region = problem.region
     if region is None or region.dimension != 2:
         return None
+    figure = Figure(figsize=(6.4, 6.0), layout="constrained")
+    panel = figure.subplots()
+    draw_points(panel, problem, blocks, points)
+    panel.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=7, frameon=False)
+    panel.set_title(title, fontsize=9)
+    return figure
+
+
+def draw_points(panel, problem, blocks, points, arrows: int = ARROWS) -> None:
+    """The points of every block on one panel, normals as arrows, the region's outline."""
+    region = problem.region
     columns = [problem.names.index(v) for v in region.variables]
     box = region.bounds()
     size = float(np.max(box[:, 1] - box[:, 0]))
-    figure = Figure(figsize=(6.4, 6.0), layout="constrained")
-    panel = figure.subplots()
     draw_outline(panel, problem, *region.variables, color="0.3", linewidth=1.0)
     colours = iter(f"C{k}" for k in range(100))
     for block, x in zip(blocks, points):
@@ -38,16 +47,13 @@ def points_figure(problem, blocks, points, title: str) -> Figure | None:
         panel.scatter(xy[:, 0], xy[:, 1], s=8, color=colour, label=label)
         if block.selectors:
             d = len(problem.names)
-            shown = np.unique(np.linspace(0, len(x) - 1, min(ARROWS, len(x))).astype(int))
+            shown = np.unique(np.linspace(0, len(x) - 1, min(arrows, len(x))).astype(int))
             normal = np.asarray(x)[shown, d:d + 2]
             panel.quiver(xy[shown, 0], xy[shown, 1], normal[:, 0], normal[:, 1], color=colour,
                          angles="xy", scale_units="xy", scale=1 / (0.06 * size), width=0.003)
     panel.set_aspect("equal")
     panel.set_xlabel(region.variables[0])
     panel.set_ylabel(region.variables[1])
-    panel.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=7, frameon=False)
-    panel.set_title(title, fontsize=9)
-    return figure
 
 
 def _where(problem, block) -> str:
