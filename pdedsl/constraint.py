@@ -159,7 +159,8 @@ def _trimmed(f: Function, t: Function) -> Function:
 
 def _combine(pieces) -> tuple[Function, Function]:
     """φ = Π φ_i / Σ_i Π_{j≠i} φ_j and g = Σ_i g_i Π_{j≠i} φ_j / Σ_i Π_{j≠i} φ_j (g itself
-    when every piece has the same value expression)."""
+    when every piece has the same value expression). Where two parts meet (a corner)
+    the sum is 0: there φ = 0 and g is the mean of the data of the parts that meet."""
     distances = [p[0] for p in pieces]
     values = [p[1] for p in pieces]
     same = len({p[2] for p in pieces}) == 1
@@ -168,16 +169,20 @@ def _combine(pieces) -> tuple[Function, Function]:
         phis = jnp.stack([d(x) for d in distances])
         products = jnp.stack([jnp.prod(phis[:k]) * jnp.prod(phis[k + 1:])
                               for k in range(len(distances))])
-        return phis, products
+        total = jnp.sum(products)
+        return phis, products, total > 0, jnp.where(total > 0, total, 1.0)
 
     def distance(x):
-        phis, products = others(x)
-        return jnp.prod(phis) / jnp.sum(products)
+        phis, _, away, total = others(x)
+        return jnp.where(away, jnp.prod(phis) / total, 0.0)
 
     def value(x):
         if same:
             return values[0](x)
-        _, products = others(x)
-        return jnp.dot(jnp.stack([g(x) for g in values]), products) / jnp.sum(products)
+        phis, products, away, total = others(x)
+        g = jnp.stack([gi(x) * jnp.ones(()) for gi in values])
+        meeting = phis == 0
+        corner = jnp.sum(jnp.where(meeting, g, 0.0)) / jnp.maximum(jnp.sum(meeting), 1)
+        return jnp.where(away, jnp.dot(g, products) / total, corner)
 
     return distance, value

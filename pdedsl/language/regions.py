@@ -193,14 +193,14 @@ class Regions:
                                  f"{USAGE[kind]}", tree)
         values = [self.argument(a, role, f"{what} of a {kind}", DIMENSION[kind])
                   for a, (role, what) in zip(args, roles)]
-        if kind == "annulus" and float(values[1].subs(self.scope.constant_values())) >= float(
-                values[2].subs(self.scope.constant_values())):
+        constants = self.scope.constant_values()
+        if kind == "annulus" and float(values[1].subs(constants)) >= float(values[2].subs(constants)):
             raise self.error("the inner radius of an annulus must be less than the outer one",
                              args[1])
         spec = ShapeSpec(kind, tuple(values))
         try:
-            return spec, spec.build(self.scope.constant_values())
-        except ValueError as error:
+            return spec, spec.build(constants)
+        except ValueError as error:  # a flat rectangle, a polygon crossing itself
             raise self.error(str(error), tree) from None
 
     def argument(self, tree, role: str, what: str, dimension: int):
@@ -235,12 +235,12 @@ class Regions:
                 selector = self.on_shape(node)
             else:
                 node, value_tree = place.children
-                variable = self.places._variable(node, f"on {node} = ...: ")
+                variable = self.places.variable(node, f"on {node} = ...: ")
                 if variable.is_time:
                     face = self.places.face(node, value_tree)
                     faces += [face] if face not in faces else []
                     continue
-                value = float(self.places._value(node, value_tree))
+                value = float(self.places.value(node, value_tree))
                 selector = OnPlane(self.region.variables.index(variable.name), value,
                                    variable.name)
                 node = value_tree

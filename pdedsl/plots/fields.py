@@ -74,7 +74,7 @@ def _heatmap_figure(solution, name, pairs, names, bounds, title) -> Figure:
         H, V = np.meshgrid(gh, gv)  # rows follow the vertical axis
         points = _points(bounds, {h: H.ravel(), v: V.ravel()})
         predicted, exact = _values(solution, name, points)
-        outside = ~_inside(solution.problem, points)
+        outside = ~inside(solution.problem, points)
         predicted = np.where(outside, np.nan, predicted)
         exact = None if exact is None else np.where(outside, np.nan, exact)
         at = _where_others(names, bounds, (h, v))
@@ -103,7 +103,7 @@ def _heatmap_figure(solution, name, pairs, names, bounds, title) -> Figure:
     return figure
 
 
-def _inside(problem, points: np.ndarray) -> np.ndarray:
+def inside(problem, points: np.ndarray) -> np.ndarray:
     """Which points lie in the domain (all of them on a box)."""
     if problem.region is None:
         return np.ones(len(points), bool)
