@@ -135,3 +135,30 @@ def test_a_tiny_solve_on_a_disk_with_a_robin_condition():
     solution = solve(text, steps=40, width=8, depth=1, interior=120, boundary=40)
     assert solution.l2_relative_error["u"] < 2e-2
     assert np.all(solution.problem.region.shape.sdf(solution.evaluation_points) < 0)
+
+
+BOX_HOLE = """region hole = ball((1/2, 1/2, 1/2), 1/4)
+(x, y, z) in box((0, 0, 0), (1, 1, 1)) minus hole
+unknown u(x, y, z)
+-laplacian(u) = 3*pi^2*sin(pi*x)*sin(pi*y)*sin(pi*z)
+u = sin(pi*x)*sin(pi*y)*sin(pi*z) on x = 0, x = 1, y = 0, y = 1, z = 0, z = 1
+dn(u) = -4*pi*((x - 1/2)*cos(pi*x)*sin(pi*y)*sin(pi*z) + (y - 1/2)*sin(pi*x)*cos(pi*y)*sin(pi*z) + (z - 1/2)*sin(pi*x)*sin(pi*y)*cos(pi*z)) on hole
+exact u = sin(pi*x)*sin(pi*y)*sin(pi*z)
+"""
+
+
+def test_a_3d_region_its_points_normals_volume_and_check():
+    """A cube minus a ball: the faces' and the sphere's points, the sphere's normal into the
+    ball, the exact volume 1 - 4π/3·(1/4)^3; the exact solution passes `check` there."""
+    from pdedsl.language import verify
+
+    problem, blocks, points = sampled(BOX_HOLE, "sobol")
+    assert verify(problem) == []
+    interior, faces, sphere = points
+    assert interior.shape == (300, 3) and len(faces) + len(sphere) == 100
+    assert abs(len(sphere) - 1 - 98 * (math.pi / 4) / (6 + math.pi / 4)) <= 1  # by area
+    assert np.all(np.min(np.minimum(faces[:, :3], 1 - faces[:, :3]), axis=1) <= 1e-12)
+    centre = np.array([0.5, 0.5, 0.5])
+    assert np.allclose(np.linalg.norm(sphere[:, :3] - centre, axis=1), 0.25, atol=1e-12)
+    assert np.allclose(sphere[:, 3:], -(sphere[:, :3] - centre) / 0.25, atol=1e-12)
+    assert geometry.domain_volume(problem) == pytest.approx(1 - 4 / 3 * math.pi / 64, rel=1e-12)
