@@ -36,6 +36,8 @@ ORDER = [
     "burgers_steady", "oscillator", "wave", "advection_diffusion", "helmholtz",
     "variable_coefficient", "poisson2d_neumann", "nonlinear_poisson", "system",
     "reaction_diffusion", "poisson3d", "heat2d", "laplace5d",
+    "poisson_disk", "poisson_annulus", "poisson_polygon", "laplace_lshape",
+    "laplace_plate_holes", "heat_disk",
 ]
 FAILED = 1e-5  # an example fails when some unknown's relative L2 error is above this
 GRACE = 300  # seconds a stopped run may take to finish its step and write its folder
@@ -88,6 +90,9 @@ def collect(name: str, folder: Path, docs: Path) -> dict | None:
         figures.append(_copy(folder / f"solution_{unknown}.png", docs, name, f"solution_{unknown}",
                              f"{name}, {unknown}: trained, exact, error"))
     figures.append(_copy(folder / "training.png", docs, name, "training", f"{name}, training curves"))
+    if (folder / "points.png").exists():  # a problem on a 2D region
+        figures.append(_copy(folder / "points.png", docs, name, "points",
+                             f"{name}, collocation points and normals"))
     return {
         "errors": summary.get("l2_relative_error") or {},
         "steps": summary["steps"],

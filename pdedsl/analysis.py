@@ -62,8 +62,7 @@ class Tangent:
         self.ls, self.theta = least_squares(compiled, self.points, model)
         _, self.to_model = flatten(model)
         self.offsets = np.cumsum([0, *self.ls.rows])  # a mean condition's block: one row
-        bounds = np.array(problem.bounds())
-        self.volume = float(np.prod(bounds[:, 1] - bounds[:, 0]))
+        self.volume = geometry.domain_volume(problem)
         self.filter = filter or Filter.hard_cut(config.solver_options)
         self.rcond = Filter.hard_cut(config.solver_options).rcond  # the run's setting
         self._features = {}

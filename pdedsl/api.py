@@ -133,8 +133,7 @@ class Prepared:
         """θ -> relative L2 error per unknown on the evaluation points, if exact is known."""
         if self.compiled.exact is None:
             return None
-        x = geometry.evaluation_points(np.array(self.problem.bounds()), EVALUATION_POINTS,
-                                       self.config.seed)
+        x = geometry.domain_evaluation_points(self.problem, EVALUATION_POINTS, self.config.seed)
         x = jnp.asarray(x, self.theta.dtype)
         exact_fields = self.compiled.exact
 

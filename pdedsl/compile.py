@@ -32,7 +32,7 @@ import numpy as np
 import sympy
 from sympy.core.function import AppliedUndef
 
-from .language.problem import Face, Mean, Problem
+from .language.problem import Face, Mean, Problem, normal_symbol
 
 Field = Callable[[jax.Array], jax.Array]  # x (d,) -> scalar
 Residual = Callable[[object, jax.Array], jax.Array]  # (model, x) -> scalar
@@ -81,11 +81,13 @@ class Block:
     points). `points` are the block's own points (a data block's: the measurement
     points, the measured value as the last column); None for a block whose points are
     sampled (in the interior, or on `face`).
+    `selectors`: a condition on a region's boundary (pdedsl.selection), whose points
+    carry the outward normal after their coordinates (one column per region variable).
     """
 
     label: str
     group: int
-    face: Face | None  # None: the interior (or a point, mean or data block, below)
+    face: Face | None  # None: the interior (or a region's boundary, a point, mean or data block)
     residual: Residual
     # A data block's own points (measurements, the observed value as the last column).
     points: np.ndarray | None = field(default=None, compare=False, repr=False)
@@ -94,6 +96,7 @@ class Block:
     # A mean condition: `residual(model, points)` is one number for all the points
     # (n × (d + 1), the last column quadrature weights), not one per point.
     reduces: bool = False
+    selectors: tuple = ()  # a condition on a region's boundary
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,8 @@ def compile_problem(problem: Problem) -> CompiledProblem:
             value = problem.face_value(face)
             label = f"{condition.eq.lhs} = {condition.eq.rhs} on {face.variable} = {value:g}"
             blocks.append(Block(label, j, face, lower_residual(expr, names, unknowns, fitted)))
+        if condition.selectors:
+            blocks.append(_region_block(problem, condition, j, constants, unknowns, fitted))
     start = len(problem.equations) + len(problem.conditions)
     blocks += _point_and_mean_blocks(problem, constants, unknowns, start)
     blocks.extend(data_blocks(problem, start + len(problem.point_conditions)
@@ -193,6 +198,19 @@ def lower_mean(expr: sympy.Expr, names: list[str], unknowns: list[str]):
         return outer(points[0], values)
 
     return residual
+
+
+def _region_block(problem: Problem, condition, group: int, constants, unknowns,
+                  fitted) -> Block:
+    """A condition on a region's boundary: `dn(e)` is Σ_k n_k ∂e/∂x_k, the outward
+    normal n read from the columns after the point's coordinates."""
+    variables = problem.region.variables
+    expr = condition.on_region(variables).subs(constants)
+    names = [*problem.names, *(normal_symbol(v).name for v in variables)]
+    where = ", ".join(map(str, condition.selectors))
+    label = f"{condition.eq.lhs} = {condition.eq.rhs} on {where}"
+    return Block(label, group, None, lower_residual(expr, names, unknowns, fitted),
+                 selectors=condition.selectors)
 
 
 def lower_function(expr: sympy.Expr, names: list[str]) -> Callable[[jax.Array], jax.Array]:

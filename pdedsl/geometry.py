@@ -142,32 +142,40 @@ def sample_blocks(problem: Problem, blocks, sample: dict, seed: int) -> list[np.
     """The points of each block of a compiled problem (`sample`: the run's `interior`,
     `boundary` and `method`).
 
-    Equations and conditions on faces come from `collocation_points`. A data block keeps
-    its own points (measurements) and draws nothing from the seed's stream. A point
-    condition's block (`block.at`) gets its point, or `line_count` points on its line or
-    plane; a mean condition's block (`block.reduces`) the interior points of the first
-    equation with a last column of quadrature weights (quadrature.py).
+    Equations and conditions come from `collocation_points` (on a region, from
+    `pdedsl.regions`). A data block keeps its own points (measurements) and draws nothing
+    from the seed's stream. A point condition's block (`block.at`) gets its point, or
+    `line_count` points on its line or plane; a mean condition's block (`block.reduces`)
+    the interior points of the first equation with a last column of quadrature weights
+    (quadrature.py; on a region, equal weights).
     """
     bounds, names = np.array(problem.bounds()), list(problem.names)
     periodic = [name in problem.periodic for name in names]
     own = [b.points is not None or b.at is not None or b.reduces for b in blocks]
-    sampled = iter(collocation_points(
-        bounds, names, [b.face for b, o in zip(blocks, own) if not o],
-        interior=sample["interior"], boundary=sample["boundary"], method=sample["method"],
-        seed=seed, periodic=periodic,
-    ))
+    ordinary = [b for b, o in zip(blocks, own) if not o]
+    if problem.region is not None:
+        from . import regions
+
+        sampled = iter(regions.sample_blocks(problem, ordinary, sample, seed))
+    else:
+        sampled = iter(collocation_points(
+            bounds, names, [b.face for b in ordinary], interior=sample["interior"],
+            boundary=sample["boundary"], method=sample["method"], seed=seed, periodic=periodic,
+        ))
     points = [b.points if b.points is not None else None if o else next(sampled)
               for b, o in zip(blocks, own)]
     rng = np.random.default_rng([seed, 0xA7])  # the others' points stay as they were
     interior = next((p for b, p in zip(blocks, points)
-                     if p is not None and b.face is None and b.points is None), None)
+                     if p is not None and b.face is None and b.points is None
+                     and not b.selectors), None)
     for k, block in enumerate(blocks):
         if block.at is not None:
             fixed = {names.index(name): value for name, value in block.at}
             n = 1 if len(fixed) == len(names) else line_count(len(names), sample["boundary"])
             points[k] = slice_points(bounds, fixed, n, sample["method"], rng, periodic)
         elif block.reduces:
-            w = quadrature.weights(interior, bounds, periodic, sample["method"])
+            w = (np.full(len(interior), 1 / len(interior)) if problem.region is not None
+                 else quadrature.weights(interior, bounds, periodic, sample["method"]))
             points[k] = np.column_stack([interior, w])
     return points
 
@@ -182,3 +190,22 @@ def evaluation_points(bounds: np.ndarray, n: int, seed: int) -> np.ndarray:
     """Uniform random points, independent of the training points, to measure errors on."""
     rng = np.random.default_rng([seed, 0xE7A1])
     return box_points(bounds, n, "uniform", rng, open_grid=True)
+
+
+def domain_evaluation_points(problem: Problem, n: int, seed: int) -> np.ndarray:
+    """`evaluation_points` in the problem's domain: its box, or inside its region."""
+    if problem.region is not None:
+        from . import regions
+
+        return regions.evaluation_points(problem, n, seed)
+    return evaluation_points(np.array(problem.bounds()), n, seed)
+
+
+def domain_volume(problem: Problem) -> float:
+    """The measure of the domain: the box's volume, or the region's (times time's interval)."""
+    if problem.region is not None:
+        from . import regions
+
+        return regions.volume(problem)
+    bounds = np.array(problem.bounds())
+    return float(np.prod(bounds[:, 1] - bounds[:, 0]))

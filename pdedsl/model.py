@@ -129,9 +129,15 @@ def build_model(problem: Problem, config: Config) -> Model:
     that builds or loads a model comes here, so this is where a solve starts (runtime)."""
     runtime.setup()
     periodic = tuple(problem.names.index(v) for v in problem.periodic)
-    return make_model(np.array(problem.bounds()), problem.unknown_axes, **config.model,
-                      key=jax.random.PRNGKey(config.seed),
-                      guesses=tuple(problem.guesses().values()), periodic=periodic)
+    options = {k: v for k, v in config.model.items() if k != "constraint"}
+    model = make_model(np.array(problem.bounds()), problem.unknown_axes, **options,
+                       key=jax.random.PRNGKey(config.seed),
+                       guesses=tuple(problem.guesses().values()), periodic=periodic)
+    if config.model.get("constraint", "none") == "exact":
+        from .constraint import constrain
+
+        model = constrain(model, problem)
+    return model
 
 
 @eqx.filter_jit

@@ -130,8 +130,8 @@ class Solution:
 
     @cached_property
     def evaluation_points(self) -> np.ndarray:
-        bounds = np.array(self.problem.bounds())
-        return geometry.evaluation_points(bounds, EVALUATION_POINTS, self.config.seed)
+        return geometry.domain_evaluation_points(self.problem, EVALUATION_POINTS,
+                                                 self.config.seed)
 
     @property
     def l2_relative_error(self) -> dict[str, float] | None:

@@ -55,7 +55,10 @@ def test_periodic_in_time_dependent_problem_keeps_the_initial_slice():
     ("x in [0, 1]\nperiodic x, x\n", "x is already periodic (line 2)", 2, 13),
     ("x in [0, 1]\nperiodic x\nperiodic x\n", "x is already periodic (line 2)", 3, 10),
     ("periodic x\nx in [0, 1]\n", "periodic: undeclared variable 'x'", 1, 10),
-    ("(x, y) in disk((0, 0), 1)\nperiodic x\n", "regions such as", 1, 1),
+    ("(x, y) in disk((0, 0), 1)\nperiodic x\n", "x is a variable of the region (line 1): a region's "
+     "variables cannot be periodic", 2, 10),
+    ("x in [-1, 1]\nperiodic x\n(x, y) in disk((0, 0), 1)\n", "x is periodic (line 2): a region's "
+     "variables cannot be periodic", 3, 2),
 ])
 def test_periodic_errors(text, message, line, column):
     error = error_of(text)

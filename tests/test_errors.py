@@ -124,9 +124,6 @@ CASES = [
     ("solver twice", E + "solver adam\nsolver lbfgs\n", "a second 'solver' statement (the first is on line 5)", 6, 1),
     ("setting twice", E + "solver adam(lr = 1, lr = 2)\n", "setting 'lr' is given twice", 5, 21),
     # later
-    ("region", "(x, y) in disk((0, 0), 1)\n", "regions such as '(x, y) in disk(...)' are not supported yet", 1, 1),
-    ("region set operation", "(x, y) in disk((0, 0), 1) minus disk((0, 0), 1/2)\n", "not supported yet", 1, 1),
-    ("named region", "region hole = disk((0, 0), 1/2)\n", "not supported yet", 1, 1),
     ("shape outside a region", H + "u = disk(x)\n", "'disk' is a shape, allowed only in a region statement", 4, 5),
     ("shape as a name", "const box = 1\n", "'box' is a built-in shape and cannot be used as a name", 1, 7),
     ("set operation outside a region", H + "u = x minus y\n", "unexpected 'minus'", 4, 7),
@@ -136,7 +133,7 @@ CASES = [
     ("misspelt boundary", E + "u = 0 on bondary\n", "unknown place 'bondary': did you mean 'boundary'?", 5, 10),
     ("misspelt boundary among faces", E + "u = 0 on x = 0, boundry\n", "did you mean 'boundary'?", 5, 17),
     ("variable without its value", E + "u = 0 on x\n", "on x: write 'on x = 0' or 'on x = 1' (an end of its range)", 5, 10),
-    ("region name", E + "u = 0 on hole\n", "unknown place 'hole': write 'on boundary' or 'on x = ...'", 5, 10),
+    ("region name", E + "u = 0 on hole\n", "unknown place 'hole': write 'on boundary', 'on x = ...' or the name of a region", 5, 10),
     ("misspelt operator", H + "laplacain(u) = 0\n", "undeclared function 'laplacain': did you mean 'laplacian'?", 4, 1),
     ("misspelt function", H + "laplacian(u) = sinn(x)\n", "undeclared function 'sinn': did you mean 'sin'?", 4, 16),
     ("misspelt constant", "const kappa = 1\n" + H + "laplacian(u) = kapa\n", "undeclared name 'kapa': did you mean 'kappa'?", 5, 16),

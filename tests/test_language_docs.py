@@ -33,8 +33,8 @@ ERRORS = [
     ("x inn [0, 1]\n", "unexpected 'inn': did you mean 'in'?"),
     (S + "u_xx = 0\nu = 0 on bondary\n", "unknown place 'bondary': did you mean 'boundary'?"),
     (S + "u_xx = 0\nu = 0 on x\n", "on x: write 'on x = 0' or 'on x = 1' (an end of its range)"),
-    (S + "u_xx = 0\nu = 0 on hole\n", "unknown place 'hole': write 'on boundary' or 'on x = ...' "
-     "(named regions are not supported yet)"),
+    (S + "u_xx = 0\nu = 0 on hole\n", "unknown place 'hole': write 'on boundary', 'on x = ...' or "
+     "the name of a region ('region NAME = ...')"),
     ("const kappa = 1\n" + S + "laplacian(u) = kapa\n", "undeclared name 'kapa': did you mean 'kappa'?"),
     (S + "laplacain(u) = 0\n", "undeclared function 'laplacain': did you mean 'laplacian'?"),
     (X + "u(0) = 0\n", "'u(0)': a value on a face is a condition: write 'u = 0 on x = 0' (or 'at x = 0')"),
@@ -70,6 +70,21 @@ ERRORS = [
      "such as mean(u) = 0, not in mean(...)"),
     (S + "u_xx = 0\nsolver anagarm\n", "unknown solver 'anagarm' (known: anagram, engd, adam, lbfgs): "
      "did you mean 'anagram'?"),
+    ("(x, y) in disk((0, 0), -1)\n", "the radius of a disk must be positive, got -1"),
+    ("(x, y) in polygon((0, 0), (1, 1))\n", "a polygon needs at least 3 vertices, got 2: "
+     "polygon((x1, y1), (x2, y2), (x3, y3), ...)"),
+    ("(x, y) in disc((0, 0), 1)\n", "unknown shape 'disc' (known: disk, annulus, rectangle, polygon, "
+     "ball, box): did you mean 'disk'?"),
+    ("(x, y, z) in disk((0, 0), 1)\n", "disk((0, 0), 1) is a 2D shape, but the region statement lists "
+     "3 variables (x, y, z)"),
+    ("x in [0, 1]\n(x, y) in disk((0, 0), 1)\n", "the region reaches x = -1, outside the range of x [0, 1]"),
+    ("region hole = disk((5, 5), 1)\n(x, y) in disk((0, 0), 1) minus hole\nunknown u(x, y)\n"
+     "u_xx = 0\nu = 0 on hole\n", "no part of 'hole' is on the boundary of the domain (is it inside a "
+     "removed shape, or outside the region?)"),
+    ("(x, y) in disk((0, 0), 1)\nunknown u(x, y)\nu_xx = 0\nu = 0 on x = 1/2\n",
+     "no part of the domain's boundary lies on x = 0.5"),
+    ("(x, y) in disk((0, 0), 1)\nunknown u(x, y)\nu_xx = 0\nu = 0 at x = 1, y = 1\n",
+     "the point x = 1, y = 1 is outside the region"),
 ]
 WARNINGS = [
     (X + "-u_xx = 1\nu = 0 on boundary\nexact u = x*(1 - x)\n",

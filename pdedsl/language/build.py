@@ -18,6 +18,7 @@ from . import settings as schema
 from .expressions import ExpressionBuilder
 from .inverse import Inverse
 from .places import Places, WrittenFace
+from .regions import Regions
 from .problem import (
     Condition,
     Constant,
@@ -51,8 +52,9 @@ class _Statements:
 
     declared_at: dict[str, int] = field(default_factory=dict)  # name -> line
     equations: list[Equation] = field(default_factory=list)
-    # a condition's faces are settled once every `periodic` statement is read
-    conditions: list[tuple[sympy.Eq, list[WrittenFace], Tree, Location]] = field(
+    # a condition's faces are settled once every `periodic` statement is read; on a
+    # region, its selectors of the boundary (None on a box)
+    conditions: list[tuple[sympy.Eq, list[WrittenFace], Tree, Location, tuple | None]] = field(
         default_factory=list)
     point_conditions: list[PointCondition] = field(default_factory=list)
     mean_conditions: list[MeanCondition] = field(default_factory=list)
@@ -72,6 +74,7 @@ class StatementBuilder:
         self.expressions = ExpressionBuilder(self.scope, text, filename)
         self.places = Places(self.expressions)
         self.inverse = Inverse(self.expressions)
+        self.regions = Regions(self.expressions, self.places, self.declare)
         self.stated = _Statements()
 
     def error(self, message: str, node):
@@ -83,7 +86,9 @@ class StatementBuilder:
         stated, scope = self.stated, self.scope
         conditions = tuple(
             Condition(eq, self.places.settle(written, where), self.written(where), location)
-            for eq, written, where, location in stated.conditions
+            if selectors is None else
+            Condition(eq, tuple(w.face for w in written), self.written(where), location, selectors)
+            for eq, written, where, location, selectors in stated.conditions
         )
         self.inverse.check_used([*stated.equations, *conditions, *stated.point_conditions,
                                  *stated.mean_conditions])
@@ -102,6 +107,7 @@ class StatementBuilder:
             mean_conditions=tuple(stated.mean_conditions),
             fitted=tuple(scope.fitted.values()),
             observations=observations,
+            region=self.regions.region,
         )
 
     def written(self, tree: Tree) -> str:
@@ -111,6 +117,11 @@ class StatementBuilder:
     # ------------------------------------------------------------ declarations
     def statement_variable(self, tree: Tree, is_time: bool = False) -> None:
         name, range_ = tree.children
+        if self.regions.region is not None and not is_time:
+            raise self.error(
+                f"a spatial variable after the region statement (line {self.regions.line}): "
+                f"with a region, every spatial variable is listed in "
+                f"'({', '.join((*self.regions.region.variables, str(name)))}) in ...'", name)
         if is_time:
             first = next((v for v in self.scope.variables.values() if v.is_time), None)
             if first is not None:
@@ -232,19 +243,34 @@ class StatementBuilder:
     def statement_condition(self, tree: Tree) -> None:
         lhs, rhs, where = tree.children
         eq = self.expressions.equation(lhs, rhs, Context("condition", "a condition"))
+        if self.regions.region is not None:
+            faces, selectors = self.regions.places_of(where)
+            written = [WrittenFace(face, where, False) for face in faces]
+            self.stated.conditions.append((eq, written, where, _location(tree), tuple(selectors)))
+            return
         written = self.places.faces(where)
-        self.stated.conditions.append((eq, written, where, _location(tree)))
+        self.stated.conditions.append((eq, written, where, _location(tree), None))
 
     def statement_point_condition(self, tree: Tree) -> None:
         lhs, rhs, point = tree.children
         eq = self.expressions.equation(lhs, rhs, Context("point", "a point condition"))
         values = self.places.point(point)
+        region = self.regions.region
+        if region is not None and set(region.variables) <= set(values):
+            numbers = {v: float(self.expressions.value(e)) for v, e in values.items()}
+            if not self.regions.contains(numbers):
+                raise self.error(f"the point {self.written(point)} is outside the region", point)
         self.stated.point_conditions.append(
             PointCondition(eq, values, self.written(point), _location(tree)))
 
     def statement_periodic(self, tree: Tree) -> None:
+        region = self.regions.region
+        for name in tree.children:
+            if region is not None and str(name) in region.variables:
+                raise self.error(f"{name} is a variable of the region (line {self.regions.line}): "
+                                 "a region's variables cannot be periodic", name)
         self.places.declare_periodic(tree)
-        for _, written, _, _ in self.stated.conditions:  # conditions written before
+        for _, written, _, _, _ in self.stated.conditions:  # conditions written before
             for w in written:
                 if not w.from_boundary:
                     self.places.refuse_periodic(w.face, w.node)
@@ -356,19 +382,15 @@ class StatementBuilder:
             return int(value)
         return float(value)
 
-    # ------------------------------------------------------------ not yet
+    # ------------------------------------------------------------ regions
     def statement_region(self, tree: Tree) -> None:
-        self.refuse_region(tree)
+        written = len(self.stated.conditions) + len(self.stated.point_conditions)
+        self.regions.statement(tree, written)
 
     def statement_named_region(self, tree: Tree) -> None:
-        self.refuse_region(tree)
+        self.regions.named(tree)
 
-    def refuse_region(self, tree: Tree) -> None:
-        raise self.error(
-            "regions such as '(x, y) in disk(...)' are not supported yet: "
-            "declare each variable's range, e.g. 'x in [0, 1]'",
-            tree,
-        )
+    # ------------------------------------------------------------ not yet
 
 
 

@@ -43,6 +43,8 @@ def call(b: ExpressionBuilder, tree: Tree, context: Context, depth: int) -> symp
         raise b.error(f"'{text}' is a shape, allowed only in a region statement", name)
     if text in b.scope.unknowns:
         return applied_unknown(b, name, args, context)
+    if text in b.scope.regions:
+        raise b.error(f"'{text}' is a region, not a function", name)
     if (text in CONSTANTS or text in b.scope.constants or text in b.scope.variables
             or text in b.scope.fitted):
         raise b.error(f"'{text}' is not a function", name)

@@ -219,6 +219,9 @@ class ExpressionBuilder:
         if text in scope.unknowns:
             self.allow_unknown(text, token, context)
             return scope.unknowns[text].applied
+        if text in scope.regions:
+            raise self.error(f"'{text}' is a region: it can be used only in a region statement "
+                             f"or as a place ('on {text}')", token)
         shorthand = scope.shorthand(text)
         if shorthand is not None:
             return self._shorthand(text, *shorthand, token, context)

@@ -58,22 +58,25 @@ class Places:
         return faces
 
     def named_place(self, name: Token):
-        """The error for `on NAME`: a misspelt `boundary`, a variable without its value,
-        or a region's name (regions are not supported yet)."""
+        """The error for `on NAME`: a misspelt `boundary` or region name, a variable
+        without its value, or a region's name in a problem without a region."""
         if str(name) in self.scope.variables:
             v = self.scope.variables[str(name)]
             return self.error(f"on {name}: write 'on {name} = {v.lower}' or "
                               f"'on {name} = {v.upper}' (an end of its range)", name)
-        hint = did_you_mean(str(name), ["boundary"], cutoff=0.5)
+        if str(name) in self.scope.regions:
+            return self.error(f"'{name}' is a region, but the domain is a box: write "
+                              f"'(x, y) in ...' with the shape before the conditions", name)
+        hint = did_you_mean(str(name), ["boundary", *self.scope.regions], cutoff=0.5)
         if hint:
             return self.error(f"unknown place '{name}'{hint}", name)
-        return self.error(f"unknown place '{name}': write 'on boundary' or 'on x = ...' "
-                          "(named regions are not supported yet)", name)
+        return self.error(f"unknown place '{name}': write 'on boundary', 'on x = ...' or the "
+                          "name of a region ('region NAME = ...')", name)
 
     def face(self, name: Token, value_tree) -> Face:
         """`x = value`: the face of x at that end of its range."""
-        variable = self._variable(name, f"on {name} = ...: ")
-        value = self._value(name, value_tree)
+        variable = self.variable(name, f"on {name} = ...: ")
+        value = self.value(name, value_tree)
         ends = self._ends(variable)
         tolerance = TOLERANCE * max(abs(end) for end in ends.values())
         side = min(ends, key=lambda s: abs(float(value) - ends[s]))
@@ -109,7 +112,7 @@ class Places:
         named: dict[str, sympy.Expr] = {}
         for coordinate in tree.children:
             name, value_tree = coordinate.children
-            variable = self._variable(name, f"at {name} = ...: ")
+            variable = self.variable(name, f"at {name} = ...: ")
             if variable.is_time:
                 raise self.error(
                     f"at {name} = ...: {name} is the time variable; a point condition "
@@ -137,7 +140,7 @@ class Places:
     def declare_periodic(self, tree: Tree) -> None:
         """`periodic x, y`: spatial variables declared with a range, once each."""
         for name in tree.children:
-            variable = self._variable(name, "periodic: ")
+            variable = self.variable(name, "periodic: ")
             if variable.is_time:
                 raise self.error(f"periodic: {name} is the time variable; only a spatial "
                                  "variable can be periodic", name)
@@ -147,12 +150,12 @@ class Places:
             self.periodic[variable.name] = name.line
 
     # ------------------------------------------------------------ helpers
-    def _variable(self, name: Token, prefix: str):
+    def variable(self, name: Token, prefix: str):
         if str(name) not in self.scope.variables:
             raise self.error(prefix + self.scope.not_a_variable(str(name)), name)
         return self.scope.variables[str(name)]
 
-    def _value(self, name: Token, value_tree) -> sympy.Expr:
+    def value(self, name: Token, value_tree) -> sympy.Expr:
         """The exact value of `name = value`, constants resolved (a Rational or Float)."""
         expr = self.expressions.constant(value_tree, f"the value of {name}")
         return self.expressions.value(expr, value_tree)

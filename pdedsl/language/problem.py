@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Literal, Mapping
 
 import sympy
 
+from .region import Region, range_end
+
 if TYPE_CHECKING:
     from .data import Observations
 
@@ -124,6 +126,22 @@ class Face:
         return f"{self.variable}={self.side}"
 
 
+def normal_symbol(variable: str) -> sympy.Symbol:
+    """The component of the outward normal along `variable` at a boundary point (a
+    name no user can write: names start with a letter)."""
+    return sympy.Symbol(f"_n_{variable}")
+
+
+def normal_derivative_along(expr: sympy.Expr, variables: tuple[str, ...]) -> sympy.Expr:
+    """`expr` on a region's boundary: each `dn(e)` replaced by Σ_k n_k ∂e/∂x_k, the
+    normal's components n_k being the symbols `normal_symbol(x_k)`."""
+    return expr.replace(
+        lambda e: isinstance(e, NormalDerivative),
+        lambda e: sympy.Add(*(normal_symbol(v) * sympy.diff(e.args[0], sympy.Symbol(v))
+                              for v in variables)),
+    )
+
+
 def normal_derivative_on(expr: sympy.Expr, face: Face) -> sympy.Expr:
     """`expr` on one face: each `dn(e)` replaced by ±∂e/∂(face variable), outward."""
     sign = -1 if face.side == "lower" else 1
@@ -176,6 +194,9 @@ class Equation:
 class Condition:
     """An equation holding on `faces` (a union of box faces).
 
+    In a problem with a region, `selectors` are the parts of the region's boundary it
+    holds on (`pdedsl.selection`: the whole boundary, a named shape, a line x = a),
+    and `faces` only the time variable's (`on t = 0`).
     `where` is the text after `on`, as written, for messages and display.
     """
 
@@ -183,6 +204,7 @@ class Condition:
     faces: tuple[Face, ...]
     where: str
     location: Location | None = None
+    selectors: tuple = ()
 
     @property
     def residual(self) -> sympy.Expr:
@@ -191,6 +213,10 @@ class Condition:
     def on_face(self, face: Face) -> sympy.Expr:
         """The residual on one face, with `dn(e)` replaced by ±∂e/∂(face variable)."""
         return normal_derivative_on(self.residual, face)
+
+    def on_region(self, variables: tuple[str, ...]) -> sympy.Expr:
+        """The residual on the region's boundary, `dn(e)` read with the normal's symbols."""
+        return normal_derivative_along(self.residual, variables)
 
 
 @dataclass(frozen=True)
@@ -272,6 +298,8 @@ class Problem:
     `fitted` are the constants found with the fields (`fit k = 1`), in declaration
     order; they stay symbols in the equations. `observations` are the measurements of
     the `data` statements (or those given in their place), as read.
+    `region`: the shape the spatial variables range over (None: the box of their
+    ranges); a variable the region statement declares has its bounding box as range.
     """
 
     variables: tuple[Variable, ...]
@@ -287,6 +315,7 @@ class Problem:
     mean_conditions: tuple[MeanCondition, ...] = ()
     fitted: tuple[Fitted, ...] = ()
     observations: tuple[Observations, ...] = ()
+    region: Region | None = None
 
     @property
     def time(self) -> Variable | None:
@@ -360,7 +389,22 @@ class Problem:
             Constant(c.name, _exact(values[c.name])) if c.name in values else c
             for c in self.constants
         )
-        return dataclasses.replace(self, constants=constants)
+        changed = dataclasses.replace(self, constants=constants)
+        return changed._with_region() if self.region is not None else changed
+
+    def _with_region(self) -> Problem:
+        """The region rebuilt for the current constants, its variables' ranges following
+        (ValueError for a bad shape or a range that no longer holds it)."""
+        region = self.region.with_values(self.constant_values())
+        box = dict(zip(region.variables, region.bounds()))
+        variables = tuple(
+            dataclasses.replace(v, lower=range_end(box[v.name][0]), upper=range_end(box[v.name][1]))
+            if v.name in region.declared else v for v in self.variables)
+        problem = dataclasses.replace(self, region=region, variables=variables)
+        for name, (lower, upper) in zip(problem.names, problem.bounds()):
+            if name in box and not (lower <= box[name][0] + 1e-9 and box[name][1] <= upper + 1e-9):
+                raise ValueError(f"the region no longer fits in the range of {name}")
+        return problem
 
     def with_guesses(self, **values: float) -> Problem:
         """A copy with some fitted constants given new first guesses."""

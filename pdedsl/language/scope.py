@@ -8,6 +8,8 @@ from typing import Literal
 import sympy
 
 from .problem import Constant, Fitted, Problem, Unknown, Variable
+from .problem import Constant, Problem, Unknown, Variable
+from .region import ShapeSpec
 
 ContextKind = Literal["constant", "equation", "condition", "point", "mean", "exact", "source"]
 
@@ -46,6 +48,7 @@ class Scope:
     constants: dict[str, Constant] = field(default_factory=dict)
     unknowns: dict[str, Unknown] = field(default_factory=dict)
     fitted: dict[str, Fitted] = field(default_factory=dict)
+    regions: dict[str, ShapeSpec] = field(default_factory=dict)  # `region NAME = ...`
 
     @classmethod
     def of(cls, problem: Problem) -> Scope:
@@ -59,7 +62,7 @@ class Scope:
 
     def __contains__(self, name: str) -> bool:
         return (name in self.variables or name in self.constants or name in self.unknowns
-                or name in self.fitted)
+                or name in self.fitted or name in self.regions)
 
     def names(self) -> list[str]:
         return [*self.variables, *self.constants, *self.unknowns, *self.fitted]

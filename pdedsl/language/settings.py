@@ -157,6 +157,9 @@ MODELS: dict[str, dict[str, Option]] = {
                         choices=("float64", "float32")),
         "init": Option(str, "initial weights: normal N(0, 0.1²) or Equinox's fan-in uniform",
                        "uniform", choices=("normal", "uniform")),
+        "constraint": Option(str, "exact: value conditions (u = g on a part of the boundary, "
+                             "initial values) built into the network, u = g + φ·N; none: "
+                             "trained as residuals", "none", choices=("none", "exact")),
     },
 }
 

@@ -5,6 +5,7 @@ What `pdedsl check` prints, so a user can see that the file says what they meant
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import sympy
@@ -27,11 +28,14 @@ def show(problem: Problem, *, latex: bool = False, unicode: bool = True) -> str:
             lines.append(title)
             lines.extend(_indent(item) for item in items)
 
+    region = problem.region
     section("variables", [
         f"{v.name} {inside} [{_source(v.lower)}, {_source(v.upper)}]"
         + ("   (time)" if v.is_time else "")
+        + ("   (the region's bounding box)" if region and v.name in region.declared else "")
         for v in problem.variables
     ])
+    section("region", _region(problem, inside))
     section("constants", [math(sympy.Eq(c.symbol, c.value, evaluate=False))
                           for c in problem.constants])
     section("periodic", [", ".join(problem.periodic)] if problem.periodic else [])
@@ -112,6 +116,25 @@ def _observations(observations) -> str:
         path = observations.path
     return (f"{path}: {count} observation{'s' if count != 1 else ''} of "
             f"{', '.join(observations.unknowns)} at ({', '.join(observations.variables)})")
+
+
+def _region(problem: Problem, inside: str) -> list[str]:
+    """The named shapes the region uses, then the region itself."""
+    region = problem.region
+    if region is None:
+        return []
+    named = []
+
+    def collect(spec) -> None:
+        for part in spec.args if spec.kind in ("minus", "union", "intersect") else ():
+            collect(part)
+        if spec.name and spec.name not in [n for n, _ in named]:
+            named.append((spec.name, str(dataclasses.replace(spec, name=None))))
+
+    collect(region.spec)
+    shape = region.spec.name or str(region.spec)
+    return [f"{name} = {text}" for name, text in named] + [
+        f"({', '.join(region.variables)}) {inside} {shape}"]
 
 
 def _settings(problem: Problem) -> list[str]:

@@ -17,7 +17,8 @@ from sympy.core.function import AppliedUndef
 
 from . import calls, numeric, wellposed
 from .errors import PdeWarning
-from .problem import Mean, MeanCondition, Problem, normal_derivative_on
+from .problem import (Mean, MeanCondition, Problem, normal_derivative_along,
+                      normal_derivative_on, normal_symbol)
 
 SAMPLES = 50  # random points per equation, face or point condition
 SATISFIED = 1e-10  # worst |residual| relative to the size of the terms, in float64
@@ -95,11 +96,18 @@ def _checks(problem: Problem):
     for equation in problem.equations:
         yield equation, "this equation", (equation.eq.lhs, equation.eq.rhs), {}
     for condition in problem.conditions:
+        for selector in condition.selectors:  # on a region: each part of the boundary named
+            sides = tuple(normal_derivative_along(side, problem.region.variables) for side in
+                          (condition.eq.lhs, condition.eq.rhs))
+            where = "this condition"
+            if len(condition.selectors) + len(condition.faces) > 1:
+                where += f" on {selector}"
+            yield condition, where, sides, selector
         for face in condition.faces:
             sides = tuple(normal_derivative_on(side, face) for side in
                           (condition.eq.lhs, condition.eq.rhs))
             where = "this condition"
-            if len(condition.faces) > 1:
+            if len(condition.faces) + len(condition.selectors) > 1:
                 where += f" on {face.variable} = {problem.face_value(face):g}"
             yield condition, where, sides, {face.variable: problem.face_value(face)}
     for point in problem.point_conditions:
@@ -115,6 +123,8 @@ class _Checker:
     def __init__(self, problem: Problem):
         self.problem = problem
         self.names = [v.name for v in problem.variables]
+        if problem.region is not None:  # points carry the outward normal after the coordinates
+            self.names += [normal_symbol(v).name for v in problem.region.variables]
         self.values = {**problem.constant_values(),
                        **{f.symbol: f.exact.subs(problem.constant_values())
                           for f in problem.fitted if f.exact is not None}}
@@ -187,7 +197,10 @@ class _Checker:
 
     def mean(self, sides):
         """None when a mean condition holds for the exact solution (by quadrature);
-        else (|residual|, None, the size of the terms and the solution, as in `worst`)."""
+        else (|residual|, None, the size of the terms and the solution, as in `worst`).
+        Not checked on a region (no quadrature there is accurate enough)."""
+        if self.problem.region is not None:
+            return None
         points, weights = numeric.gauss_grid(self.problem.bounds())
         volume = weights.sum()
 
@@ -207,11 +220,36 @@ class _Checker:
             return None
         return abs(residual), None, size
 
-    def points(self, fixed: dict[str, float]) -> np.ndarray:
+    def points(self, fixed) -> np.ndarray:
+        """Random points of the domain with the `fixed` variables set ({name: value}), or,
+        given a selector of a region's boundary, on that part with its normals."""
+        if self.problem.region is not None:
+            return _region_points(self.problem, fixed)
         points = numeric.random_points(self.problem.bounds(), SAMPLES)
         for name, value in fixed.items():
             points[:, self.names.index(name)] = value
         return points
+
+
+def _region_points(problem: Problem, fixed) -> np.ndarray:
+    """`SAMPLES` points inside the region (on a selected part of its boundary, normals
+    appended; zero normals elsewhere), time uniform, fixed variables set; kept inside."""
+    from .. import regions, sampling
+
+    rng = np.random.default_rng(0)
+    shape = problem.region.shape
+    span = regions.time_span(problem)
+    if isinstance(fixed, dict):
+        x = regions.reorder(problem, sampling.interior_points(shape, SAMPLES, "uniform", rng,
+                                                              time=span))
+        normals = np.zeros((len(x), problem.region.dimension))
+        for name, value in fixed.items():
+            x[:, problem.names.index(name)] = value
+        x = x[shape.contains(x[:, regions.columns(problem)[: problem.region.dimension]])]
+        return np.column_stack([x, normals[: len(x)]])
+    s = sampling.boundary_points(shape, SAMPLES, "uniform", rng, where=[fixed], time=span)
+    return np.column_stack([regions.reorder(problem, s.points),
+                            s.normals[:, : problem.region.dimension]])
 
 
 def _point(point, problem: Problem) -> str:

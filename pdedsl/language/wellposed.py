@@ -106,7 +106,8 @@ def free_constants(problem: Problem, reporter: Reporter) -> list[PdeWarning]:
             continue
         u = unknown.name
         lower = dict(zip([v.name for v in problem.variables], problem.bounds()))
-        point = ", ".join(f"{v} = {lower[v][0]:g}" for v in unknown.variables
+        corner = {v: lower[v][0] for v in lower} | _boundary_point(problem)
+        point = ", ".join(f"{v} = {corner[v]:g}" for v in unknown.variables
                           if not problem.variable(v).is_time)
         fix = (f"'mean({u}) = 0' or '{u} = 0 at {point}'" if point else
                f"an initial condition such as '{u} = 0 on {problem.time.name} = "
@@ -115,6 +116,18 @@ def free_constants(problem: Problem, reporter: Reporter) -> list[PdeWarning]:
             f"{u} is determined only up to an added constant: only derivatives of {u} appear "
             f"in the equations and conditions; fix it with {fix}")))
     return found
+
+
+def _boundary_point(problem: Problem) -> dict[str, float]:
+    """A point of a region's boundary (the start of its first piece), to suggest fixing
+    a free constant at; {} without a region."""
+    if problem.region is None:
+        return {}
+    from ..boundary import boundary
+
+    piece = boundary(problem.region.shape).pieces[0]
+    x = piece.curve.point(np.zeros((1, problem.region.dimension - 1)))[0]
+    return {v: float(np.round(value, 12)) + 0.0 for v, value in zip(problem.region.variables, x)}
 
 
 def _undifferentiated(expr: sympy.Expr) -> set[str]:

@@ -1,8 +1,9 @@
 """The figures of a run, as PNG files (matplotlib, imported only here, no pyplot).
 
 `plot_run(folder)` (re)draws every figure of a run folder: `training.png` (loss and
-error against step and seconds), `solution_<unknown>.png` per unknown, and for an
-inverse problem `fitted.png` (the fitted constants against step). Each
+error against step and seconds), `solution_<unknown>.png` per unknown, for an inverse
+problem `fitted.png` (the fitted constants against step) and, on a 2D region,
+`points.png` (the collocation points and the normals of each condition). Each
 module draws one kind of figure and returns a matplotlib Figure; only this file
 writes files. (Green-kernel and NTK figures go in `kernels.py`.)
 """
@@ -33,6 +34,14 @@ def plot_run(folder: str | Path, solution=None) -> list[Path]:
         figure = fitted_figure(solution.history, solution.problem.fitted_exact(),
                                f"{file}: fitted constants ({solution.config.solver})")
         written.append(save(figure, folder / "fitted.png"))
+    if solution.problem.region is not None:
+        from ..analysis import collocation_points
+        from .points import points_figure
+
+        figure = points_figure(solution.problem, solution.compiled.blocks,
+                               collocation_points(solution), f"{file}: collocation points")
+        if figure is not None:
+            written.append(save(figure, folder / "points.png"))
     return written
 
 

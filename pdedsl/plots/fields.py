@@ -3,7 +3,9 @@
 One figure per unknown, over the unknown's own variables: lines in 1D (with the
 error on a log scale below); heatmaps in 2D (the error with a log colour scale),
 time upwards when one variable is time; for three or more variables, 2D slices
-through the centre of the other variables, one row per slice.
+through the centre of the other variables, one row per slice. On a region, values
+outside it are left blank and the region's outline is drawn where the slice is the
+region's own plane.
 """
 
 from __future__ import annotations
@@ -72,12 +74,15 @@ def _heatmap_figure(solution, name, pairs, names, bounds, title) -> Figure:
         H, V = np.meshgrid(gh, gv)  # rows follow the vertical axis
         points = _points(bounds, {h: H.ravel(), v: V.ravel()})
         predicted, exact = _values(solution, name, points)
+        outside = ~inside(solution.problem, points)
+        predicted = np.where(outside, np.nan, predicted)
+        exact = None if exact is None else np.where(outside, np.nan, exact)
         at = _where_others(names, bounds, (h, v))
         extent = (*bounds[h], *bounds[v])
         style = dict(origin="lower", extent=extent, aspect=_aspect(bounds[h], bounds[v]))
         shape = H.shape
-        low = np.min(predicted) if exact is None else min(np.min(predicted), np.min(exact))
-        high = np.max(predicted) if exact is None else max(np.max(predicted), np.max(exact))
+        shown = [predicted] if exact is None else [predicted, exact]
+        low, high = min(np.nanmin(v) for v in shown), max(np.nanmax(v) for v in shown)
         image = row[0].imshow(predicted.reshape(shape), vmin=low, vmax=high, cmap="viridis", **style)
         figure.colorbar(image, ax=row[0], shrink=0.85)
         row[0].set_title(f"prediction {name}{at}")
@@ -93,8 +98,30 @@ def _heatmap_figure(solution, name, pairs, names, bounds, title) -> Figure:
         for panel in row:
             panel.set_xlabel(names[h])
             panel.set_ylabel(names[v])
+            draw_outline(panel, solution.problem, names[h], names[v])
     figure.suptitle(title)
     return figure
+
+
+def inside(problem, points: np.ndarray) -> np.ndarray:
+    """Which points lie in the domain (all of them on a box)."""
+    if problem.region is None:
+        return np.ones(len(points), bool)
+    columns = [problem.names.index(v) for v in problem.region.variables]
+    return problem.region.shape.contains(points[:, columns])
+
+
+def draw_outline(panel, problem, horizontal: str, vertical: str, **style) -> None:
+    """The boundary of a 2D region, on a panel whose axes are its two variables."""
+    region = problem.region
+    if region is None or region.dimension != 2 or {horizontal, vertical} != set(region.variables):
+        return
+    from ..boundary import outline
+
+    swap = region.variables.index(horizontal) == 1
+    for line in outline(region.shape):
+        line = line[:, ::-1] if swap else line
+        panel.plot(line[:, 0], line[:, 1], **{"color": "black", "linewidth": 0.8, **style})
 
 
 def _slices(axes: list[int], problem) -> list[tuple[int, int]]:

@@ -17,6 +17,8 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LogNorm, SymLogNorm
 from matplotlib.figure import Figure
 
+from .fields import draw_outline, inside
+
 LINE_POINTS = 201
 GRID_POINTS = 48  # per axis, per panel
 DECADES = 4  # the symmetric-log scale is linear below max/10^DECADES
@@ -140,6 +142,7 @@ class _Plane:
     two variables (the other variables at the centre of their ranges)."""
 
     def __init__(self, problem, unknown: str | None):
+        self.problem = problem
         self.names = [v.name for v in problem.variables]
         self.bounds = np.array(problem.bounds())
         u = problem.unknown(unknown) if unknown else problem.unknowns[0]
@@ -176,8 +179,10 @@ class _Plane:
             panel.grid(True, alpha=0.3)
             return None
         shape = (len(self.vertical), len(self.axis))
+        values = np.where(inside(self.problem, self.evaluation_points()), values, np.nan)
         image = panel.imshow(values.reshape(shape), origin="lower", norm=norm, cmap=CMAP,
                              extent=(*self.bounds[self.h], *self.bounds[self.v]), aspect="auto")
+        draw_outline(panel, self.problem, self.names[self.h], self.names[self.v])
         panel.plot([y[self.h]], [y[self.v]], marker="x", color="black", markersize=6)
         panel.set_title(label, fontsize="small")
         return image
