@@ -148,6 +148,8 @@ def test_site_builds_without_warnings(tmp_path):
     for page in ("index", "getting-started", "theory", "gallery", "api", "language"):
         target = tmp_path / "site" / ("index.html" if page == "index" else f"{page}/index.html")
         assert target.is_file(), page
+    start = (tmp_path / "site" / "getting-started" / "index.html").read_text()
+    assert '<span class="k">unknown</span>' in start, "```pde blocks are not coloured by pdedsl.lexer"
     api = (tmp_path / "site" / "api" / "index.html").read_text()
     for name in ("api.solve", "api.load", "language.parser.parse_file", "solution.Solution",
                  "language.problem.Problem", "language.errors.PdeError", "solvers.anagram.Anagram"):
