@@ -36,7 +36,6 @@ class PdeLexer(RegexLexer):
     aliases = ["pde", "pdedsl"]
     filenames = ["*.pde"]
     mimetypes = ["text/x-pde"]
-    url = "https://github.com/pdedsl/pdedsl"
 
     tokens = {
         "root": [

@@ -1,0 +1,53 @@
+"""docs/solvers.md is the settings table: its tables are generated from
+pdedsl/language/settings.py, and its sampling table is what pdedsl/geometry.py does."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from pdedsl import geometry
+from pdedsl.language import settings
+from pdedsl.language.problem import Face
+from pdedsl.language.show import defaults_table
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = (ROOT / "docs" / "solvers.md").read_text()
+BLOCK = re.compile(r"<!-- defaults: (\w+) -->\n(.*?)\n<!-- end of defaults -->", re.S)
+TABLES = {**settings.SOLVERS, **settings.MODELS, "sample": settings.SAMPLE}
+
+
+def test_every_settings_table_is_shown_and_generated():
+    shown = dict(BLOCK.findall(PAGE))
+    assert sorted(shown) == sorted(TABLES), "docs/solvers.md: one <!-- defaults: NAME --> block per table"
+    for name, options in TABLES.items():
+        absent = "by dimension" if name == "sample" else "none"
+        assert shown[name] == defaults_table(options, absent), (
+            f"docs/solvers.md's {name} table is stale: paste pdedsl.language.show.defaults_table")
+
+
+def test_the_table_says_what_the_defaults_are():
+    anagram = dict(BLOCK.findall(PAGE))["anagram"]
+    for name, value in settings.defaults(settings.SOLVERS["anagram"]).items():
+        cell = re.search(rf"^\| `{name}` \| ([^|]+) \|", anagram, re.M)[1].strip()
+        assert cell.strip("`") == str(value) or float(cell.replace("∞", "inf")) == value, name
+
+
+def test_the_sampling_table_is_what_the_points_are():
+    rows = re.findall(r"^\| (\d)(?: and more)? \| (\d+) \| (\d+) \| `(\w+)` \| (\d+)[^|]* \| (\d+) ",
+                      PAGE, re.M)
+    assert [r[0] for r in rows] == ["1", "2", "3", "4", "5"]
+    for d, interior, boundary, method, got_interior, got_boundary in rows:
+        d = int(d)
+        assert geometry.default_counts(d) == (int(interior), int(boundary))
+        assert geometry.default_method(d) == method
+        names = [f"x{i}" for i in range(d)]
+        faces = [None] + [Face(n, side) for n in names for side in ("lower", "upper")]
+        points = geometry.collocation_points(np.array([[0.0, 1.0]] * d), names, faces,
+                                             interior=int(interior), boundary=int(boundary),
+                                             method=method, seed=0)
+        assert len(points[0]) == int(got_interior), d
+        assert sum(len(p) for p in points[1:]) == int(got_boundary), d
+    assert "13³ = 2197" in PAGE
