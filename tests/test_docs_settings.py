@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from pdedsl import geometry
 from pdedsl.language import settings
@@ -51,3 +52,28 @@ def test_the_sampling_table_is_what_the_points_are():
         assert len(points[0]) == int(got_interior), d
         assert sum(len(p) for p in points[1:]) == int(got_boundary), d
     assert "13³ = 2197" in PAGE
+
+
+def test_the_memory_table_of_coming_from_is_n_times_p_times_8():
+    """docs/coming-from.md: Φ̂ takes N·P·8 bytes, and its examples' N and P are the files'."""
+    from pdedsl import prepare
+    from pdedsl.least_squares import flatten
+
+    page = (ROOT / "docs" / "coming-from.md").read_text()
+    units = {"KB": 1e3, "MB": 1e6, "GB": 1e9}
+    rows = re.findall(r"^\| ([\d⁰¹²³⁴⁵]+) \| ([\d⁰¹²³⁴⁵]+) \| ([\d.]+) (KB|MB|GB) \| (.*) \|$", page, re.M)
+    assert len(rows) >= 6
+
+    def number(text: str) -> int:
+        if "10" in text and text != "1020" and any(c in text for c in "⁰¹²³⁴⁵"):
+            return 10 ** "⁰¹²³⁴⁵".index(text[-1])
+        return int(text)
+
+    for n, p, size, unit, example in rows:
+        n, p = number(n), number(p)
+        assert float(size) * units[unit] == pytest.approx(n * p * 8, rel=0.05), (n, p)
+        file = re.search(r"`(\w+\.pde)`", example)
+        if file:
+            prepared = prepare(ROOT / "examples" / file[1])
+            assert sum(len(x) for x in prepared.points) == n, file[1]
+            assert flatten(prepared.model)[0].size == p, file[1]
