@@ -1,12 +1,12 @@
 """Figures of the linearised model: NTK and NNTK panels, the Green's function, the spectrum.
 
-As in the ANaGRAM paper: the kernels x ↦ K(x, y_s) for 16 source points y_s on a
-4 × 4 grid of panels, at initialisation and after training; the Green's function
-for a few source points; the singular values of Φ̂ over training with the cut.
+The kernels x ↦ K(x, y_s) for 16 source points y_s on a 4 × 4 grid of panels, at
+initialisation and after training; the Green's function for a few source points; the
+singular values of Φ̂ over training with the cut. 1D curves are drawn on a linear axis.
 Kernels change sign and span many decades, so colour scales are symmetric-log
 (diverging colours, white only near zero), linear below a threshold taken from the data
 (the smallest LOW_QUANTILE of the values), so that the decades the values occupy get
-the colours; 1D curves are drawn on a linear axis. In 2D each kernel panel is divided by its own largest |K| (stated in its
+the colours. In 2D each kernel panel is divided by its own largest |K| (stated in its
 title): one colour scale then shows every panel's shape, however the sizes differ.
 `plot_analysis(folder)` writes them all.
 """
