@@ -181,7 +181,7 @@ def test_default_strategy_trains_a_small_problem_far():
 
 @pytest.mark.slow
 def test_stall_detector_acts_within_20_tiny_steps_on_the_papers_laplace_net():
-    """Issue 8: no run spends more than 20 steps with η < 1e-6 without the detector acting.
+    """No run spends more than 20 steps with η < 1e-6 without the stall detector acting.
 
     MLP 2-32-1 with 784 + 116 points, the start where a fixed cut stalls (seed 0).
     """
