@@ -1,4 +1,4 @@
-"""Robustness of ANaGRAM's strategies: every problem × 5 seeds, default settings (issue 8).
+"""Robustness of ANaGRAM's strategies: every problem × 5 seeds, default settings.
 
 Per run: did the relative L2 error (the worst unknown) reach the target (1e-5, or the
 problem's own target in TARGETS) within the budget, after how many steps and seconds,
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # name -> overrides of the solver and model settings ({} is the registry defaults).
 STRATEGIES = {
     "default": {},  # fixed cut, stall detector, third-order path, uniform fan-in init
-    "straight": {"order": 1},  # the default until session 5: the paper's straight step
+    "straight": {"order": 1},  # the default until 2026-11-29: the paper's straight step
     "geodesic": {"order": 2},  # geodesic acceleration only
     "order4": {"order": 4},  # longer paths: more accurate on small nets, no faster
     "order5": {"order": 5},
@@ -53,7 +53,7 @@ TARGETS: dict[str, float] = {"poisson_disk": 1e-7, "poisson_annulus": 1e-7,
                              "laplace_plate_holes": 1e-3}
 REFERENCES = ROOT / "bench" / "references"  # NAME.npz: points and u, for a file without exact
 QUICK_PROBLEMS = ("laplace", "laplace2d", "heat", "poisson1d", "wave", "nonlinear_poisson")
-TINY_ETA = 1e-6  # the issue's stall: η below this (the solver's own detector acts at 1/16)
+TINY_ETA = 1e-6  # a stalled step: η below this (the solver's own detector acts at 1/16)
 
 
 def problems() -> dict[str, Path]:

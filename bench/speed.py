@@ -1,4 +1,4 @@
-"""Issue 3's speed targets, measured side by side in one run.
+"""The speed targets (bench/README.md, Speed), measured side by side in one run.
 
 1. The seed's Laplace setting (MLP 2-32-1, 28×28 interior grid + 116 boundary
    points): one full ANaGRAM step against forming the residual Jacobian alone

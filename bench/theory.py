@@ -1,4 +1,4 @@
-"""Regenerate the experiments of docs/theory.md: the talk's two experiments, run with pdedsl.
+"""Regenerate the experiments of docs/theory.md: the ANaGRAM paper's two experiments, run with pdedsl.
 
 Five runs with pdedsl's defaults and the file's own settings, one after the other in this
 process, into run folders as `pdedsl solve` writes them (the page lists the commands):
@@ -128,7 +128,7 @@ def figures(solutions: dict, measured: dict, docs: Path) -> dict:
     """Write the IMAGES into DOCS/img; the heat run's spectrum and kernel sizes."""
     from pdedsl.analysis import initial_tangent
     from pdedsl.plots import plot_comparison, save
-    from pdedsl.plots.kernels import kernel_figure, spectrum_figure
+    from pdedsl.plots.kernels import kernel_figure, kernel_values, spectrum_figure
 
     img = docs / "img"
     img.mkdir(parents=True, exist_ok=True)
@@ -144,7 +144,7 @@ def figures(solutions: dict, measured: dict, docs: Path) -> dict:
     for kernel in KERNELS:
         kind, when = kernel.split("_")
         figure = kernel_figure(tangents[when], kind, "u", f"heat.pde: {kind.upper()} of u, {when}")
-        kernels[kernel] = kernel_size(figure)
+        kernels[kernel] = kernel_size(kernel_values(tangents[when], kind, "u")[1])
         save(figure, img / f"theory-heat-{kernel}.png")
     return {"spectrum": spectrum_facts(heat.spectrum), "kernels": kernels}
 
@@ -154,10 +154,8 @@ def label(run: dict) -> str:
     return f"{SOLVER_NAMES[run['solver']]}, MLP {run['network']}"
 
 
-def kernel_size(figure) -> dict:
-    """The values drawn in a kernel figure's 16 panels: largest and median |K|, share < 0."""
-    values = np.concatenate([np.ravel(np.asarray(image.get_array())) for panel in figure.axes
-                             for image in panel.get_images()])
+def kernel_size(values: np.ndarray) -> dict:
+    """The kernel values of a figure's 16 panels: largest and median |K|, share < 0."""
     return {"abs_max": float(np.max(np.abs(values))), "abs_median": float(np.median(np.abs(values))),
             "negative_share": float(np.mean(values < 0))}
 

@@ -14,7 +14,8 @@ u = sin(pi*x)*sin(pi*y)        on t = 0
 exact u = exp(-2*kappa*pi^2*t)*sin(pi*x)*sin(pi*y)
 
 # A 24 x 24 network (721 parameters, against 1217 for the default 32 x 32) makes each
-# step's SVD about four times cheaper; alone it ends near 1e-5, and with Tikhonov
-# damping at the cut (docs/solvers.md) at 4e-7 to 8.4e-7 (seeds 0 to 2), in under a minute.
+# step's SVD about four times cheaper; with Tikhonov damping at the cut (docs/solvers.md)
+# it ends at 3.4e-7 to 1.4e-6 over seeds 0 to 4 (bench/recorded/robustness.md), in about
+# a minute.
 solver anagram(damping = tikhonov)
 model  mlp(width = 24)

@@ -182,6 +182,27 @@ class Solution:
         Returns an object with `predict(points)`; a nonlinear problem is a ValueError."""
         return analysis.resolve(self, source)
 
+    def __repr__(self) -> str:
+        """One line (the fields hold the whole network and history)."""
+        source = self.problem.source
+        name = Path(source.name).name if source else "<input>"
+        return (f"Solution({name}: {self.config.solver}, {self.status} after {self.steps} "
+                f"steps, loss {self.loss:.3g})")
+
+    def plot(self, kind: str = "solution", unknown: str | None = None):
+        """A matplotlib Figure: `kind="solution"`, the trained `unknown` (default: the
+        first) beside the exact one and the error; `kind="training"`, the loss and the
+        errors against step and seconds. The figures `pdedsl solve` writes, not saved."""
+        from .plots.notebook import figure
+
+        return figure(self, kind, unknown)
+
+    def _repr_html_(self) -> str:
+        """What a notebook shows: how the run ended, and the trained field inline."""
+        from .plots.notebook import summary_html
+
+        return summary_html(self)
+
     def save(self, folder: str | Path) -> Path:
         """Write the checkpoint (model leaves + what rebuilds the model) into `folder`."""
         folder = Path(folder)

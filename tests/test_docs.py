@@ -10,6 +10,8 @@
 
 A code block with a title (```pde title="square.pde") is a file the page asks the
 reader to write: it is written into the scratch folder before the page's code runs.
+A block marked `.not-run` (```{.python .not-run}) is another library's code, shown
+for comparison (docs/coming-from.md), and is not run.
 Pages whose code trains a network are `slow`; `pdedsl check` lines and the pages
 whose Python does not train run by default.
 """
@@ -35,6 +37,7 @@ FENCE = re.compile(r"^(?P<indent> *)```(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=inde
                    re.S | re.M)
 TRAINS = re.compile(r"\b(solve|load|prepare|resolve|green_function)\(|\bpdedsl (solve|compare)\b")
 FAST_COMMANDS = ("check", "--help", "-h", "--version")
+NOT_RUN = ".not-run"  # a block of another library's code, shown for comparison
 TIMEOUT = 900  # seconds for one command or one page's Python (a slow test)
 
 
@@ -45,6 +48,8 @@ def code_blocks(page: Path) -> list[tuple[str, str, str]]:
     for match in FENCE.finditer(page.read_text()):
         info = match["info"].strip()
         language = info.split()[0].lstrip("{.").rstrip("}") if info else ""
+        if NOT_RUN in info:
+            language = "not-run"
         title = re.search(r'title="([^"]+)"', info)
         body = "\n".join(line[len(match["indent"]):] for line in match["body"].splitlines())
         blocks.append((language, title[1] if title else "", body))
@@ -53,6 +58,7 @@ def code_blocks(page: Path) -> list[tuple[str, str, str]]:
 
 def python_script(page: Path) -> str:
     return "\n\n".join(body for language, _, body in code_blocks(page) if language in ("python", "py"))
+
 
 
 def commands(page: Path) -> list[tuple[list[str], int]]:
@@ -148,6 +154,8 @@ def test_site_builds_without_warnings(tmp_path):
     for page in ("index", "getting-started", "theory", "gallery", "api", "language"):
         target = tmp_path / "site" / ("index.html" if page == "index" else f"{page}/index.html")
         assert target.is_file(), page
+    start = (tmp_path / "site" / "getting-started" / "index.html").read_text()
+    assert '<span class="k">unknown</span>' in start, "```pde blocks are not coloured by pdedsl.lexer"
     api = (tmp_path / "site" / "api" / "index.html").read_text()
     for name in ("api.solve", "api.load", "language.parser.parse_file", "solution.Solution",
                  "language.problem.Problem", "language.errors.PdeError", "solvers.anagram.Anagram"):

@@ -168,17 +168,20 @@ def test_strategy_settings_are_checked_and_reach_the_solver():
 def test_default_strategy_trains_a_small_problem_far():
     """Smoke test: the registry defaults train 1D Poisson, tiny net (P = 25), past 1e-4.
 
-    On a net this small the curved path is no faster than the straight one (1e-5 at
-    steps 19 to 48 over five seeds, against 18 to 77; docs/solvers.md), hence 60 steps."""
+    Deterministic (seed 0, grid points), but runs are chaotic in the weights: another CPU's
+    rounding moves a trajectory as another seed would. So the claim holds for any seed
+    with margin: over seeds 0 to 9 the error first falls below 1e-4 at steps 16 to 49
+    and stays there (seed 0: step 37, ending at 2.5e-10 by the floor at step 42), and the
+    default budget is 150 steps, three times the slowest."""
     from pdedsl import solve
 
-    solution = solve(ROOT / "examples" / "poisson1d.pde", width=8, depth=1, interior=32, steps=60)
+    solution = solve(ROOT / "examples" / "poisson1d.pde", width=8, depth=1, interior=32, seed=0)
     assert solution.l2_relative_error["u"] < 1e-4, solution.reason
 
 
 @pytest.mark.slow
 def test_stall_detector_acts_within_20_tiny_steps_on_the_papers_laplace_net():
-    """Issue 8: no run spends more than 20 steps with η < 1e-6 without the detector acting.
+    """No run spends more than 20 steps with η < 1e-6 without the stall detector acting.
 
     MLP 2-32-1 with 784 + 116 points, the start where a fixed cut stalls (seed 0).
     """

@@ -194,3 +194,24 @@ def _allowed(option) -> str:
         bounds.append(f"< {option.below:g}")
     kind = "whole number" if option.kind is int else "number"
     return " ".join([kind, ", ".join(bounds)]).strip()
+
+
+def defaults_table(options, absent: str = "none") -> str:
+    """The Markdown table of one table of settings (`settings.SOLVERS["anagram"]`, ...):
+    name, default, allowed values, meaning; `absent` stands for a setting with no default
+    (docs/solvers.md shows these tables, and a test keeps them equal to this)."""
+    rows = ["| setting | default | allowed values | meaning |", "|---|---|---|---|"]
+    for name, option in options.items():
+        default = absent if option.default is None else _default(option.default)
+        rows.append(f"| `{name}` | {default} | {_allowed(option)} | {option.help} |")
+    return "\n".join(rows)
+
+
+def _default(value) -> str:
+    if isinstance(value, str):
+        return f"`{value}`"
+    if isinstance(value, float):
+        if value == float("inf"):
+            return "∞"
+        return f"{value:g}".replace("e-0", "e-").replace("e+0", "e")
+    return str(value)

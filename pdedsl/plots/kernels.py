@@ -1,10 +1,14 @@
 """Figures of the linearised model: NTK and NNTK panels, the Green's function, the spectrum.
 
-As in the ANaGRAM talk: the kernels x ↦ K(x, y_s) for 16 source points y_s on a
-4 × 4 grid of panels, at initialisation and after training; the Green's function
-for a few source points; the singular values of Φ̂ over training with the cut.
+The kernels x ↦ K(x, y_s) for 16 source points y_s on a 4 × 4 grid of panels, at
+initialisation and after training; the Green's function for a few source points; the
+singular values of Φ̂ over training with the cut. 1D curves are drawn on a linear axis.
 Kernels change sign and span many decades, so colour scales are symmetric-log
-(diverging, white only near zero). `plot_analysis(folder)` writes them all.
+(diverging colours, white only near zero), linear below a threshold taken from the data
+(the smallest LOW_QUANTILE of the values), so that the decades the values occupy get
+the colours. In 2D each kernel panel is divided by its own largest |K| (stated in its
+title): one colour scale then shows every panel's shape, however the sizes differ.
+`plot_analysis(folder)` writes them all.
 """
 
 from __future__ import annotations
@@ -16,12 +20,15 @@ from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LogNorm, SymLogNorm
 from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
 from .fields import draw_outline, inside
 
 LINE_POINTS = 201
 GRID_POINTS = 48  # per axis, per panel
-DECADES = 4  # the symmetric-log scale is linear below max/10^DECADES
+LOW_QUANTILE = 0.05  # this share of the values, the smallest, is drawn on the linear part
+MIN_DECADES, MAX_DECADES = 1, 4  # the log part of the scale spans 1 to 4 decades
+BAR_TICKS = 3  # decades labelled on each side of 0 on a colour bar, at most
 CMAP = "RdBu_r"
 
 
@@ -53,24 +60,40 @@ def plot_analysis(folder: str | Path, solution=None) -> list[Path]:
 
 # --------------------------------------------------------------------- kernels
 def kernel_figure(tangent, kind: str, unknown: str | None = None, title: str = "") -> Figure:
-    """x ↦ K(x, y_s) for 16 source points y_s, one panel each (kind: 'ntk' or 'nntk')."""
+    """x ↦ K(x, y_s) for 16 source points y_s, one panel each (kind: 'ntk' or 'nntk').
+
+    In 1D the curves share a linear y axis; in 2D each panel is an image of
+    K(·, y_s) / max |K(·, y_s)| on one diverging colour scale, its largest |K| in its title."""
+    plane = _Plane(tangent.problem, unknown)
+    sources, values = kernel_values(tangent, kind, unknown)
+    name = kind.upper()
+    figure = Figure(figsize=(11, 10), layout="constrained")
+    panels = figure.subplots(4, 4, sharex=True, sharey=True)
+    if not plane.flat:
+        for panel, y, v in zip(panels.ravel(), sources, values):
+            plane.draw(panel, v, None, y, label=f"source y = {plane.describe(y)}")
+        plane.label_axes(panels, f"{name}(x, y)")
+    else:
+        top = np.max(np.abs(values), axis=1)
+        scaled = values / np.where(top > 0, top, 1.0)[:, None]
+        norm = _symlog(scaled, top=1.0)
+        for panel, y, v, t in zip(panels.ravel(), sources, scaled, top):
+            image = plane.draw(panel, v, norm, y, label=f"source {plane.describe(y)}, max {t:.2g}")
+        plane.label_axes(panels, name)
+        _colorbar(figure, image, panels, f"{name}(x, source) / its max |{name}| in the panel", 0.6)
+    figure.suptitle(title or name)
+    return figure
+
+
+def kernel_values(tangent, kind: str, unknown: str | None = None):
+    """(sources, values): the 16 source points y_s of `kernel_figure` and K(x, y_s) at
+    its evaluation points (16 × M), unscaled: what the panels show, for measuring it."""
     from ..analysis import nntk, ntk
 
     kernel = {"ntk": ntk, "nntk": nntk}[kind]
     plane = _Plane(tangent.problem, unknown)
     sources = plane.sources(4)
-    x = plane.evaluation_points()
-    values = kernel(tangent, x, sources, unknown=unknown).T  # 16 × M
-    figure = Figure(figsize=(11, 10), layout="constrained")
-    panels = figure.subplots(4, 4, sharex=True, sharey=True)
-    norm = _symlog(values)
-    for k, (panel, y, v) in enumerate(zip(panels.ravel(), sources, values)):
-        image = plane.draw(panel, v, norm, y, label=f"y = {plane.describe(y)}")
-    plane.label_axes(panels, kind.upper())
-    if plane.flat:
-        figure.colorbar(image, ax=panels, shrink=0.6, label=kind.upper())
-    figure.suptitle(title or kind.upper())
-    return figure
+    return sources, np.asarray(kernel(tangent, plane.evaluation_points(), sources, unknown=unknown)).T
 
 
 def green_figure(solution, *, unknown: str | None = None, sources=None, reference=None,
@@ -104,10 +127,11 @@ def green_figure(solution, *, unknown: str | None = None, sources=None, referenc
         panels = np.atleast_1d(figure.subplots(rows, columns, sharex=True, sharey=True)).ravel()
         norm = _symlog(G)
         for panel, y, v in zip(panels, sources, G.T):
-            image = plane.draw(panel, v, norm, y, label=f"y = {plane.describe(y)}")
+            image = plane.draw(panel, v, norm, y, label=f"source {plane.describe(y)}")
         for panel in panels[len(sources):]:
             panel.set_visible(False)
-        figure.colorbar(image, ax=panels, shrink=0.8, label="G(x, y)")
+        plane.label_axes(panels.reshape(rows, columns), "G")
+        _colorbar(figure, image, panels, "G(x, source)", 0.8)
     figure.suptitle(title or "Green's function")
     return figure
 
@@ -174,7 +198,7 @@ class _Plane:
         if not self.flat:
             panel.plot(self.axis, values, color="C0")
             panel.axvline(y[self.h], color="C3", linewidth=0.8)
-            panel.set_yscale("symlog", linthresh=norm.linthresh)
+            panel.axhline(0, color="black", linewidth=0.5)
             panel.set_title(label, fontsize="small")
             panel.grid(True, alpha=0.3)
             return None
@@ -188,9 +212,12 @@ class _Plane:
         return image
 
     def label_axes(self, panels, quantity: str):
-        """Variable names on the outer panels; few ticks, so shared axes stay legible."""
+        """Variable names on the outer panels. Ticks inside the range only (none at its
+        ends), so the labels of neighbouring panels never run into each other."""
+        prune = "both" if self.flat else None  # image panels touch their range's ends
         for panel in panels.ravel():
-            panel.locator_params(axis="x", nbins=3)
+            panel.xaxis.set_major_locator(MaxNLocator(nbins=4 if self.flat else 5, prune=prune))
+            panel.yaxis.set_major_locator(MaxNLocator(nbins=4, prune=prune))
             panel.tick_params(labelsize="small")
         for panel in panels[-1]:
             panel.set_xlabel(self.names[self.h])
@@ -214,9 +241,43 @@ class _Plane:
         return points
 
 
-def _symlog(values: np.ndarray) -> SymLogNorm:
-    top = float(np.max(np.abs(values[np.isfinite(values)]), initial=0.0)) or 1.0
-    return SymLogNorm(linthresh=top / 10**DECADES, vmin=-top, vmax=top, base=10)
+def _symlog(values: np.ndarray, top: float | None = None) -> SymLogNorm:
+    """A symmetric-log scale over ±top (default: the largest |value|), linear below the
+    smallest LOW_QUANTILE of the |values|, kept 1 to 4 decades below top."""
+    size = np.abs(values[np.isfinite(values)])
+    top = top or float(np.max(size, initial=0.0)) or 1.0
+    positive = size[size > 0]
+    low = float(np.quantile(positive, LOW_QUANTILE)) if positive.size else top
+    linthresh = float(np.clip(low, top / 10**MAX_DECADES, top / 10**MIN_DECADES))
+    return SymLogNorm(linthresh=linthresh, vmin=-top, vmax=top, base=10)
+
+
+def _colorbar(figure: Figure, image, panels, label: str, shrink: float):
+    """A colour bar labelled at 0 and at a few decades each side, none close to 0."""
+    bar = figure.colorbar(image, ax=panels, shrink=shrink, label=label)
+    bar.ax.yaxis.set_major_locator(FixedLocator(symlog_ticks(image.norm)))
+    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _tick_label(v)))
+    bar.ax.yaxis.set_minor_locator(NullLocator())
+    return bar
+
+
+def symlog_ticks(norm: SymLogNorm) -> list[float]:
+    """0 and ±10^k for at most BAR_TICKS decades k from the top down, all above
+    twice the linear threshold (a tick nearer 0 would print over the 0)."""
+    top, linthresh = float(norm.vmax), float(norm.linthresh)
+    decades = np.arange(np.floor(np.log10(top)), np.log10(2 * linthresh), -1.0)
+    step = max(1, int(np.ceil(len(decades) / BAR_TICKS)))
+    magnitudes = [10.0**d for d in decades[::step]]
+    return sorted([-m for m in magnitudes] + [0.0] + magnitudes)
+
+
+def _tick_label(value: float) -> str:
+    if value == 0:
+        return "0"
+    if 1e-3 <= abs(value) < 1e4:
+        return f"{value:g}"
+    sign, exponent = ("-" if value < 0 else ""), int(round(np.log10(abs(value))))
+    return f"${sign}10^{{{exponent}}}$"
 
 
 def _file_name(solution) -> str:
