@@ -141,18 +141,21 @@ def final_table(summary: dict, folder: str, stream: TextIO | None = None) -> Non
 
 
 def comparison_table(rows: list[dict], title: str, stream: TextIO | None = None) -> None:
-    """One line per solver: how far each got, how fast (`pdedsl compare`)."""
+    """One line per solver: how far each got, how fast (`pdedsl compare`); an inverse
+    problem's fitted constants too."""
     table = Table(title=title)
     errors = sorted({k for row in rows for k in row.get("l2_relative_error") or {}})
+    fitted = list(dict.fromkeys(k for row in rows for k in row.get("fitted") or {}))
     for column in ("solver", "status", "steps", "training s", "compile s", "loss",
-                   *(f"L2 {k}" for k in errors)):
+                   *(f"L2 {k}" for k in errors), *fitted):
         table.add_column(column, justify="left" if column in ("solver", "status") else "right")
     for row in rows:
-        l2 = row.get("l2_relative_error") or {}
+        l2, constants = row.get("l2_relative_error") or {}, row.get("fitted") or {}
         table.add_row(
             row["solver"], row["status"], str(row["steps"]), f"{row['seconds']:.2f}",
             f"{row['compile_seconds']:.2f}", _number(row["loss"]),
             *(_number(l2.get(k)) for k in errors),
+            *(f"{constants[k]['value']:.7g}" if k in constants else "-" for k in fitted),
         )
     Console(file=stream or sys.stdout).print(table)
 

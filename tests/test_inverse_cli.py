@@ -103,3 +103,20 @@ def test_resume_refuses_new_data(run, folder, capsys):
     out, _ = run
     assert main(["solve", "--resume", str(out), "--data", str(folder / "obs.csv")]) == 2
     assert "--data cannot change the measurements" in capsys.readouterr().err
+
+
+def test_the_comparison_table_has_a_column_per_fitted_constant():
+    import io
+
+    from pdedsl.progress import comparison_table
+
+    row = {"solver": "anagram", "status": "converged", "steps": 3, "seconds": 1.0,
+           "compile_seconds": 2.0, "loss": 1e-3}
+    stream = io.StringIO()
+    comparison_table([{**row, "fitted": {"k": {"value": 2.0001}}},
+                      {**row, "solver": "adam", "fitted": {"k": {"value": 1.5}}}], "t", stream)
+    lines = stream.getvalue().splitlines()
+    header = next(line for line in lines if "solver" in line)
+    assert header.rstrip().endswith(" k ┃")
+    assert "2.0001" in next(line for line in lines if "anagram" in line)
+    assert "1.5" in next(line for line in lines if "adam" in line)
