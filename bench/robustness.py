@@ -199,10 +199,10 @@ def main(argv=None) -> dict:
                       f"final {r['final_error']} tiny-η run {r['longest_tiny_eta_run']} "
                       f"({r['status']})", flush=True)
             results["runs"][strategy][name] = runs
-        results["summary"][strategy] = summarise(
-            [r for runs in results["runs"][strategy].values() for r in runs])
-        (args.out / "robustness.json").write_text(json.dumps(results, indent=1))
-        (args.out / "robustness.md").write_text(markdown(results))
+            results["summary"][strategy] = summarise(  # written after each problem
+                [r for runs in results["runs"][strategy].values() for r in runs])
+            (args.out / "robustness.json").write_text(json.dumps(results, indent=1))
+            (args.out / "robustness.md").write_text(markdown(results))
     print(markdown(results))
     return results
 

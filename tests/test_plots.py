@@ -144,3 +144,51 @@ def test_error_colour_scale_is_logarithmic_only_over_a_decade_or_more(error, log
     from pdedsl.plots.fields import _log_norm
 
     assert (_log_norm(error) is not None) == log
+
+
+ANNULUS = """\
+region outer = disk((0, 0), 1)
+region inner = disk((0, 0), 1/2)
+(x, y) in outer minus inner
+unknown u(x, y)
+-laplacian(u) = 4
+u = 1 - x^2 - y^2   on outer
+dn(u) = 1           on inner
+exact u = 1 - x^2 - y^2
+"""
+
+
+def test_a_region_is_blank_outside_with_its_outline_and_its_points_drawn():
+    from pdedsl.plots.fields import field_figures
+    from pdedsl.plots.points import points_figure
+
+    solution = untrained(ANNULUS)
+    predicted, exact, error = field_figures(solution, "a.pde")["u"].axes[:3]
+    image = exact.get_images()[0]
+    left, right, bottom, top = image.get_extent()
+    values = np.ma.filled(image.get_array(), np.nan)
+    ny, nx = values.shape
+    X, Y = np.meshgrid(np.linspace(left, right, nx), np.linspace(bottom, top, ny))
+    r = np.hypot(X, Y)
+    assert np.all(np.isnan(values[(r > 1 + 1e-9) | (r < 0.5 - 1e-9)]))
+    inside = (r < 1 - 1e-9) & (r > 0.5 + 1e-9)
+    np.testing.assert_allclose(values[inside], 1 - r[inside] ** 2, atol=1e-12)
+    outer, inner = exact.get_lines()  # the outline: the two circles
+    assert np.allclose(np.hypot(outer.get_xdata(), outer.get_ydata()), 1)
+    assert np.allclose(np.hypot(inner.get_xdata(), inner.get_ydata()), 0.5)
+
+    from pdedsl.analysis import collocation_points
+
+    points = collocation_points(solution)
+    figure = points_figure(solution.problem, solution.compiled.blocks, points, "points")
+    panel = figure.axes[0]
+    labels = [t.get_text() for t in panel.get_legend().get_texts()]
+    assert labels == [f"line 5: interior ({len(points[0])} points)",
+                      f"line 6: on outer ({len(points[1])} points)",
+                      f"line 7: on inner ({len(points[2])} points)"]
+    (arrows_outer, arrows_inner) = [c for c in panel.collections if hasattr(c, "U")]
+    assert np.allclose(np.hypot(arrows_inner.U, arrows_inner.V), 1)
+    at = arrows_inner.get_offsets()
+    np.testing.assert_allclose(np.column_stack([arrows_inner.U, arrows_inner.V]), -at / 0.5,
+                               atol=1e-12)  # into the hole
+    assert points_figure(untrained(POISSON).problem, [], [], "box") is None

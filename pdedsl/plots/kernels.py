@@ -186,7 +186,7 @@ class _Plane:
             fractions = (np.arange(per_axis**2) + 0.5) / per_axis**2
             return self._at({self.h: self._scale(self.h, fractions)})
         H, V = np.meshgrid(self._scale(self.h, fractions), self._scale(self.v, fractions[::-1]))
-        return self._at({self.h: H.ravel(), self.v: V.ravel()})  # top row first
+        return _moved_inside(self.problem, self._at({self.h: H.ravel(), self.v: V.ravel()}))
 
     def evaluation_points(self) -> np.ndarray:
         if not self.flat:
@@ -239,6 +239,22 @@ class _Plane:
         for axis, values in columns.items():
             points[:, axis] = values
         return points
+
+
+def _moved_inside(problem, points: np.ndarray) -> np.ndarray:
+    """Sources outside a region (in a hole) moved to the nearest of a grid inside it."""
+    outside = ~inside(problem, points)
+    if not outside.any():
+        return points
+    from ..sampling import interior_points
+
+    columns = [problem.names.index(v) for v in problem.region.variables]
+    grid = interior_points(problem.region.shape, 4096, "grid", np.random.default_rng(0))
+    moved = points.copy()
+    for k in np.flatnonzero(outside):
+        nearest = np.argmin(np.linalg.norm(grid - points[k, columns], axis=1))
+        moved[k, columns] = grid[nearest]
+    return moved
 
 
 def _symlog(values: np.ndarray, top: float | None = None) -> SymLogNorm:
