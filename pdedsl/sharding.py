@@ -54,7 +54,9 @@ def layout(points: jax.Array, devices: int) -> tuple[jax.Array, jax.Array]:
 
 class Sharded:
     """`ls` on a mesh: residuals, Jacobian and the local triangular factors, by device.
-    With `chunk` > 0 each device evaluates and factors its rows `chunk` at a time."""
+    With `chunk` > 0 each device evaluates and factors its rows `chunk` at a time, and its
+    rows of r are laid out chunk by chunk (each chunk padded, as `chunks.stream` gives
+    them); `jacobian`, which the chunked routes never call, keeps the unchunked layout."""
 
     def __init__(self, ls: LeastSquares, on: Mesh, chunk: int = 0):
         whole_rows(ls, "devices")
@@ -63,11 +65,13 @@ class Sharded:
         self.points = tuple(x for x, _ in laid)
         self.masks = tuple(m for _, m in laid)
 
-    def _map(self, local, out_specs, *args, arg_specs=()):
+    def _map(self, local, out_specs, theta, *rows):
+        """local(θ, points, masks, *rows) on every device, with its slice of the points
+        and of each extra row-laid-out array in `rows`."""
         blocks = tuple(ROWS for _ in self.points)
         f = jax.shard_map(local, mesh=self.mesh, out_specs=out_specs, check_vma=False,
-                          in_specs=(SAME, blocks, blocks, *arg_specs))
-        return f(*args[:1], self.points, self.masks, *args[1:])
+                          in_specs=(SAME, blocks, blocks, *(ROWS for _ in rows)))
+        return f(theta, self.points, self.masks, *rows)
 
     def _parts(self, points, masks):
         return [chunks.split(x, m, self.chunk) for x, m in zip(points, masks)]
@@ -118,4 +122,4 @@ class Sharded:
             parts = self._parts(points, masks)
             return jax.lax.psum(chunks.transpose_product(blocks, theta, parts, v), AXIS)
 
-        return r, S, lambda v: self._map(product, SAME, theta, v, arg_specs=(ROWS,))
+        return r, S, lambda v: self._map(product, SAME, theta, v)
