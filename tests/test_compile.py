@@ -16,6 +16,7 @@ from pdedsl.model import Model
 
 
 EXAMPLES = sorted(Path(__file__).parent.parent.joinpath("examples").glob("*.pde"))
+WITH_EXACT = [p for p in EXAMPLES if parse_file(p).exact]  # lorenz.pde has none
 
 
 def exact_model(problem, compiled, factor=1):
