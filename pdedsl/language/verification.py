@@ -24,6 +24,7 @@ SAMPLES = 50  # random points per equation, face or point condition
 SATISFIED = 1e-10  # worst |residual| relative to the size of the terms, in float64
 PRECISE_DIGITS = 40
 PRECISE_SATISFIED = 1e-25  # the same, at PRECISE_DIGITS digits
+ON_CURVE_SATISFIED = 1e-13  # a point sampled on a curve is on it only to float64 rounding
 MEAN_SATISFIED = 1e-7  # quadrature is not exact
 
 
@@ -180,20 +181,21 @@ class _Checker:
         if r.max() <= SATISFIED * scale:
             return None
         worst = np.argsort(r)[::-1][:3]
-        if all(self.precisely_zero(residual, points[i], scale) for i in worst):
+        tolerance = PRECISE_SATISFIED if isinstance(fixed, dict) else ON_CURVE_SATISFIED
+        if all(self.precisely_zero(residual, points[i], scale * tolerance) for i in worst):
             return None
         return float(r[worst[0]]), points[worst[0]], scale
 
-    def precisely_zero(self, residual, point, scale: float) -> bool:
+    def precisely_zero(self, residual, point, tolerance: float) -> bool:
         """Whether the residual at `point` (a double, taken as exact) computed to 40 digits
-        is negligible against `scale`: then float64 rounding made it look large."""
+        is below `tolerance`: then float64 rounding made it look large."""
         at = {sympy.Symbol(n): sympy.Float(float(v), PRECISE_DIGITS)
               for n, v in zip(self.names, point)}
         try:
             value = abs(complex(residual.evalf(PRECISE_DIGITS, subs=at)))
         except (TypeError, ValueError):
             return False
-        return value <= PRECISE_SATISFIED * max(scale, 1e-300)
+        return value <= max(tolerance, 1e-300)
 
     def mean(self, sides):
         """None when a mean condition holds for the exact solution (by quadrature);
