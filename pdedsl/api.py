@@ -18,6 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import geometry, runtime
+from .adapt import Resampler
 from .compile import CompiledProblem, compile_problem
 from .config import Config, configure
 from .language.parser import parse, parse_file
@@ -70,7 +71,7 @@ class Prepared:
             history=(previous.history if previous else []) + history,
             status=result.status, reason=result.reason, loss=result.loss,
             compile_seconds=result.compile_seconds + (previous.compile_seconds if previous else 0.0),
-            seconds=result.seconds + offset, points=self.points, filter=result.filter,
+            seconds=result.seconds + offset, points=result.points or self.points, filter=result.filter,
             spectrum=(previous.spectrum if previous else []) + result.spectrum,
         )
 
@@ -83,13 +84,14 @@ class Prepared:
         degenerate limit); then everything."""
         names = tuple(u.name for u in self.problem.unknowns)
         errors, columns = self.errors(), self.fitted_columns()
+        adapt = Resampler.of(self.problem, self.compiled, self.config)
         hold = 0
         if self.problem.fitted:
             hold = min(max(self.config.solver_options["hold"] - first_step, 0), stop["steps"])
         if hold == 0:
             return train(self.ls, solver, theta, StopRules(**stop), errors=errors,
                          error_names=names, columns=columns, callback=callback,
-                         first_step=first_step)
+                         first_step=first_step, adapt=adapt)
         count = len(self.problem.fitted)
         host = np.asarray(theta)
         held = host[-count:]  # p, θ's last entries
@@ -103,7 +105,7 @@ class Prepared:
                       errors=(lambda t: errors(join(t))) if errors else None,
                       error_names=names,
                       columns=lambda t: columns(np.concatenate([np.asarray(t), held])),
-                      callback=callback, first_step=first_step)
+                      callback=callback, first_step=first_step, adapt=adapt)
         first.theta = jnp.asarray(np.concatenate([np.asarray(first.theta), held]), theta.dtype)
         if (first.status in ("diverged", "interrupted") or hold == stop["steps"]
                 or first.seconds >= stop["seconds"]):
@@ -112,7 +114,7 @@ class Prepared:
         rest = train(self.ls, solver, first.theta, StopRules(**{**stop, **later}),
                      errors=errors, error_names=names, columns=columns,
                      callback=lambda row: callback(_later(row, first.seconds)),
-                     first_step=first_step + hold)
+                     first_step=first_step + hold, adapt=adapt, points=first.points)
         reason = rest.reason.replace(f"ran all {later['steps']} steps",
                                      f"ran all {stop['steps']} steps")
         return dataclasses.replace(

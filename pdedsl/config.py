@@ -89,7 +89,7 @@ def _sample_settings(problem: Problem, sample: dict) -> dict:
     dimension = len(problem.variables)
     interior, boundary = geometry.default_counts(dimension)
     return {"interior": interior, "boundary": boundary,
-            "method": geometry.default_method(dimension), **sample}
+            "method": geometry.default_method(dimension), **defaults(SAMPLE), **sample}
 
 
 def _with_constants(problem: Problem, constants: dict, guesses: dict, where: str) -> Problem:

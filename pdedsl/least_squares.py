@@ -111,7 +111,18 @@ def least_squares(
 
     blocks = tuple(RowBlock(point_residuals(b), w, x, b.reduces)
                    for b, w, x in zip(compiled.blocks, weights, xs))
+    return _assemble(blocks, to_model, rows), theta0
 
+
+def with_points(ls: LeastSquares, points: Sequence[jax.Array]) -> LeastSquares:
+    """`ls` on other points, one array per block of the same shape as its own (so the
+    weights stay): how a compiled step takes the points as an argument (adaptive
+    collocation moves them between steps)."""
+    blocks = tuple(RowBlock(b.residual, b.weight, x, b.reduces) for b, x in zip(ls.blocks, points))
+    return _assemble(blocks, ls.to_model, ls.rows)
+
+
+def _assemble(blocks: tuple[RowBlock, ...], to_model, rows: tuple[int, ...]) -> LeastSquares:
     def residuals(theta):
         return jnp.concatenate([b.values(theta, b.points) for b in blocks])
 
@@ -119,4 +130,4 @@ def least_squares(
         parts = [b.rows(theta, b.points) for b in blocks]
         return jnp.concatenate([p[0] for p in parts]), jnp.concatenate([p[1] for p in parts])
 
-    return LeastSquares(residuals, jacobian, to_model, sum(rows), rows, blocks), theta0
+    return LeastSquares(residuals, jacobian, to_model, sum(rows), rows, blocks)

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
-from .least_squares import LeastSquares
+from .least_squares import LeastSquares, with_points
 from .solvers import Filter, Solver
 
 # converged: the loss reached `tol`, or the run reached its floor (below); max_steps: the
@@ -54,6 +55,7 @@ class Result:
     spectrum: list[dict] = field(default_factory=list)  # {"step", "sigma", "cut"}
     loss: float = math.nan  # ½‖r‖² at `theta`
     filter: Filter | None = None  # the pseudo-inverse of the last step (None: first order)
+    points: list | None = None  # the points the run ended on, when it moved them (adapt)
 
 
 @dataclass
@@ -71,6 +73,10 @@ class StopRules:
 
     def start(self, initial_loss: float) -> None:
         self.initial_loss = self.previous = initial_loss
+
+    def moved(self, loss: float) -> None:
+        """The points moved: progress is counted from the loss on the new points."""
+        self.previous, self.flat_steps = loss, 0
 
     def check(self, loss: float, training_seconds: float) -> tuple[str, str] | None:
         flat = loss > (1 - FLAT) * self.previous
@@ -100,6 +106,7 @@ def train(
     columns: Callable[[jax.Array], dict[str, float]] | None = None,
     callback: Callable[[dict], None] | None = None,
     first_step: int = 0, spectrum_every: int = 10,
+    adapt=None, points: list | None = None,
 ) -> Result:
     """Run `solver` from θ until a stop rule fires.
 
@@ -108,9 +115,15 @@ def train(
     `callback(row)` sees every history row as it is made.
     `first_step` numbers the rows when a run is resumed. A solver whose info has
     `spectrum` (σ, cut) gets it recorded every `spectrum_every` steps (and at the last).
+    `adapt` (a `pdedsl.adapt.Resampler`) moves the points every `adapt.every` steps
+    (starting from `points`, default: those of `ls`): the step takes them as an argument.
     """
     started = time.perf_counter()
-    theta, state, step, measure, initial_loss = _compile(ls, solver, theta, errors)
+    if adapt is not None and points is not None:  # a later piece of a run goes on from its points
+        ls = with_points(ls, [jnp.asarray(x, theta.dtype) for x in points])
+    if adapt is not None:
+        points = [b.points for b in ls.blocks]
+    theta, state, step, measure, initial_loss = _compile(ls, solver, theta, errors, adapt)
     result = Result(theta, compile_seconds=time.perf_counter() - started, loss=initial_loss)
     if not math.isfinite(initial_loss):
         result.status, result.reason = "diverged", "the loss is not finite at the start"
@@ -121,7 +134,8 @@ def train(
     with _InterruptFlag() as interrupted:
         for k in range(first_step + 1, first_step + stop.steps + 1):
             t0 = time.perf_counter()
-            new_theta, new_state, new_info = step(theta, state)
+            new_theta, new_state, new_info = (step(theta, state) if adapt is None
+                                              else step(theta, state, tuple(points)))
             loss = float(new_info["loss"])
             training += time.perf_counter() - t0
             failure = _divergence(k, loss, new_theta, initial_loss)
@@ -143,7 +157,15 @@ def train(
             if ending is not None:
                 result.status, result.reason = ending
                 break
+            if adapt is not None and adapt.due(k - first_step) and k < first_step + stop.steps:
+                t0 = time.perf_counter()
+                points = adapt.resample(ls, theta, points)
+                result.loss = float(step.loss(theta, tuple(points)))
+                stop.moved(result.loss)
+                training += time.perf_counter() - t0
     result.theta, result.seconds = theta, training
+    if adapt is not None:
+        result.points = [np.asarray(x) for x in points]
     if last_spectrum is not None and result.spectrum[-1]["step"] != last_spectrum[0]:
         result.spectrum.append(_spectrum_row(*last_spectrum))
     if info is not None:
@@ -151,16 +173,39 @@ def train(
     return result
 
 
-def _compile(ls: LeastSquares, solver: Solver, theta, errors):
+def _compile(ls: LeastSquares, solver: Solver, theta, errors, adapt=None):
     """θ placed where the step runs, the initial state, the compiled step and error
     measure, and the initial loss. A step on several devices (`devices` > 1) returns θ
-    replicated over them: the error measure is compiled for that θ."""
+    replicated over them: the error measure is compiled for that θ. With `adapt` the
+    step takes the points as a third argument, and `step.loss(θ, points)` is the loss."""
     state = solver.init(ls, theta)
+    if adapt is not None:
+        return _compile_moving(ls, solver, theta, state, errors)
     step = jax.jit(lambda theta, state: solver.step(ls, theta, state)).lower(theta, state).compile()
     theta = jax.device_put(theta, step.input_shardings[0][0])
     measure = jax.jit(errors).lower(theta).compile() if errors is not None else None
     initial_loss = float(jax.jit(ls.loss)(theta))  # jitted: op by op it takes seconds
     return theta, state, step, measure, initial_loss
+
+
+def _compile_moving(ls: LeastSquares, solver: Solver, theta, state, errors):
+    """`_compile` for a step whose points are its third argument."""
+    points = tuple(b.points for b in ls.blocks)
+    compiled = jax.jit(lambda theta, state, points: solver.step(with_points(ls, points), theta,
+                                                                state)).lower(theta, state, points).compile()
+    theta = jax.device_put(theta, compiled.input_shardings[0][0])
+    loss = jax.jit(lambda theta, points: with_points(ls, points).loss(theta))
+
+    class Step:
+        def __call__(self, theta, state, points):
+            return compiled(theta, state, points)
+
+        @staticmethod
+        def loss(theta, points):
+            return loss(theta, points)
+
+    measure = jax.jit(errors).lower(theta).compile() if errors is not None else None
+    return theta, state, Step(), measure, float(loss(theta, points))
 
 
 def _divergence(k: int, loss: float, theta, initial_loss: float) -> str:
