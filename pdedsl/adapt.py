@@ -62,12 +62,13 @@ class Resampler:
     def due(self, steps_done: int) -> bool:
         return steps_done > 0 and steps_done % self.every == 0
 
-    def candidates(self) -> list[np.ndarray]:
-        """CANDIDATES times the run's counts of uniform points for every block."""
+    def candidates_of(self, count: int) -> list[np.ndarray]:
+        """The candidates of resample number `count`: CANDIDATES times the run's counts of
+        uniform points, for every block."""
         sample = {**self.sample, "method": "uniform",
                   "interior": CANDIDATES * self.sample["interior"],
                   "boundary": CANDIDATES * self.sample["boundary"]}
-        seed = (self.seed + ADAPT_SEED) * 7919 + self.count
+        seed = (self.seed + ADAPT_SEED) * 7919 + count
         return geometry.sample_blocks(self.problem, self.blocks, sample, seed)
 
     def resample(self, ls: LeastSquares, theta: jax.Array,
@@ -75,7 +76,7 @@ class Resampler:
         """The next points: for each moving block, as many as now, drawn by RAD's density."""
         self.count += 1
         moving = self.moving
-        candidates = self.candidates()
+        candidates = self.candidates_of(self.count)
         pools = [jnp.asarray(candidates[k], theta.dtype) for k in moving]
         residuals = self._residuals(ls)(theta, pools)
         rng = np.random.default_rng([self.seed, ADAPT_SEED, self.count])

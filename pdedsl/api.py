@@ -43,6 +43,11 @@ class Prepared:
     ls: LeastSquares
     theta: jax.Array
 
+    def on_points(self, points: list[np.ndarray]) -> Prepared:
+        """The same problem on other points (one array per block)."""
+        ls, _ = least_squares(self.compiled, points, self.model)
+        return dataclasses.replace(self, points=[np.asarray(p) for p in points], ls=ls)
+
     def train(self, *, theta: jax.Array | None = None, previous: Solution | None = None,
               callback: Callable[[dict], None] | None = None,
               on_start: Callable[[dict, int, float], None] | None = None) -> Solution:

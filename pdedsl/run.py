@@ -88,6 +88,8 @@ def resume(folder: str | Path, overrides: dict, callback: Callable[[dict], None]
         raise PdeError(f"cannot change {' or '.join(changed)} when resuming: "
                        "the checkpoint would not fit", filename=str(folder))
     theta = flatten(previous.model)[0].astype(prepared.theta.dtype)
+    if previous.points:  # a run that moved its points (adapt) goes on from where they are
+        prepared = prepared.on_points(previous.points)
     return prepared.train(theta=theta, previous=previous, callback=callback, on_start=on_start)
 
 

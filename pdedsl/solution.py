@@ -30,6 +30,7 @@ from .uncertainty import Uncertainty, fitted_uncertainty
 EVALUATION_POINTS = 4096
 CHECKPOINT = "checkpoint.eqx"
 CHECKPOINT_META = "checkpoint.json"
+MOVED_POINTS = "points.npz"  # the points a run with `adapt` ended on (others sample them again)
 
 
 @dataclass(kw_only=True)
@@ -227,6 +228,8 @@ class Solution:
             "spectrum": self.spectrum,
         }
         (folder / CHECKPOINT_META).write_text(json.dumps(meta, indent=1))
+        if self.config.sample.get("adapt") and self.points:
+            np.savez(folder / MOVED_POINTS, *[np.asarray(p) for p in self.points])
         return folder
 
     @classmethod
@@ -258,8 +261,16 @@ class Solution:
             compile_seconds=meta["compile_seconds"], seconds=meta["seconds"],
             loss=meta.get("loss", history[-1]["loss"] if history else float("nan")),
             filter=Filter(**meta["filter"]) if meta.get("filter") else None,
-            spectrum=meta.get("spectrum", []),
+            spectrum=meta.get("spectrum", []), points=_moved_points(folder),
         )
+
+
+def _moved_points(folder: Path) -> list[np.ndarray]:
+    """The saved points of a run that moved them, in block order ([] if it did not)."""
+    if not (folder / MOVED_POINTS).exists():
+        return []
+    with np.load(folder / MOVED_POINTS) as saved:
+        return [saved[f"arr_{k}"] for k in range(len(saved.files))]
 
 
 def relative_l2(predicted: np.ndarray, exact: np.ndarray) -> float:

@@ -1,0 +1,224 @@
+"""Accuracy where there is no closed form, and how well the error estimate tells it.
+
+Problems (bench/problems), solved with `pdedsl.solve` and each variant's overrides:
+- poisson_square: -laplacian(u) = 1 on the unit square, against its series;
+- burgers: viscous Burgers (ν = 0.01/π), against Cole-Hopf (bench/references).
+Per run: relative L2 over the whole domain (the run's 4096 evaluation points; for the
+square also away from the edges, distance > 0.1), wall and training seconds, steps, and
+`Solution.error_estimate` against that true error.
+
+Examples: every examples/*.pde with an `exact` solution (fast settings: a training time
+budget per file), its error estimate against its exact error (ratio = estimate / truth;
+the aim is within a factor of 10).
+
+Writes bench/recorded/accuracy.json and .md (each part run replaces its own rows) and
+docs/img/estimate.png (estimate against truth, log-log, with the factor-10 band).
+
+    .venv/bin/python bench/accuracy.py                      # everything: about 20 minutes
+    .venv/bin/python bench/accuracy.py --parts examples     # the examples only
+    .venv/bin/python bench/accuracy.py --parts problems --variants defaults,adapt
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import math
+import time
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORDED = ROOT / "bench" / "recorded"
+FIGURE = ROOT / "docs" / "img" / "estimate.png"
+BAND = 10.0  # the estimate's aim: within this factor of the truth
+EDGE = 0.1  # "away from the edges": distance to the square's boundary above this
+
+# variant -> overrides of each problem's settings (problem -> overrides)
+VARIANTS = {
+    "defaults": {"poisson_square": {}, "burgers": {"seconds": 300}},
+    "adapt": {"poisson_square": {"adapt": 25}, "burgers": {"adapt": 25, "seconds": 300}},
+}
+
+
+def reference(name: str):
+    spec = importlib.util.spec_from_file_location(
+        f"reference_{name}", ROOT / "bench" / "references" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def relative(u: np.ndarray, truth: np.ndarray) -> float:
+    return float(np.linalg.norm(u - truth) / np.linalg.norm(truth))
+
+
+def truth_of(name: str, x: np.ndarray) -> np.ndarray:
+    """The reference at the points x (columns in the problem's variable order)."""
+    if name == "poisson_square":
+        return reference("poisson_square").solution(x[:, 0], x[:, 1])
+    return reference("burgers").solution(x[:, 0], x[:, 1])  # (t, x)
+
+
+def run_problem(name: str, variant: str, overrides: dict) -> dict:
+    from pdedsl import solve
+
+    started = time.perf_counter()
+    solution = solve(ROOT / "bench" / "problems" / f"{name}.pde", **overrides)
+    wall = time.perf_counter() - started
+    x = solution.evaluation_points
+    u, truth = solution.predict(x)["u"], truth_of(name, x)
+    error = relative(u, truth)
+    estimate = solution.error_estimate["u"]
+    row = {"problem": name, "variant": variant, "overrides": overrides,
+           "l2_relative": error, "estimate": estimate, "ratio": estimate / error,
+           "wall_seconds": wall, "seconds": solution.seconds,
+           "compile_seconds": solution.compile_seconds, "steps": solution.steps,
+           "status": solution.status, "loss": solution.loss}
+    if name == "poisson_square":
+        inner = np.min(np.minimum(x, 1 - x), axis=1) > EDGE
+        row["l2_relative_inside"] = relative(u[inner], truth[inner])
+    else:
+        row["u_at_t1_x05"] = float(solution.predict(np.array([[1.0, 0.5]]))["u"][0])
+    return row
+
+
+def run_example(path: Path, budget: float) -> list[dict]:
+    from pdedsl import solve
+
+    started = time.perf_counter()
+    solution = solve(path, seconds=budget)
+    wall = time.perf_counter() - started
+    truth, estimate = solution.l2_relative_error, solution.error_estimate
+    return [{"example": path.stem, "unknown": u, "l2_relative": truth[u], "estimate": estimate[u],
+             "ratio": estimate[u] / truth[u] if truth[u] > 0 else math.inf,
+             "steps": solution.steps, "status": solution.status, "wall_seconds": wall}
+            for u in solution.unknowns]
+
+
+def examples() -> list[Path]:
+    """The examples with an exact solution for their fields."""
+    from pdedsl.language import parse_file
+
+    return [p for p in sorted((ROOT / "examples").glob("*.pde"))
+            if any(u.name in parse_file(p).exact for u in parse_file(p).unknowns)]
+
+
+def table(rows: list[dict], columns: list[tuple[str, str, str]]) -> str:
+    """A Markdown table: columns are (header, key, format)."""
+    lines = ["| " + " | ".join(c[0] for c in columns) + " |",
+             "|" + "---|" * len(columns)]
+    for row in rows:
+        cells = [format(row[key], fmt) if key in row and fmt else str(row.get(key, "—"))
+                 for _, key, fmt in columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+PROBLEM_COLUMNS = [("problem", "problem", ""), ("variant", "variant", ""),
+                   ("rel. L2 (whole domain)", "l2_relative", ".2e"),
+                   ("rel. L2 (away from edges)", "l2_relative_inside", ".2e"),
+                   ("estimate", "estimate", ".2e"), ("estimate / truth", "ratio", ".2f"),
+                   ("steps", "steps", "d"), ("training s", "seconds", ".0f"),
+                   ("wall s", "wall_seconds", ".0f"), ("status", "status", "")]
+EXAMPLE_COLUMNS = [("example", "example", ""), ("unknown", "unknown", ""),
+                   ("rel. L2", "l2_relative", ".2e"), ("estimate", "estimate", ".2e"),
+                   ("estimate / truth", "ratio", ".2f"), ("steps", "steps", "d"),
+                   ("status", "status", "")]
+
+
+def report(data: dict) -> str:
+    within = [r for r in data.get("examples", []) if 1 / BAND <= r["ratio"] <= BAND]
+    parts = ["# Accuracy without a closed form, and the error estimate", "",
+             "Written by bench/accuracy.py. Relative L2 errors on each run's 4096 evaluation "
+             "points; the estimate is `Solution.error_estimate`.", "",
+             table(data.get("problems", []), PROBLEM_COLUMNS), "",
+             f"Examples with an exact solution ({data.get('budget', '?')} s training budget each): "
+             f"estimate within a factor {BAND:g} of the truth for {len(within)} of "
+             f"{len(data.get('examples', []))} unknowns.", "",
+             table(data.get("examples", []), EXAMPLE_COLUMNS), ""]
+    return "\n".join(parts)
+
+
+def figure(data: dict) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5.5, 5))
+    points = [(r["l2_relative"], r["estimate"], r["example"]) for r in data.get("examples", [])]
+    points += [(r["l2_relative"], r["estimate"], f"{r['problem']} ({r['variant']})")
+               for r in data.get("problems", [])]
+    points = [p for p in points if p[0] > 0 and p[1] > 0]
+    if not points:
+        return
+    truth, estimate = np.array([p[0] for p in points]), np.array([p[1] for p in points])
+    lo, hi = min(truth.min(), estimate.min()) / 3, max(truth.max(), estimate.max()) * 3
+    line = np.array([lo, hi])
+    ax.fill_between(line, line / BAND, line * BAND, color="0.9", label=f"within {BAND:g}×")
+    ax.plot(line, line, "k-", lw=0.8, label="estimate = truth")
+    examples_only = len(data.get("examples", []))
+    ax.loglog(truth[:examples_only], estimate[:examples_only], "o", ms=4, label="examples")
+    ax.loglog(truth[examples_only:], estimate[examples_only:], "s", ms=6, color="C3",
+              label="-Δu = 1, Burgers")
+    ax.set(xlim=line, ylim=line, xlabel="true relative L2 error",
+           ylabel="error estimate", title="Error estimate against the true error")
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    FIGURE.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(FIGURE, dpi=90)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--parts", default="problems,examples")
+    parser.add_argument("--variants", default="defaults")
+    parser.add_argument("--problems", default="poisson_square,burgers")
+    parser.add_argument("--budget", type=float, default=10.0,
+                        help="training seconds per example")
+    parser.add_argument("--only", default="", help="examples to run (comma-separated names)")
+    args = parser.parse_args()
+    parts = args.parts.split(",")
+    out = RECORDED / "accuracy.json"
+    results = {"problems": [], "examples": []}
+    if "problems" in parts:
+        for variant in args.variants.split(","):
+            for name in args.problems.split(","):
+                row = run_problem(name, variant, VARIANTS[variant][name])
+                print({k: v for k, v in row.items() if k != "overrides"}, flush=True)
+                results["problems"].append(row)
+    if "examples" in parts:
+        chosen = set(args.only.split(",")) if args.only else None
+        for path in examples():
+            if chosen and path.stem not in chosen:
+                continue
+            try:
+                rows = run_example(path, args.budget)
+            except Exception:  # one failing example must not lose the others
+                traceback.print_exc()
+                continue
+            for row in rows:
+                print(row, flush=True)
+            results["examples"].extend(rows)
+    data = json.loads(out.read_text()) if out.exists() else {}
+    for part in parts:  # each part run replaces its own rows (problems: by problem and variant)
+        if part == "problems":
+            keep = [r for r in data.get("problems", [])
+                    if (r["problem"], r["variant"]) not in
+                    {(n["problem"], n["variant"]) for n in results["problems"]}]
+            data["problems"] = keep + results["problems"]
+        else:
+            data["examples"] = results["examples"]
+            data["budget"] = args.budget
+    out.write_text(json.dumps(data, indent=1))
+    (RECORDED / "accuracy.md").write_text(report(data))
+    figure(data)
+    print(report(data))
+
+
+if __name__ == "__main__":
+    main()
