@@ -169,8 +169,8 @@ SAMPLE: dict[str, Option] = {
     "boundary": Option(int, "points over all conditions, shared by each part's size", minimum=1),
     "method": Option(str, "how points are placed", choices=("grid", "uniform", "sobol")),
     "adapt": Option(int, "every this many steps, draw the points anew where the residual is "
-                    "large (RAD: density ∝ |r|/mean|r| + 1 over uniform candidates); 0: the "
-                    "points stay", 0, minimum=0),
+                    "large (RAD: density ∝ the residual's size over its mean, plus 1, among "
+                    "uniform candidates); 0: the points stay", 0, minimum=0),
 }
 
 SEED = Option(int, "seed of initialisation and sampling", 0, minimum=0)
