@@ -2,8 +2,7 @@
 
 The residuals a run was trained on are small by construction; on points it never saw
 they tell how well the equation holds between its points. From those fresh residuals
-r̃ and their Jacobian Φ̃ (the same blocks and weights, a new point set: uniform points
-of another seed), the linearised view of the problem gives the correction they call
+r̃ and their Jacobian Φ̃ (the same blocks and weights, a new point set), the linearised view of the problem gives the correction they call
 for: the Gauss-Newton step δ = Φ̃⁺ r̃ (filtered as the run's own step is), which moves
 the solution by δu(x) = ∇θu(x)·δ. Where the network can represent its own error, δu
 is that error (to first order), so
@@ -13,6 +12,14 @@ is that error (to first order), so
 the relative L2 error's counterpart. It misses what the network cannot represent (its
 tangent space at θ) and it is only as good as the linearisation, so it is an estimate
 of the order of magnitude: docs/solvers.md shows it against the true error.
+
+The fresh points are a quadrature, not random: a grid finer than the run's by FINER
+per axis (up to 3 dimensions; beyond, Sobol points, twice as many). Between its points
+a converged run's residual oscillates at the spacing of its grid; that part integrates
+to almost nothing in the solution, and a finer grid sees it so, where random points
+alias it into the smooth directions of the tangent space: on poisson1d,
+burgers_steady and biharmonic1d (true errors 3e-13 to 9e-12) uniform points
+overestimated by 10 to 300 times, the finer grid is within 6 times.
 """
 
 from __future__ import annotations
@@ -26,18 +33,27 @@ from .least_squares import least_squares
 from .solvers.filter import Filter
 
 FRESH_SEED = 0x5EED  # the fresh points' seed, mixed with the run's
+FINER = {1: 1.5, 2: 1.5, 3: 1.3}  # points per axis of the fresh grid, relative to the run's
 
 
 def fresh_points(solution) -> list[np.ndarray]:
-    """A second point set for the same blocks: uniform points of another seed."""
-    sample = {**solution.config.sample, "method": "uniform"}
+    """A second point set for the same blocks: a finer grid (Sobol points beyond 3D)."""
+    sample = dict(solution.config.sample)
+    d = len(solution.problem.names)
+    if d in FINER:
+        m = max(2, round(sample["interior"] ** (1 / d)))
+        sample.update(method="grid", interior=round(FINER[d] * m + 1) ** d,
+                      boundary=round(sample["boundary"] * FINER[d] ** (d - 1)))
+    else:
+        sample.update(method="sobol", interior=2 * sample["interior"],
+                      boundary=2 * sample["boundary"])
     seed = solution.config.seed + FRESH_SEED
     return geometry.sample_blocks(solution.problem, solution.compiled.blocks, sample, seed)
 
 
-def error_estimate(solution, filt: Filter | None = None) -> dict:
+def error_estimate(solution, filt: Filter | None = None, points=None) -> dict:
     """{'l2_relative': {unknown: estimate}, 'residual_rms': {block label: RMS residual}}."""
-    points = fresh_points(solution)
+    points = fresh_points(solution) if points is None else points
     ls, theta = least_squares(solution.compiled, points, solution.model)
     r, J = jax.jit(ls.jacobian)(theta)
     r, J = np.asarray(r), np.asarray(J)

@@ -23,17 +23,22 @@ def test_the_estimate_follows_the_error_of_an_unfinished_run(midway):
     assert truth / 3 < estimate < 3 * truth
 
 
-def test_the_estimate_of_a_converged_run_is_small_and_not_below_the_error():
-    solution = solve(POISSON)
+@pytest.mark.parametrize("name", ["poisson1d", "biharmonic1d"])
+def test_the_estimate_of_a_converged_run_is_within_ten_times_the_error(name):
+    """At the rounding floor too (a fourth derivative's residual is noisy between the
+    points: random fresh points overestimated biharmonic1d's 2e-13 by 300 times)."""
+    solution = solve(POISSON.with_name(f"{name}.pde"))
     truth, estimate = solution.l2_relative_error["u"], solution.error_estimate["u"]
     assert truth < 1e-10
-    assert truth / 2 < estimate < 1e-8
+    assert truth / 10 < estimate < 10 * truth
 
 
-def test_fresh_points_are_new_points_for_the_same_blocks(midway):
+def test_fresh_points_are_a_finer_grid_of_new_points_for_the_same_blocks(midway):
     fresh = fresh_points(midway)
-    assert [len(p) for p in fresh] == [len(p) for p in midway.points]
+    assert len(fresh) == len(midway.points)
     interior = 0
+    assert len(fresh[interior]) == 193 and len(midway.points[interior]) == 128
+    assert np.allclose(np.diff(fresh[interior][:, 0]), 1 / 194)
     assert not np.isin(fresh[interior], midway.points[interior]).any()
     rms = midway.estimate["residual_rms"]
     assert len(rms) == len(midway.compiled.blocks) and all(v >= 0 for v in rms.values())
