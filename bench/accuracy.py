@@ -139,7 +139,8 @@ def report(data: dict) -> str:
     within = [r for r in data.get("examples", []) if 1 / BAND <= r["ratio"] <= BAND]
     parts = ["# Accuracy without a closed form, and the error estimate", "",
              "Written by bench/accuracy.py. Relative L2 errors on each run's 4096 evaluation "
-             "points; the estimate is `Solution.error_estimate`.", "",
+             "points; the estimate is `Solution.error_estimate`. Machine: "
+             f"{data.get('machine', 'not recorded')}.", "",
              table(data.get("problems", []), PROBLEM_COLUMNS), "",
              f"Examples with an exact solution (at most {data.get('steps', '?')} steps each): "
              f"estimate within a factor {BAND:g} of the truth for {len(within)} of "
