@@ -1,7 +1,7 @@
 """How the ANaGRAM step scales: time and peak memory against N and P for every route.
 
     python bench/scale.py [--out DIR] [--quick]          # the sweeps and the LAPACK floor
-    python bench/scale.py --poisson [--out DIR]          # 3D Poisson, N = 1e5, chunked
+    python bench/scale.py --poisson [--seconds S] [--out DIR]   # 3D Poisson, N = 1e5, chunked
 
 1. Sweeps. Laplace 2D (bench/problems/laplace2d.pde) with an MLP 2-w-1 (P = 4w + 1) on
    N uniform points: N from 1e3 to 1e5 at P = 201, P from 1e2 to 2e4 at N = 1000, each
@@ -19,7 +19,8 @@
    the rank kept at cuts 1e-6, 1e-8, 1e-10, the change of δ and of the predicted loss.
 4. `--poisson`: examples/poisson3d.pde on an MLP 3-32-32-1 (P = 1217) with N = 1e5
    Sobol points, `chunk = 4096`, trained until the relative L2 error reaches 1e-5 (or
-   150 steps); the history and the peak memory, written after every step.
+   150 steps, or `--seconds` of training); the history and the peak memory, written
+   after every step.
 
 Writes DIR/scale.json (default bench/recorded), DIR/scale.md and docs/img/scale.png
 (bench/scale_report.py). The machine is shared: compare rows of one run.
@@ -33,6 +34,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import math  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -215,7 +217,7 @@ def accuracy() -> list[dict]:
     return out
 
 
-def poisson(out: Path) -> dict:
+def poisson(out: Path, seconds: float = math.inf) -> dict:
     """The 3D Poisson run (module docstring), its record rewritten after every step."""
     from pdedsl.api import prepare
     from pdedsl.solvers import make_solver
@@ -223,7 +225,8 @@ def poisson(out: Path) -> dict:
 
     prepared = prepare(ROOT / "examples" / "poisson3d.pde", **POISSON)
     record = {"N": prepared.ls.size, "P": int(prepared.theta.size), "settings": POISSON,
-              "target": TARGET, "built_mb": memory()["rss_mb"], "history": []}
+              "target": TARGET, "seconds_budget": seconds if math.isfinite(seconds) else None,
+              "built_mb": memory()["rss_mb"], "history": []}
     solver, stop = make_solver("anagram", prepared.config.solver_options)
 
     class Reached(Exception):
@@ -238,13 +241,16 @@ def poisson(out: Path) -> dict:
         if row["l2_u"] <= TARGET:
             raise Reached
 
+    started = time.perf_counter()
+    rules = StopRules(**{**stop, "steps": 150, "seconds": seconds})
     try:
-        result = train(prepared.ls, solver, prepared.theta, StopRules(**{**stop, "steps": 150}),
-                       errors=prepared.errors(), error_names=("u",), callback=callback)
+        result = train(prepared.ls, solver, prepared.theta, rules, errors=prepared.errors(),
+                       error_names=("u",), callback=callback)
         record["status"], record["compile_s"] = result.status, result.compile_seconds
     except Reached:
         record["status"] = "reached the target"
-    record.update(memory(), reached=record["history"][-1]["l2_u"] <= TARGET)
+    record.update(memory(), reached=record["history"][-1]["l2_u"] <= TARGET,
+                  wall_s=time.perf_counter() - started)
     (out / "scale-poisson.json").write_text(json.dumps(record, indent=1))
     return record
 
@@ -254,6 +260,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=HERE / "recorded")
     parser.add_argument("--quick", action="store_true", help="the smaller sizes only")
     parser.add_argument("--poisson", action="store_true", help="the 3D Poisson run only")
+    parser.add_argument("--seconds", type=float, default=math.inf,
+                        help="--poisson: stop after this much training time")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # one configuration (JSON), internal
     parser.add_argument("--accuracy", action="store_true", help="print the accuracy part only")
     parser.add_argument("--floor", action="store_true",
@@ -287,7 +295,7 @@ def main(argv: list[str] | None = None) -> None:
         from pdedsl import runtime
 
         runtime.setup()
-        poisson(args.out)
+        poisson(args.out, args.seconds)
         return
     import scale_report  # noqa: E402 (bench/ is on the path when run as a script)
 
