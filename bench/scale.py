@@ -12,8 +12,9 @@
    skipped and listed. Growth exponents: least-squares slopes of log time (and log of
    the memory above the built problem) against log N and log P.
 2. The LAPACK floor for N = 999, P = 5001: one QR of Φ̂ᵀ (Q formed) and one SVD of the
-   N × N factor, against the step's factorisation (`auto`: the wide route) and the whole
-   step, timed in turns in one process; medians.
+   N × N factor, against the step's factorisation (`auto`: the wide route), its parts
+   and the whole step, timed in turns in one process; medians. Then 10 steps on the
+   wide route and on the SVD from the same start: the same trajectory to rounding?
 3. Accuracy of the approximate routes: `krylov` and `randomized` with rank 25 to 200
    against the SVD, on the Jacobians at the initial θ of 900 × 129 and 1000 × 2001:
    the rank kept at cuts 1e-6, 1e-8, 1e-10, the change of δ and of the predicted loss.
@@ -136,46 +137,104 @@ def sweep(quick: bool) -> tuple[list, list]:
     return rows, skipped
 
 
-def floor(repeats: int = 3) -> dict:
-    """N = 999, P = 5001: the step and its factorisation against LAPACK's floor."""
+def _in_turns(parts: dict, repeats: int) -> dict:
+    """Median seconds of each (f, args), run in turns so that the load falls on all alike."""
+    import jax
+
+    times = {name: [] for name in parts}
+    for f, args in parts.values():
+        jax.block_until_ready(f(*args))
+    for _ in range(repeats):
+        for name, (f, args) in parts.items():
+            started = time.perf_counter()
+            jax.block_until_ready(f(*args))
+            times[name].append(time.perf_counter() - started)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def floor(repeats: int = 5) -> dict:
+    """N = 999, P = 5001: the step and its parts against LAPACK's floor (one QR of Φ̂ᵀ, Q
+    formed, and the SVD of R; `floor_raw`: Q left as reflectors). `previous_*`: how the
+    route, the reflectors and the line search were done before, for comparison."""
     import jax
     import jax.numpy as jnp
 
-    from pdedsl.solvers import linalg, routes
+    from pdedsl.solvers import line_search, linalg, routes
 
     prepared = build(999, 5001, {}, boundary=100)  # 899 + 100 points
+    ls, theta = prepared.ls, prepared.theta
     solver, state, step, _ = compiled_step(prepared)
-    r, J = jax.jit(prepared.ls.jacobian)(prepared.theta)
+    r, J = jax.jit(ls.jacobian)(theta)
+    a, Vt = jax.jit(lambda t: routes.factor(solver, ls, t)[2][::2])(theta)
+    path = jnp.stack([theta * 1e-2, theta * 1e-3, theta * 1e-4])
+    etas = line_search.ladder(solver.line_search_depth, theta.dtype, with_zero=True)
 
     def lapack(J):
         Q, R = jnp.linalg.qr(J.T)
         return jnp.linalg.svd(R)
 
+    def lapack_raw(J):
+        h, _ = jnp.linalg.qr(J.T, mode="raw")
+        return jnp.linalg.svd(jnp.tril(h[:, :J.shape[0]]))
+
     def route(theta):
-        _, _, (a, s, Vt, _), _ = routes.factor(solver, prepared.ls, theta)
+        _, _, (a, s, Vt, _), _ = routes.factor(solver, ls, theta)
         return (a / s) @ Vt
 
-    def previous(J, r):  # the wide route before: QR of Φ̂ᵀ, then Vᵀ = Wᵀ Qᵀ formed
+    def previous(J, r):  # QR of Φ̂ᵀ, then Vᵀ = Wᵀ Qᵀ formed
         U, s, Vt = linalg.qr_svd(J)
         return (U.T @ r / s) @ Vt
 
-    parts = {"floor": (jax.jit(lapack), (J,)), "route": (jax.jit(route), (prepared.theta,)),
-             "previous_route": (jax.jit(previous), (J, r)), "jacobian": (jax.jit(prepared.ls.jacobian), (prepared.theta,)),
-             "step": (step, (prepared.theta, state))}
-    times = {name: [] for name in parts}
-    for f, args in parts.values():
-        jax.block_until_ready(f(*args))
-    for _ in range(repeats):  # in turns, so that the machine's load falls on all alike
-        for name, (f, args) in parts.items():
-            started = time.perf_counter()
-            jax.block_until_ready(f(*args))
-            times[name].append(time.perf_counter() - started)
-    out = {name: statistics.median(t) for name, t in times.items()}
+    def ormqr(Vt, x):  # LAPACK's blocked ormqr on one vector
+        P, m = Vt.reflectors.shape[1], Vt.reflectors.shape[0]
+        padded = jnp.zeros((P, 1), x.dtype).at[:m, 0].set(Vt.Wt.T @ x)
+        return jax.lax.linalg.ormqr(Vt.reflectors.T, Vt.taus, padded)[:, 0]
+
+    def all_at_once(theta, path):  # every η's loss vmapped together
+        steps = line_search.taylor_weights(etas, 3) @ path
+        return jax.vmap(lambda d: ls.loss(theta - d))(steps)
+
+    parts = {"floor": (jax.jit(lapack), (J,)), "floor_raw": (jax.jit(lapack_raw), (J,)),
+             "route": (jax.jit(route), (theta,)), "previous_route": (jax.jit(previous), (J, r)),
+             "jacobian": (jax.jit(ls.jacobian), (theta,)),
+             "apply": (jax.jit(lambda Vt, x: x @ Vt), (Vt, a)),
+             "previous_apply": (jax.jit(ormqr), (Vt, a)),
+             "line_search": (jax.jit(lambda t, c: line_search.batched_losses(ls, t, c[None], etas)),
+                             (theta, path)),
+             "previous_line_search": (jax.jit(all_at_once), (theta, path)),
+             "step": (step, (theta, state))}
+    out = _in_turns(parts, repeats)
     out.update(N=int(J.shape[0]), P=int(J.shape[1]), repeats=repeats,
-               step_over_floor=out["step"] / out["floor"], route_over_floor=out["route"] / out["floor"],
-               previous_over_floor=out["previous_route"] / out["floor"])
+               **{f"{k}_over_floor": out[k] / out["floor"] for k in ("step", "route", "previous_route")},
+               step_over_floor_raw=out["step"] / out["floor_raw"])
     print("  floor " + "  ".join(f"{k} {v:.3f}" for k, v in out.items() if isinstance(v, float)),
           flush=True)
+    return out
+
+
+def trajectory(steps: int = 10) -> dict:
+    """N = 999, P = 5001: the loss, η and error of `steps` steps on the wide route (`auto`)
+    and on LAPACK's thin SVD (`svd`) from the same start."""
+    from pdedsl.solvers import make_solver
+    from pdedsl.train import StopRules, train
+
+    out = {}
+    for setting in ("auto", "svd"):
+        prepared = build(999, 5001, {"linalg": setting}, boundary=100)
+        solver, stop = make_solver("anagram", prepared.config.solver_options)
+        rows = []
+        train(prepared.ls, solver, prepared.theta, StopRules(**{**stop, "steps": steps}),
+              errors=prepared.errors(), error_names=("u",),
+              callback=lambda row: rows.append({k: float(row[k]) for k in
+                                                ("step", "loss", "eta", "l2_u", "route")}))
+        out[setting] = rows
+    out["same_eta"] = all(x["eta"] == y["eta"] for x, y in zip(out["auto"], out["svd"]))
+    out["loss_change"] = max(abs(x["loss"] - y["loss"]) / y["loss"]
+                             for x, y in zip(out["auto"], out["svd"]))
+    out["l2_change"] = max(abs(x["l2_u"] - y["l2_u"]) / y["l2_u"]
+                           for x, y in zip(out["auto"], out["svd"]))
+    print(f"  wide against svd, {steps} steps: same η {out['same_eta']}, loss within "
+          f"{out['loss_change']:.1e}, error within {out['l2_change']:.1e}", flush=True)
     return out
 
 
@@ -272,7 +331,7 @@ def main(argv: list[str] | None = None) -> None:
 
         runtime.setup()
         result = json.loads((args.out / "scale.json").read_text())
-        result["floor"] = floor()
+        result["floor"], result["trajectory"] = floor(), trajectory()
         (args.out / "scale.json").write_text(json.dumps(result, indent=1))
         import scale_report  # noqa: E402
 
@@ -309,7 +368,8 @@ def main(argv: list[str] | None = None) -> None:
     print("LAPACK floor, 999 × 5001:", flush=True)
     result = {"machine": {"cpus": os.cpu_count(), "load_before": load, "load_after": os.getloadavg(),
                           "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS")},
-              "routes": ROUTES, "rows": rows, "skipped": skipped, "floor": floor()}
+              "routes": ROUTES, "rows": rows, "skipped": skipped, "floor": floor(),
+              "trajectory": trajectory()}
     print("Krylov and randomized against the SVD:", flush=True)
     result["accuracy"] = accuracy()
     result["growth"] = scale_report.growth(rows)
