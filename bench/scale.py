@@ -1,6 +1,6 @@
 """How the ANaGRAM step scales: time and peak memory against N and P for every route.
 
-    python bench/scale.py [--out DIR] [--quick]          # the sweeps and the LAPACK floor
+    python bench/scale.py [--out DIR] [--quick] [--jobs J]   # the LAPACK floor and the sweeps
     python bench/scale.py --poisson [--seconds S] [--out DIR]   # 3D Poisson, N = 1e5, chunked
 
 1. Sweeps. Laplace 2D (bench/problems/laplace2d.pde) with an MLP 2-w-1 (P = 4w + 1) on
@@ -8,7 +8,8 @@
    route (`linalg` = svd, qr, randomized, krylov, and `chunk`) in a fresh process: the
    compile time, the median time of a full step (Jacobian, factorisation, path of order
    3, line search), the resident memory once the problem is built and the peak
-   (/proc/self/status VmRSS, VmHWM). A configuration whose dense Φ̂ would pass 4 GB is
+   (/proc/self/status VmRSS, VmHWM); `--jobs` of them at a time (faster on a shared
+   machine, and as noisy). A configuration whose dense Φ̂ would pass 4 GB is
    skipped and listed. Growth exponents: least-squares slopes of log time (and log of
    the memory above the built problem) against log N and log P.
 2. The LAPACK floor for N = 999, P = 5001: one QR of Φ̂ᵀ (Q formed) and one SVD of the
@@ -116,25 +117,38 @@ def in_fresh_process(config: dict) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def sweep(quick: bool) -> tuple[list, list]:
-    """Every (N, P, route) of the sweeps, each in its own process; and the skipped ones."""
-    configs = [(n, 201, "N") for n in (QUICK_N if quick else N_SWEEP)]
-    configs += [(1000, p, "P") for p in (QUICK_P if quick else P_SWEEP)]
-    rows, skipped = [], []
-    for n, p, axis in configs:
-        for route in ROUTES:
-            if route == "chunked" and p > n // 2:
-                continue  # the streaming QR is for N ≫ P: its R is (P + 1)²
-            config = {"N": n, "P": p, "route": route, "sweep": axis}
-            row = in_fresh_process(config)
+def sweep(quick: bool, jobs: int = 1, done=lambda rows: None) -> tuple[list, list]:
+    """Every (N, P, route) of the sweeps, each in its own process (`jobs` at a time), and
+    the skipped ones; `done(rows)` after each configuration."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    sizes = [(n, 201, "N") for n in (QUICK_N if quick else N_SWEEP)]
+    sizes += [(1000, p, "P") for p in (QUICK_P if quick else P_SWEEP)]
+    configs = [{"N": n, "P": p, "route": route, "sweep": axis} for n, p, axis in sizes
+               for route in ROUTES if not (route == "chunked" and p > n // 2)]  # R is (P+1)²
+    rows = []
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for future in as_completed([pool.submit(in_fresh_process, c) for c in configs]):
+            row = future.result()
             rows.append(row)
-            print(f"  {axis} N={n:6d} P={p:6d} {route:10s} " + (
+            rows.sort(key=lambda r: _index(configs, r))
+            done(rows)
+            print(f"  {row['sweep']} N={row['N']:6d} P={row['P']:6d} {row['route']:10s} " + (
                 row.get("error") or f"step {row['step_s']:8.3f} s  compile {row['compile_s']:6.1f} s  "
                 f"peak {row['peak_mb']:7.0f} MB  built {row['built_mb']:6.0f} MB"), flush=True)
-    for n, p in ((100000, 5001), (100000, 20001)):
-        skipped.append({"N": n, "P": p, "dense_gb": n * p * 8 / 1e9,
-                        "why": f"dense Φ̂ {n * p * 8 / 1e9:.1f} GB > {DENSE_LIMIT / 1e9:g} GB"})
+    skipped = [{"N": n, "P": p, "dense_gb": n * p * 8 / 1e9,
+                "why": f"dense Φ̂ {n * p * 8 / 1e9:.1f} GB > {DENSE_LIMIT / 1e9:g} GB"}
+               for n, p in ((100000, 5001), (100000, 20001))]
     return rows, skipped
+
+
+def _index(configs: list[dict], row: dict) -> int:
+    """The place of a row's configuration in the sweep (its N and P as asked, not as built)."""
+    for i, c in enumerate(configs):
+        if c["route"] == row["route"] and c["sweep"] == row["sweep"] and \
+                abs(c["N"] - row["N"]) <= 1 and abs(c["P"] - row["P"]) <= 4:
+            return i
+    return len(configs)
 
 
 def _in_turns(parts: dict, repeats: int) -> dict:
@@ -319,6 +333,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=HERE / "recorded")
     parser.add_argument("--quick", action="store_true", help="the smaller sizes only")
     parser.add_argument("--poisson", action="store_true", help="the 3D Poisson run only")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="configurations of the sweeps run at a time (each a process)")
     parser.add_argument("--seconds", type=float, default=math.inf,
                         help="--poisson: stop after this much training time")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # one configuration (JSON), internal
@@ -357,24 +373,32 @@ def main(argv: list[str] | None = None) -> None:
         poisson(args.out, args.seconds)
         return
     import scale_report  # noqa: E402 (bench/ is on the path when run as a script)
-
-    started = time.time()
-    load = os.getloadavg()
-    print("sweeps:", flush=True)
-    rows, skipped = sweep(args.quick)
     from pdedsl import runtime
 
     runtime.setup()
-    print("LAPACK floor, 999 × 5001:", flush=True)
-    result = {"machine": {"cpus": os.cpu_count(), "load_before": load, "load_after": os.getloadavg(),
+    started = time.time()
+    result = {"machine": {"cpus": os.cpu_count(), "load_before": os.getloadavg(), "jobs": args.jobs,
                           "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS")},
-              "routes": ROUTES, "rows": rows, "skipped": skipped, "floor": floor(),
-              "trajectory": trajectory()}
+              "routes": ROUTES, "rows": [], "skipped": []}
+
+    def save(rows=None):  # after every part, so that a run cut short keeps what it measured
+        if rows is not None:
+            result["rows"] = rows
+        result["machine"]["load_after"] = os.getloadavg()
+        result.update(growth=scale_report.growth(result["rows"]), wall_seconds=time.time() - started)
+        (args.out / "scale.json").write_text(json.dumps(result, indent=1))
+
+    print("LAPACK floor, 999 × 5001:", flush=True)
+    result["floor"] = floor()
+    save()
+    result["trajectory"] = trajectory()
+    save()
     print("Krylov and randomized against the SVD:", flush=True)
     result["accuracy"] = accuracy()
-    result["growth"] = scale_report.growth(rows)
-    result["wall_seconds"] = time.time() - started
-    (args.out / "scale.json").write_text(json.dumps(result, indent=1))
+    save()
+    print("sweeps:", flush=True)
+    result["rows"], result["skipped"] = sweep(args.quick, args.jobs, save)
+    save()
     scale_report.write(result, args.out, ROOT / "docs" / "img" / "scale.png")
 
 
