@@ -33,6 +33,7 @@ SOURCES = {
     DOCS / "solvers.md": BENCH,
     DOCS / "theory.md": [DOCS / "theory.json", *BENCH],
     DOCS / "green.md": [DOCS / "green.json"],
+    DOCS / "scale.md": sorted((ROOT / "bench" / "recorded").glob("scale*")),
 }
 ALLOWED = {
     "1.5e-8": "√ε of float64, the σ below which ENGD's squared Jacobian is noise",
