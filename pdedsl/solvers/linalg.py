@@ -141,7 +141,8 @@ class Reflected(eqx.Module):
     H_j = I - τ_j y_j y_jᵀ: `x @ Vᵀ` costs 4·P·m flops per row of x, where forming Vᵀ
     costs O(P·m²), as much as the QR itself. The reflectors are applied one by one: the
     few vectors a step applies them to are too few for LAPACK's blocked `ormqr`, which
-    spends P·m·32 flops building its blocks (7 times slower at 999 × 5001, bench/scale.py)."""
+    spends about 32·P·m flops building its blocks (3 times slower on one vector at
+    999 × 5001: docs/scale.md)."""
 
     reflectors: jax.Array  # m × P: row j is y_j (zeros before j, 1 at j)
     taus: jax.Array
