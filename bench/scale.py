@@ -219,7 +219,8 @@ def floor(repeats: int = 5) -> dict:
              "step": (step, (theta, state))}
     out = _in_turns(parts, repeats)
     out.update(N=int(J.shape[0]), P=int(J.shape[1]), repeats=repeats,
-               **{f"{k}_over_floor": out[k] / out["floor"] for k in ("step", "route", "previous_route")},
+               **{f"{k}_over_floor": out[k] / out["floor"]
+                  for k in ("step", "route", "previous_route")},
                step_over_floor_raw=out["step"] / out["floor_raw"])
     print("  floor " + "  ".join(f"{k} {v:.3f}" for k, v in out.items() if isinstance(v, float)),
           flush=True)

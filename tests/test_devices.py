@@ -93,7 +93,8 @@ sample interior = 90, boundary = 30, method = sobol
 """
 
 
-@pytest.mark.parametrize("flag", ["given", pytest.param("set by the command", marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "flag", ["given", pytest.param("set by the command", marks=pytest.mark.slow)])
 def test_pdedsl_solve_on_four_devices_runs_a_3d_problem(tmp_path, flag):
     """End to end through the command line, on four forced host devices (XLA_FLAGS given,
     or left to `--devices` to set): the steps of one device, to rounding."""
