@@ -76,13 +76,28 @@ def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -
                 filename=where,
             )
     problem = _with_constants(problem, constants, guesses, where)
+    solver_options = _check(where, solver_options, SOLVERS[solver])
+    _whole_rows(problem, {**defaults(SOLVERS[solver]), **solver_options}, where)
     return problem, Config(
         solver,
-        {**defaults(SOLVERS[solver]), **_check(where, solver_options, SOLVERS[solver])},
+        {**defaults(SOLVERS[solver]), **solver_options},
         {**defaults(MODELS["mlp"]), **_check(where, model, MODELS["mlp"])},
         _sample_settings(problem, _check(where, sample, SAMPLE)),
         seed,
     )
+
+
+def _whole_rows(problem: Problem, options: dict, where: str) -> None:
+    """A mean condition's one row needs every interior point at once: refuse the settings
+    that build Φ̂ a part of the rows at a time, at the mean condition's line."""
+    split = [f"{name} = {options[name]}" for name, plain in (("chunk", 0), ("devices", 1))
+             if options.get(name, plain) != plain]
+    if problem.mean_conditions and split:
+        at = problem.mean_conditions[0].location
+        raise PdeError(f"a mean condition needs all the interior points at once: it cannot be "
+                       f"trained with {' and '.join(split)} (leave them at their defaults)",
+                       filename=where, text=problem.source.text if problem.source else None,
+                       line=at.line if at else None, column=at.column if at else None)
 
 
 def _sample_settings(problem: Problem, sample: dict) -> dict:
