@@ -12,6 +12,7 @@ from the dimension (`pdedsl.geometry.default_counts`).
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Mapping
@@ -109,14 +110,23 @@ def _sample_settings(problem: Problem, sample: dict) -> dict:
 
 def _with_constants(problem: Problem, constants: dict, guesses: dict, where: str) -> Problem:
     try:
-        if constants:
-            problem = problem.with_constants(**constants)
-        if guesses:
-            problem = problem.with_guesses(**guesses)
+        changed = problem.with_constants(**constants) if constants else problem
+        return changed.with_guesses(**guesses) if guesses else changed
     except (TypeError, ValueError, SyntaxError) as error:
+        values = {**constants, **guesses}
+        if problem.region is not None and _numbers_are_finite(values):  # the region's shape
+            given = ", ".join(f"{k} = {v}" for k, v in values.items())
+            raise PdeError(f"{given}: {error}", filename=where) from None
         raise PdeError(f"a constant must be given a finite number: {constants or guesses} "
                        f"({error})", filename=where) from None
-    return problem
+
+
+def _numbers_are_finite(values: dict) -> bool:
+    """Whether every value is a finite real number (so a failure lies elsewhere)."""
+    try:
+        return all(math.isfinite(float(v)) for v in values.values())
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 def _setting_value(problem: Problem, name: str, value: object, option, where: str) -> object:
