@@ -132,3 +132,16 @@ def test_grid_weights_are_a_product_rule_periodic_axes_exact():
     f = np.exp(points[:, 0]) * np.cos(2 * np.pi * points[:, 1]) ** 2
     assert w @ f == pytest.approx((np.exp(2) - 1) / 2 / 2, rel=1e-7)  # 20 points an axis
     assert np.all(weights(points, bounds, [False, True], "sobol") == 1 / len(points))
+
+
+@pytest.mark.parametrize("setting", [{"chunk": 64}, {"devices": 2}])
+def test_a_mean_condition_refuses_chunk_and_devices_at_its_line(setting):
+    """Its one row needs all the interior points at once: an input error, not a failure
+    while the step compiles."""
+    from pdedsl.language import PdeError
+
+    with pytest.raises(PdeError) as info:
+        prepare(NEUMANN_2D, **setting)
+    name = next(iter(setting))
+    assert f"cannot be trained with {name} = " in info.value.message
+    assert info.value.line == NEUMANN_2D.splitlines().index("mean(u^2) - 2*mean(x*u) = 1/3") + 1
