@@ -12,7 +12,7 @@ is that error (to first order), so
 
 the relative L2 error's counterpart. It misses what the network cannot represent (its
 tangent space at θ) and it is only as good as the linearisation, so it is an estimate
-of the order of magnitude: docs/solvers.md shows it against the true error.
+of the order of magnitude (docs/troubleshooting.md, "The error estimate").
 """
 
 from __future__ import annotations
