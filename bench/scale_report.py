@@ -33,6 +33,36 @@ def _g(value) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
+FLOOR_PARTS = ("floor", "floor_raw", "route", "previous_route", "jacobian", "apply",
+               "previous_apply", "line_search", "previous_line_search", "step")
+
+
+def _trajectory(t: dict | None) -> list[str]:
+    if not t:
+        return []
+    lines = ["", "## Wide route against the SVD, same start", "",
+             "| step | loss (wide) | loss (svd) | η (wide) | η (svd) | L2 (wide) | L2 (svd) |",
+             "|---|---|---|---|---|---|---|"]
+    for x, y in zip(t["auto"], t["svd"]):
+        lines.append(f"| {x['step']:.0f} | {x['loss']:.6e} | {y['loss']:.6e} | {x['eta']:g} | "
+                     f"{y['eta']:g} | {x['l2_u']:.6e} | {y['l2_u']:.6e} |")
+    return lines + ["", f"Same η every step: {t['same_eta']}; largest relative change of the "
+                    f"loss {t['loss_change']:.1e}, of the error {t['l2_change']:.1e}."]
+
+
+def _poisson(p: dict | None) -> list[str]:
+    if not p:
+        return []
+    last = p["history"][-1]
+    best = min(p["history"], key=lambda row: row["l2_u"])
+    return ["", f"## 3D Poisson, N = {p['N']}, P = {p['P']}, chunk = {p['settings']['chunk']}", "",
+            f"{len(p['history'])} steps in {last['seconds']:.0f} s of training "
+            f"(budget {p.get('seconds_budget') or 'none'} s; {p.get('status', 'running')}): "
+            f"relative L2 error {last['l2_u']:.2e} at the end, {best['l2_u']:.2e} at best "
+            f"(step {best['step']}), target {p['target']:g}; peak memory {p['peak_mb']:.0f} MB, "
+            f"{p['built_mb']:.0f} MB once the problem was built."]
+
+
 def markdown(result: dict) -> str:
     lines = ["## Step time and memory", "",
              "| sweep | N | P | route | step (s) | compile (s) | peak (MB) | above the built problem (MB) |",
@@ -55,8 +85,10 @@ def markdown(result: dict) -> str:
     f = result["floor"]
     lines += ["", f"## LAPACK floor, N = {f['N']}, P = {f['P']} (medians of {f['repeats']}, in turns)",
               "", "| part | seconds | / floor |", "|---|---|---|"]
-    for name in ("floor", "route", "previous_route", "jacobian", "step"):
-        lines.append(f"| {name} | {f[name]:.3f} | {f[name] / f['floor']:.2f} |")
+    for name in FLOOR_PARTS:
+        if name in f:
+            lines.append(f"| {name} | {f[name]:.3f} | {f[name] / f['floor']:.2f} |")
+    lines += _trajectory(result.get("trajectory")) + _poisson(result.get("poisson"))
     m = result["machine"]
     lines += ["", f"{m['cpus']} CPUs, load average {m['load_before'][0]:.1f} before and "
               f"{m['load_after'][0]:.1f} after; {result['wall_seconds'] / 60:.1f} minutes.", ""]
@@ -96,6 +128,10 @@ def figure(result: dict, path: Path) -> None:
 
 
 def write(result: dict, out: Path, png: Path) -> None:
+    """DIR/scale.md (with DIR/scale-poisson.json's run when there is one) and the figure."""
+    poisson = out / "scale-poisson.json"
+    if poisson.exists():
+        result = {**result, "poisson": json.loads(poisson.read_text())}
     text = markdown(result)
     (out / "scale.md").write_text(text)
     figure(result, png)

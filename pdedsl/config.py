@@ -12,6 +12,7 @@ from the dimension (`pdedsl.geometry.default_counts`).
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Mapping
@@ -76,13 +77,28 @@ def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -
                 filename=where,
             )
     problem = _with_constants(problem, constants, guesses, where)
+    solver_options = _check(where, solver_options, SOLVERS[solver])
+    _whole_rows(problem, {**defaults(SOLVERS[solver]), **solver_options}, where)
     return problem, Config(
         solver,
-        {**defaults(SOLVERS[solver]), **_check(where, solver_options, SOLVERS[solver])},
+        {**defaults(SOLVERS[solver]), **solver_options},
         {**defaults(MODELS["mlp"]), **_check(where, model, MODELS["mlp"])},
         _sample_settings(problem, _check(where, sample, SAMPLE)),
         seed,
     )
+
+
+def _whole_rows(problem: Problem, options: dict, where: str) -> None:
+    """A mean condition's one row needs every interior point at once: refuse the settings
+    that build Φ̂ a part of the rows at a time, at the mean condition's line."""
+    split = [f"{name} = {options[name]}" for name, plain in (("chunk", 0), ("devices", 1))
+             if options.get(name, plain) != plain]
+    if problem.mean_conditions and split:
+        at = problem.mean_conditions[0].location
+        raise PdeError(f"a mean condition needs all the interior points at once: it cannot be "
+                       f"trained with {' and '.join(split)} (leave them at their defaults)",
+                       filename=where, text=problem.source.text if problem.source else None,
+                       line=at.line if at else None, column=at.column if at else None)
 
 
 def _sample_settings(problem: Problem, sample: dict) -> dict:
@@ -94,14 +110,23 @@ def _sample_settings(problem: Problem, sample: dict) -> dict:
 
 def _with_constants(problem: Problem, constants: dict, guesses: dict, where: str) -> Problem:
     try:
-        if constants:
-            problem = problem.with_constants(**constants)
-        if guesses:
-            problem = problem.with_guesses(**guesses)
+        changed = problem.with_constants(**constants) if constants else problem
+        return changed.with_guesses(**guesses) if guesses else changed
     except (TypeError, ValueError, SyntaxError) as error:
+        values = {**constants, **guesses}
+        if problem.region is not None and _numbers_are_finite(values):  # the region's shape
+            given = ", ".join(f"{k} = {v}" for k, v in values.items())
+            raise PdeError(f"{given}: {error}", filename=where) from None
         raise PdeError(f"a constant must be given a finite number: {constants or guesses} "
                        f"({error})", filename=where) from None
-    return problem
+
+
+def _numbers_are_finite(values: dict) -> bool:
+    """Whether every value is a finite real number (so a failure lies elsewhere)."""
+    try:
+        return all(math.isfinite(float(v)) for v in values.values())
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 def _setting_value(problem: Problem, name: str, value: object, option, where: str) -> object:

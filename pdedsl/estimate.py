@@ -2,8 +2,8 @@
 
 The residuals a run was trained on are small by construction; on points it never saw
 they tell how well the equation holds between its points. From those fresh residuals
-r̃ and their Jacobian Φ̃ (the same blocks and weights, a new point set), the linearised view of the problem gives the correction they call
-for: the Gauss-Newton step δ = Φ̃⁺ r̃ (filtered as the run's own step is), which moves
+r̃ and their Jacobian Φ̃ (the same blocks and weights, a new point set), the
+linearised view of the problem gives the correction they call for: the Gauss-Newton step δ = Φ̃⁺ r̃ (filtered as the run's own step is), which moves
 the solution by δu(x) = ∇θu(x)·δ. Where the network can represent its own error, δu
 is that error (to first order), so
 
@@ -11,7 +11,7 @@ is that error (to first order), so
 
 the relative L2 error's counterpart. It misses what the network cannot represent (its
 tangent space at θ) and it is only as good as the linearisation, so it is an estimate
-of the order of magnitude: docs/solvers.md shows it against the true error.
+of the order of magnitude (docs/troubleshooting.md, "The error estimate").
 
 The fresh points are a quadrature, not random: a grid finer than the run's by FINER
 per axis (up to 3 dimensions; beyond, Sobol points, twice as many). Between its points

@@ -172,12 +172,27 @@ def sample_blocks(problem: Problem, blocks, sample: dict, seed: int) -> list[np.
         if block.at is not None:
             fixed = {names.index(name): value for name, value in block.at}
             n = 1 if len(fixed) == len(names) else line_count(len(names), sample["boundary"])
-            points[k] = slice_points(bounds, fixed, n, sample["method"], rng, periodic)
+            points[k] = _inside(problem, slice_points(bounds, fixed, n, sample["method"], rng,
+                                                       periodic))
         elif block.reduces:
             w = (np.full(len(interior), 1 / len(interior)) if problem.region is not None
                  else quadrature.weights(interior, bounds, periodic, sample["method"]))
             points[k] = np.column_stack([interior, w])
     return points
+
+
+def _inside(problem: Problem, points: np.ndarray) -> np.ndarray:
+    """The points of a point condition's line or plane that lie in the region (on a box,
+    all of them); the region's boundary counts as inside."""
+    if problem.region is None or len(points) == 1:
+        return points
+    from . import regions
+
+    dimension = problem.region.dimension
+    inside = points[problem.region.shape.contains(points[:, regions.columns(problem)[:dimension]])]
+    if not len(inside):
+        raise ValueError("no point of a point condition's line or plane lies in the region")
+    return inside
 
 
 def line_count(dimension: int, boundary: int) -> int:

@@ -93,19 +93,30 @@ sample interior = 90, boundary = 30, method = sobol
 """
 
 
-def test_pdedsl_solve_on_four_devices_runs_a_3d_problem(tmp_path):
+@pytest.mark.parametrize(
+    "flag", ["given", pytest.param("set by the command", marks=pytest.mark.slow)])
+def test_pdedsl_solve_on_four_devices_runs_a_3d_problem(tmp_path, flag):
+    """End to end through the command line, on four forced host devices (XLA_FLAGS given,
+    or left to `--devices` to set): the steps of one device, to rounding."""
+    from pdedsl import solve
+
     (tmp_path / "small3d.pde").write_text(SMALL_3D)
+    env = FOUR if flag == "given" else {k: v for k, v in FOUR.items() if k != "XLA_FLAGS"}
     done = subprocess.run(
         [sys.executable, "-m", "pdedsl", "solve", "small3d.pde", "--devices", "4", "--steps",
-         "3", "--quiet", "--no-plots", "--out", "run"],
-        env=FOUR, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+         "3", "--set", "rcond=1e-6", "--quiet", "--no-plots", "--out", "run"],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     with open(tmp_path / "run" / "history.csv") as stream:
         rows = list(csv.DictReader(stream))
     assert len(rows) == 3 and {float(r["route"]) for r in rows} == {6.0}
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary["config"]["solver_options"]["devices"] == 4
-    assert float(rows[-1]["loss"]) <= float(rows[0]["loss"])
+    one = solve(SMALL_3D, steps=3, rcond=1e-6).history
+    assert [float(r["eta"]) for r in rows] == [r["eta"] for r in one]
+    assert all(_close(b["loss"], float(a["loss"])) and _close(b["l2_u"], float(a["l2_u"]))
+               for a, b in zip(rows, one)), (rows, one)
+    assert float(rows[-1]["loss"]) < float(rows[0]["loss"])
 
 
 def test_more_devices_than_jax_sees_is_an_input_error(tmp_path):

@@ -33,6 +33,9 @@ SOURCES = {
     DOCS / "solvers.md": BENCH,
     DOCS / "theory.md": [DOCS / "theory.json", *BENCH],
     DOCS / "green.md": [DOCS / "green.json"],
+    DOCS / "scale.md": sorted((ROOT / "bench" / "recorded").glob("scale*")),
+    DOCS / "troubleshooting.md": [],  # rules and limits, no measurements
+    DOCS / "examples.md": [],
 }
 ALLOWED = {
     "1.5e-8": "√ε of float64, the σ below which ENGD's squared Jacobian is noise",

@@ -51,3 +51,19 @@ def test_the_word_list_finds_what_it_should():
 def test_no_internal_words(path):
     found = internal_words(path.read_text())
     assert not found, f"{path.relative_to(ROOT)}: {found}"
+
+
+PLACEHOLDER = re.compile(r"^\s*[A-Z][A-Z0-9]*(_[A-Z0-9]+)+\s*$")  # a line such as RESULTS_TABLE
+
+
+@pytest.mark.parametrize("path", [p for p in FILES if p.suffix == ".md"],
+                         ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_no_placeholder_left_in_a_page(path):
+    """A line that is one upper-case token is text meant to be filled in, not prose."""
+    lines = [n for n, line in enumerate(path.read_text().splitlines(), 1) if PLACEHOLDER.match(line)]
+    assert not lines, f"{path.relative_to(ROOT)}: placeholder on lines {lines}"
+
+
+def test_the_placeholder_pattern_finds_what_it_should():
+    assert PLACEHOLDER.match("RESULTS_TABLE") and PLACEHOLDER.match("  TABLE_2 ")
+    assert not PLACEHOLDER.match("NOTE") and not PLACEHOLDER.match("use RESULTS_TABLE here")

@@ -19,6 +19,14 @@ def test_every_setting_is_documented():
         assert f"`{choice}`" in table
 
 
+def test_the_settings_table_is_the_generated_one():
+    from pdedsl.language.show import settings_table
+
+    table = DOC.split("settings_table() -->\n")[1].split("\n<!-- end of settings table")[0]
+    assert table.strip() == settings_table(), (
+        "docs/language.md's settings table is stale: paste pdedsl.language.show.settings_table()")
+
+
 def test_examples_in_the_reference_are_the_files():
     for name in ("laplace.pde", "heat.pde"):
         assert (ROOT / "examples" / name).read_text() in DOC

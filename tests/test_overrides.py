@@ -74,3 +74,22 @@ def test_parse_value_keeps_constants_and_points_at_the_mistake(problem):
         parse_value("1 + sin(", problem)
     assert (info.value.line, info.value.column) == (1, 9)
     assert str(info.value).endswith("\n    1 + sin(\n            ^")
+
+
+REGION = """const R = 1
+x in [-1, 1]
+(x, y) in disk((0, 0), R)
+unknown u(x, y)
+-laplacian(u) = 1
+u = 0 on boundary
+"""
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2", "R = 2: the region no longer fits in the range of x"),
+    ("-1", "R = -1: the radius of a disk must be positive, got -1"),
+    ("1e999", "not a finite number"),
+])
+def test_a_constant_of_a_region_says_what_its_new_value_breaks(value, message):
+    with pytest.raises(PdeError, match=message):
+        configure(parse(REGION), {"R": value})

@@ -69,6 +69,17 @@ def test_a_point_condition_on_a_line_samples_the_line(neumann):
     assert x[:, 0].min() >= 0 and x[:, 0].max() <= 1 and np.ptp(x[:, 0]) > 0.5
 
 
+def test_on_a_region_a_line_condition_keeps_the_points_inside():
+    disk = ("(x, y) in disk((0, 0), 1)\nunknown u(x, y)\n-laplacian(u) = 0\n"
+            "u = x on boundary\nu = 1/2 at x = 1/2\n")
+    prepared = prepare(disk, width=4, depth=1, interior=60, boundary=40, method="grid")
+    (k,) = blocks_named(prepared, "at x = 1/2")
+    x = prepared.points[k]
+    assert np.all(x[:, 0] == 0.5) and len(x) >= 3
+    assert np.all(np.hypot(x[:, 0], x[:, 1]) <= 1 + 1e-12)  # |y| <= 0.87: the chord only
+    assert np.ptp(x[:, 1]) > 1.2  # and it spans the chord, not a piece of it
+
+
 def test_in_time_a_point_condition_holds_at_every_time():
     prepared = prepare(HEAT, width=5, depth=1, interior=64, boundary=16)
     (k,) = blocks_named(prepared, "at x = 1/4")
@@ -132,3 +143,16 @@ def test_grid_weights_are_a_product_rule_periodic_axes_exact():
     f = np.exp(points[:, 0]) * np.cos(2 * np.pi * points[:, 1]) ** 2
     assert w @ f == pytest.approx((np.exp(2) - 1) / 2 / 2, rel=1e-7)  # 20 points an axis
     assert np.all(weights(points, bounds, [False, True], "sobol") == 1 / len(points))
+
+
+@pytest.mark.parametrize("setting", [{"chunk": 64}, {"devices": 2}])
+def test_a_mean_condition_refuses_chunk_and_devices_at_its_line(setting):
+    """Its one row needs all the interior points at once: an input error, not a failure
+    while the step compiles."""
+    from pdedsl.language import PdeError
+
+    with pytest.raises(PdeError) as info:
+        prepare(NEUMANN_2D, **setting)
+    name = next(iter(setting))
+    assert f"cannot be trained with {name} = " in info.value.message
+    assert info.value.line == NEUMANN_2D.splitlines().index("mean(u^2) - 2*mean(x*u) = 1/3") + 1

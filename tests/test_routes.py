@@ -107,6 +107,18 @@ def test_the_wide_route_keeps_v_as_reflectors():
     np.testing.assert_allclose(s[:KEPT], s_ref[:KEPT], rtol=1e-13)
 
 
+def test_the_reflectors_apply_v_as_lapack_forms_it():
+    """x @ Vᵀ, one row and several, against Vᵀ = Wᵀ Qᵀ with Q formed by LAPACK's orgqr."""
+    A, b = gapped(SHAPES["wide"])
+    _, _, Vt, _ = linalg.project_wide(jnp.asarray(A), jnp.asarray(b))
+    h, taus = np.linalg.qr(A.T, mode="raw")
+    Q = np.asarray(jax.lax.linalg.householder_product(jnp.asarray(h.T), jnp.asarray(taus)))
+    expected = np.asarray(Vt.Wt) @ Q.T
+    x = jnp.asarray(np.random.default_rng(5).normal(size=(3, 14)))
+    np.testing.assert_allclose(np.asarray(x @ Vt), np.asarray(x) @ expected, atol=1e-13)
+    np.testing.assert_allclose(np.asarray(x[0] @ Vt), np.asarray(x[0]) @ expected, atol=1e-13)
+
+
 def test_krylov_with_fewer_steps_than_the_rank_is_lsqr():
     """k steps of the bidiagonalisation, nothing cut: SciPy's LSQR after k iterations."""
     rng = np.random.default_rng(3)

@@ -137,22 +137,31 @@ def from_triangle(R: jax.Array):
 
 
 class Reflected(eqx.Module):
-    """Vᵀ = Wᵀ Qᵀ with Q (P × m) kept as LAPACK's Householder reflectors: `x @ Vᵀ` costs
-    O(P·m) per row of x, where forming Vᵀ costs O(P·m²), as much as the QR itself."""
+    """Vᵀ = Wᵀ Qᵀ with Q = H_1 ⋯ H_m (P × m) kept as its Householder reflectors,
+    H_j = I - τ_j y_j y_jᵀ: `x @ Vᵀ` costs 4·P·m flops per row of x, where forming Vᵀ
+    costs O(P·m²), as much as the QR itself. The reflectors are applied one by one: the
+    few vectors a step applies them to are too few for LAPACK's blocked `ormqr`, which
+    spends about 32·P·m flops building its blocks (3 times slower on one vector at
+    999 × 5001: docs/scale.md)."""
 
-    reflectors: jax.Array  # P × m, as `jnp.linalg.qr(mode="raw")` gives them, transposed
+    reflectors: jax.Array  # m × P: row j is y_j (zeros before j, 1 at j)
     taus: jax.Array
     Wt: jax.Array  # m × m
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.Wt.shape[0], self.reflectors.shape[0]
+        return self.Wt.shape[0], self.reflectors.shape[1]
 
     def __rmatmul__(self, x: jax.Array) -> jax.Array:
         rows = jnp.atleast_2d(x) @ self.Wt  # K × m
-        P, m = self.reflectors.shape
-        padded = jnp.zeros((P, rows.shape[0]), rows.dtype).at[:m].set(rows.T)
-        out = jax.lax.linalg.ormqr(self.reflectors, self.taus, padded).T
+        m, P = self.reflectors.shape
+        out = jnp.zeros((rows.shape[0], P), rows.dtype).at[:, :m].set(rows)
+
+        def reflect(i, out):  # out ← out H_j, j = m-1 … 0: (Q outᵀ)ᵀ
+            y = self.reflectors[m - 1 - i]
+            return out - (self.taus[m - 1 - i] * (out @ y))[:, None] * y[None]
+
+        out = jax.lax.fori_loop(0, m, reflect, out)
         return out if x.ndim > 1 else out[0]
 
     def dense(self) -> jax.Array:
@@ -163,10 +172,12 @@ class Reflected(eqx.Module):
 def project_wide(J: jax.Array, r: jax.Array):
     """P > N: Φ̂ᵀ = QR (Householder, Q never formed), Rᵀ = U Σ Wᵀ, so Φ̂ = U Σ (QW)ᵀ.
     One QR of Φ̂ᵀ and one SVD of an N × N matrix, LAPACK's floor for this shape."""
-    N = J.shape[0]
-    h, taus = jnp.linalg.qr(J.T, mode="raw")
-    reflectors = h.T  # P × N
-    U, s, Wt = jnp.linalg.svd(jnp.triu(reflectors[:N]).T)
+    N, P = J.shape
+    h, taus = jnp.linalg.qr(J.T, mode="raw")  # h: N × P; row j: R's column j, then y_j
+    U, s, Wt = jnp.linalg.svd(jnp.tril(h[:, :N]))  # Rᵀ
+    column = jnp.arange(P)[None, :]
+    diagonal = jnp.arange(N)[:, None]
+    reflectors = jnp.where(column > diagonal, h, (column == diagonal).astype(h.dtype))
     return U.T @ r, s, Reflected(reflectors, taus, Wt), lambda v: U.T @ v
 
 
