@@ -88,6 +88,7 @@ def table(record: dict) -> str:
         "|---|---|---|---|---|---|",
         f"| {to_target} | {record['compile_seconds']:.1f} | {record['steps']} | "
         f"{record['training_seconds']:.1f} | {record['final_error']:.2e} | {record['status']} |",
+        "", f"{record['machine']}, load average {record['load_average'][0]:.1f} at the end of the run",
     ])
 
 
