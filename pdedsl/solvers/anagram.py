@@ -33,7 +33,8 @@ and the seed (measurements in docs/solvers.md):
   η < STALL_ETA, that step searches the cut as `cut="search"` does and keeps the cut it
   finds (coarser from a bad start, finer when the cut holds the loss up); μ grows
   100-fold. Steps with η ≥ RELAX_ETA bring a coarsened cut back a decade at a time. The
-  search runs under `lax.cond`, so steps that do not stall do not pay for it.
+  search and the path at the cut it finds are a second pass of a `lax.while_loop`:
+  steps that do not stall do not pay for them, and the path is compiled once.
 """
 
 from __future__ import annotations
