@@ -45,8 +45,9 @@ def limit_loaded_blas_threads() -> None:
     threads = os.environ["OPENBLAS_NUM_THREADS"]
     if not threads.isdigit() or not Path("/proc/self/maps").exists():
         return
-    paths = {line.split()[-1] for line in Path("/proc/self/maps").read_text().splitlines()
-             if "openblas" in line.split()[-1].lower() and ".so" in line}
+    mapped = (line.split() for line in Path("/proc/self/maps").read_text().splitlines())
+    paths = {parts[-1] for parts in mapped
+             if len(parts) >= 6 and "openblas" in parts[-1].lower() and ".so" in parts[-1]}
     for path in sorted(paths):
         try:
             library = ctypes.CDLL(path)
