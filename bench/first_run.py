@@ -5,8 +5,9 @@
 Each repeat runs the command once with an empty compile cache (cold) and once more with
 the cache that run left (warm), for this checkout and for `--ref` (checked out into a
 temporary git worktree), alternating, so both see the same machine load. Wall time is
-from the command's start to its exit, figures included; the run folder's summary gives
-the error, steps, compile and training seconds. Medians and the ratio are printed as a
+from the command's start to its exit, figures included; CPU time is the command's own (user
+and system), steadier than wall time on a shared machine; the run folder's summary gives
+the error, steps, compile and training seconds. Medians and the ratios are printed as a
 table and written to bench/recorded/first_run.json (and .md).
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -30,14 +32,21 @@ def run_once(checkout: Path, file: str, cache: Path, out: Path) -> dict:
     """One `pdedsl solve` in a fresh interpreter of `checkout`; its wall time and summary."""
     env = {**os.environ, "PDEDSL_JAX_CACHE": str(cache), "PYTHONPATH": str(checkout)}
     command = [sys.executable, "-m", "pdedsl", "solve", str(ROOT / file), "--out", str(out), "--quiet"]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(command, cwd=checkout, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, _children_cpu() - cpu
     if done.returncode not in (0, 1):
         raise RuntimeError(f"{checkout}: {done.stderr[-2000:]}")
     summary = json.loads((out / "summary.json").read_text())
-    return {"wall": wall, "steps": summary["steps"], "error": max(summary["l2_relative_error"].values()),
+    return {"wall": wall, "cpu": cpu, "load": os.getloadavg()[0], "steps": summary["steps"], "error": max(summary["l2_relative_error"].values()),
             "compile": summary["compile_seconds"], "training": summary["seconds"]}
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user and system) of the finished child processes: on a shared machine
+    they vary far less with the other processes' load than wall time does."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def measure(checkouts: dict[str, Path], file: str, repeats: int) -> dict[str, dict[str, list]]:
@@ -49,25 +58,33 @@ def measure(checkouts: dict[str, Path], file: str, repeats: int) -> dict[str, di
                 for kind in ("cold", "warm"):
                     row = run_once(checkout, file, cache, Path(scratch) / f"{name}-{k}-{kind}")
                     results[name][kind].append(row)
-                    print(f"{name:>8} {kind}: {row['wall']:.1f} s wall, {row['steps']} steps, "
+                    print(f"{name:>8} {kind}: {row['wall']:.1f} s wall, {row['cpu']:.1f} s CPU, "
+                          f"load {row['load']:.1f}, {row['steps']} steps, "
                           f"error {row['error']:.2e}", flush=True)
     return results
 
 
 def table(results: dict, file: str) -> str:
     lines = [f"`pdedsl solve {file}`, medians over repeats", "",
-             "| version | cold wall (s) | warm wall (s) | compile cold (s) | training (s) | steps | error |",
-             "|---|---|---|---|---|---|---|"]
+             "| version | cold wall (s) | warm wall (s) | cold CPU (s) | warm CPU (s) | compile cold (s) "
+             "| training (s) | steps | error |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for name, runs in results.items():
         med = lambda kind, key: statistics.median(r[key] for r in runs[kind])  # noqa: E731
         lines.append(f"| {name} | {med('cold', 'wall'):.1f} | {med('warm', 'wall'):.1f} | "
+                     f"{med('cold', 'cpu'):.1f} | {med('warm', 'cpu'):.1f} | "
                      f"{med('cold', 'compile'):.1f} | {med('cold', 'training'):.1f} | "
                      f"{med('cold', 'steps'):.0f} | {med('cold', 'error'):.2e} |")
     names = list(results)
     if len(names) == 2:
         ratio = [statistics.median(r["wall"] for r in results[names[0]][k])
                  / statistics.median(r["wall"] for r in results[names[1]][k]) for k in ("cold", "warm")]
-        lines += ["", f"{names[0]} / {names[1]}: cold {ratio[0]:.2f}, warm {ratio[1]:.2f}"]
+        cpu = [statistics.median(r["cpu"] for r in results[names[0]][k])
+               / statistics.median(r["cpu"] for r in results[names[1]][k]) for k in ("cold", "warm")]
+        load = statistics.median(r["load"] for runs in results.values() for k in runs for r in runs[k])
+        lines += ["", f"{names[0]} / {names[1]}: wall cold {ratio[0]:.2f}, warm {ratio[1]:.2f}; "
+                  f"CPU cold {cpu[0]:.2f}, warm {cpu[1]:.2f} (median load average {load:.1f} "
+                  f"on {os.cpu_count()} cores)"]
     return "\n".join(lines)
 
 

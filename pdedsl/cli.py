@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     add_compare(commands)
     add_analyze(commands)
     args = parser.parse_args(argv)
-    runtime.limit_blas_threads()  # this process is ours: before any LAPACK loads
+    runtime.limit_loaded_blas_threads()  # this process is ours: NumPy's OpenBLAS too
     try:
         return args.run(args)
     except PdeError as error:

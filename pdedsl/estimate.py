@@ -55,22 +55,22 @@ def error_estimate(solution, filt: Filter | None = None, points=None) -> dict:
     """{'l2_relative': {unknown: estimate}, 'residual_rms': {block label: RMS residual}}."""
     points = fresh_points(solution) if points is None else points
     ls, theta = least_squares(solution.compiled, points, solution.model)
-    r, J = jax.jit(ls.jacobian)(theta)
-    r, J = np.asarray(r), np.asarray(J)
-    if not (np.isfinite(r).all() and np.isfinite(J).all()):  # a diverged run's θ
-        return {"l2_relative": {u: float("nan") for u in solution.unknowns},
-                "residual_rms": {b.label: float("nan") for b in solution.compiled.blocks}}
-    U, s, Vt = np.linalg.svd(J, full_matrices=False)
     filt = filt or solution.filter or Filter.hard_cut(solution.config.solver_options)
-    delta = Vt.T @ (np.asarray(filt.factors(s)) * (U.T @ r))
     x = jnp.asarray(solution.evaluation_points, theta.dtype)
 
-    @jax.jit
-    def correction(theta, delta):
+    @jax.jit  # one compiled call: the Jacobian, its SVD, the step and its effect on u
+    def linearised(theta):
+        r, J = ls.jacobian(theta)
+        finite = jnp.isfinite(r).all() & jnp.isfinite(J).all()
+        U, s, Vt = jnp.linalg.svd(jnp.where(finite, J, 0), full_matrices=False)
+        delta = Vt.T @ (filt.factors(s) * (U.T @ r))
         values, change = jax.jvp(lambda t: jax.vmap(ls.to_model(t))(x), (theta,), (delta,))
-        return values, change
+        return r, finite, values, change
 
-    values, change = (np.asarray(a) for a in correction(theta, jnp.asarray(delta)))
+    r, finite, values, change = (np.asarray(a) for a in linearised(theta))
+    if not finite:  # a diverged run's θ
+        return {"l2_relative": {u: float("nan") for u in solution.unknowns},
+                "residual_rms": {b.label: float("nan") for b in solution.compiled.blocks}}
     norms = np.linalg.norm(values, axis=0)
     norms = np.where(norms > 0, norms, np.sqrt(len(x)))
     estimate = np.linalg.norm(change, axis=0) / norms

@@ -123,21 +123,23 @@ def train(
         ls = with_points(ls, [jnp.asarray(x, theta.dtype) for x in points])
     if adapt is not None:
         points = [b.points for b in ls.blocks]
-    theta, state, step, measure, initial_loss = _compile(ls, solver, theta, errors, adapt)
-    result = Result(theta, compile_seconds=time.perf_counter() - started, loss=initial_loss)
-    if not math.isfinite(initial_loss):
-        result.status, result.reason = "diverged", "the loss is not finite at the start"
-        return result
-    stop.start(initial_loss)
-    training, last_spectrum, info = 0.0, None, None
+    theta, state, step, measure = _compile(ls, solver, theta, errors, adapt)
+    result = Result(theta, compile_seconds=time.perf_counter() - started)
+    training, last_spectrum, info, initial_loss = 0.0, None, None, math.nan
     result.reason = f"ran all {stop.steps} steps"
     with _InterruptFlag() as interrupted:
         for k in range(first_step + 1, first_step + stop.steps + 1):
             t0 = time.perf_counter()
-            new_theta, new_state, new_info = (step(theta, state) if adapt is None
-                                              else step(theta, state, tuple(points)))
+            new_theta, new_state, new_info, start_loss = (
+                step(theta, state) if adapt is None else step(theta, state, tuple(points)))
             loss = float(new_info["loss"])
             training += time.perf_counter() - t0
+            if k == first_step + 1:  # the step also gives the loss it started from
+                initial_loss = result.loss = float(start_loss)
+                if not math.isfinite(initial_loss):
+                    result.status, result.reason = "diverged", "the loss is not finite at the start"
+                    return result
+                stop.start(initial_loss)
             failure = _divergence(k, loss, new_theta, initial_loss)
             if failure:
                 result.status, result.reason = "diverged", failure
@@ -175,24 +177,29 @@ def train(
 
 def _compile(ls: LeastSquares, solver: Solver, theta, errors, adapt=None):
     """θ placed where the step runs, the initial state, the compiled step and error
-    measure, and the initial loss. A step on several devices (`devices` > 1) returns θ
-    replicated over them: the error measure is compiled for that θ. With `adapt` the
-    step takes the points as a third argument, and `step.loss(θ, points)` is the loss."""
+    measure. The step also returns the loss at the θ it starts from: the first step
+    gives the initial loss, and no function is compiled for it alone. A step on several
+    devices (`devices` > 1) returns θ replicated over them: the error measure is
+    compiled for that θ. With `adapt` the step takes the points as a third argument,
+    and `step.loss(θ, points)` is the loss."""
     state = solver.init(ls, theta)
     if adapt is not None:
         return _compile_moving(ls, solver, theta, state, errors)
-    step = jax.jit(lambda theta, state: solver.step(ls, theta, state)).lower(theta, state).compile()
+    step = jax.jit(lambda theta, state: (*solver.step(ls, theta, state), ls.loss(theta)))
+    step = step.lower(theta, state).compile()
     theta = jax.device_put(theta, step.input_shardings[0][0])
     measure = jax.jit(errors).lower(theta).compile() if errors is not None else None
-    initial_loss = float(jax.jit(ls.loss)(theta))  # jitted: op by op it takes seconds
-    return theta, state, step, measure, initial_loss
+    return theta, state, step, measure
 
 
 def _compile_moving(ls: LeastSquares, solver: Solver, theta, state, errors):
     """`_compile` for a step whose points are its third argument."""
     points = tuple(b.points for b in ls.blocks)
-    compiled = jax.jit(lambda theta, state, points: solver.step(with_points(ls, points), theta,
-                                                                state)).lower(theta, state, points).compile()
+    def moving(theta, state, points):
+        at = with_points(ls, points)
+        return *solver.step(at, theta, state), at.loss(theta)
+
+    compiled = jax.jit(moving).lower(theta, state, points).compile()
     theta = jax.device_put(theta, compiled.input_shardings[0][0])
     loss = jax.jit(lambda theta, points: with_points(ls, points).loss(theta))
 
@@ -205,7 +212,7 @@ def _compile_moving(ls: LeastSquares, solver: Solver, theta, state, errors):
             return loss(theta, points)
 
     measure = jax.jit(errors).lower(theta).compile() if errors is not None else None
-    return theta, state, Step(), measure, float(loss(theta, points))
+    return theta, state, Step(), measure
 
 
 def _divergence(k: int, loss: float, theta, initial_loss: float) -> str:

@@ -80,3 +80,31 @@ def test_every_module_imports_alone_and_leaves_the_process_settings_alone():
     failed = {m: r.stderr.strip().splitlines()[-1] for m, r in results.items() if r.returncode}
     assert not failed, failed
     assert len(results) > 20
+
+
+def test_numpys_openblas_loaded_before_the_command_starts_gets_one_thread():
+    # importing pdedsl loads NumPy, and its OpenBLAS, before the command line can set
+    # OPENBLAS_NUM_THREADS: the command tells the loaded library (pdedsl.runtime)
+    code = (
+        "import ctypes, os\n"
+        "from pathlib import Path\n"
+        "import numpy as np\n"
+        "import pdedsl.cli\n"
+        "def threads():\n"
+        "    maps = (line.split() for line in Path('/proc/self/maps').read_text().splitlines())\n"
+        "    paths = sorted({p[-1] for p in maps if len(p) >= 6 and 'openblas' in p[-1].lower()})\n"
+        "    lib = ctypes.CDLL(paths[0])\n"
+        "    get = next(getattr(lib, n) for n in ('scipy_openblas_get_num_threads64_',\n"
+        "               'openblas_get_num_threads', 'scipy_openblas_get_num_threads') if hasattr(lib, n))\n"
+        "    return get()\n"
+        "before = threads()\n"
+        "from pdedsl import runtime\n"
+        "runtime.limit_loaded_blas_threads()\n"
+        "print(before, threads(), os.cpu_count())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    before, after, cores = map(int, result.stdout.split())
+    assert after == 1
+    assert before > 1 or cores == 1  # it started with a thread per core: it changed

@@ -33,7 +33,8 @@ and the seed (measurements in docs/solvers.md):
   η < STALL_ETA, that step searches the cut as `cut="search"` does and keeps the cut it
   finds (coarser from a bad start, finer when the cut holds the loss up); μ grows
   100-fold. Steps with η ≥ RELAX_ETA bring a coarsened cut back a decade at a time. The
-  search runs under `lax.cond`, so steps that do not stall do not pay for it.
+  search and the path at the cut it finds are a second pass of a `lax.while_loop`:
+  steps that do not stall do not pay for them, and the path is compiled once.
 """
 
 from __future__ import annotations
@@ -187,16 +188,12 @@ class Anagram(eqx.Module):
         loss0 = 0.5 * jnp.dot(r, r)
         lam = state.mu * fac.s[0] ** 2 if self.damping == "lm" else 0.0
         cuts = _Cuts(self, ls, theta, fac, loss0, lam)
-        chosen = cuts.searched(state.shift) if self.cut == "search" else cuts.path(state.shift)
-
-        # Stall detector: after stall_steps steps with η < STALL_ETA, search the cut this
-        # very step (lax.cond: the search costs nothing on the other steps) and keep the
-        # cut it finds, coarser (a bad start) or finer (a cut too coarse to go on).
-        stalled = jnp.where(chosen.eta < STALL_ETA, state.stalled + 1, 0)
-        detector = self.stall_steps > 0 and self.cut != "search"
-        act = (stalled >= self.stall_steps) & detector
-        if detector:
-            chosen = jax.lax.cond(act, cuts.searched, lambda _: chosen, chosen.shift)
+        if self.stall_steps > 0 and self.cut != "search":
+            chosen, stalled, act = self._detect_stall(cuts, state)
+        else:
+            chosen = cuts.searched(state.shift) if self.cut == "search" else cuts.path(state.shift)
+            stalled = jnp.where(chosen.eta < STALL_ETA, state.stalled + 1, 0)
+            act = jnp.asarray(False)
 
         # A good step (η ≥ RELAX_ETA) brings a coarsened cut a decade back towards rcond;
         # a finer cut found by a search stays.
@@ -213,6 +210,33 @@ class Anagram(eqx.Module):
         if self.damping == "lm":
             info["mu"] = state.mu
         return advance(theta, chosen.coeffs, chosen.eta), new_state, info
+
+    def _detect_stall(self, cuts: _Cuts, state: AnagramState):
+        """The stall detector: after stall_steps steps with η < STALL_ETA, search the cut
+        this very step and keep the cut it finds, coarser (a bad start) or finer (a cut
+        too coarse to go on). The path at the step's cut and, if it stalls, at the
+        searched cut are two passes of one loop: the path is traced and compiled once,
+        and steps that do not stall make one pass. (candidate, stalled count, acted)."""
+        def stalls(candidate):
+            return (candidate.eta < STALL_ETA) & (state.stalled + 1 >= self.stall_steps)
+
+        def again(carry):
+            passes, candidate = carry
+            return (passes == 0) | ((passes == 1) & stalls(candidate))
+
+        def path(carry):
+            passes, candidate = carry
+            shift = jax.lax.cond(passes > 0, cuts.search, lambda s: s, candidate.shift)
+            return passes + 1, cuts.path(shift)
+
+        theta, s = cuts.theta, cuts.fac.s
+        zero = jnp.zeros((), theta.dtype)
+        start = Candidate(state.shift, jnp.zeros_like(s), jnp.zeros((self.order, theta.shape[0]),
+                          theta.dtype), zero, zero, zero)
+        passes, chosen = jax.lax.while_loop(again, path, (jnp.asarray(0, jnp.int32), start))
+        act = passes == 2
+        stalled = jnp.where(act | (chosen.eta < STALL_ETA), state.stalled + 1, 0)
+        return chosen, stalled, act
 
     def _refine_damping(self, shift, chosen: Candidate, loss0, crawled):
         """Tikhonov damping a decade finer after CRAWL_STEPS crawling full steps."""
