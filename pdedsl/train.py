@@ -105,8 +105,7 @@ def train(
     error_names: tuple[str, ...] = (),
     columns: Callable[[jax.Array], dict[str, float]] | None = None,
     callback: Callable[[dict], None] | None = None,
-    first_step: int = 0, spectrum_every: int = 10,
-    adapt=None, points: list | None = None,
+    first_step: int = 0, spectrum_every: int = 10, adapt=None, points: list | None = None,
 ) -> Result:
     """Run `solver` from θ until a stop rule fires.
 
@@ -116,13 +115,10 @@ def train(
     `first_step` numbers the rows when a run is resumed. A solver whose info has
     `spectrum` (σ, cut) gets it recorded every `spectrum_every` steps (and at the last).
     `adapt` (a `pdedsl.adapt.Resampler`) moves the points every `adapt.every` steps
-    (starting from `points`, default: those of `ls`): the step takes them as an argument.
-    """
+    (starting from `points`, default: those of `ls`): the step takes them as an argument."""
     started = time.perf_counter()
-    if adapt is not None and points is not None:  # a later piece of a run goes on from its points
-        ls = with_points(ls, [jnp.asarray(x, theta.dtype) for x in points])
     if adapt is not None:
-        points = [b.points for b in ls.blocks]
+        ls, points = _moving_points(ls, theta, points)
     theta, state, step, measure = _compile(ls, solver, theta, errors, adapt)
     result = Result(theta, compile_seconds=time.perf_counter() - started)
     training, last_spectrum, info, initial_loss = 0.0, None, None, math.nan
@@ -130,49 +126,79 @@ def train(
     with _InterruptFlag() as interrupted:
         for k in range(first_step + 1, first_step + stop.steps + 1):
             t0 = time.perf_counter()
-            new_theta, new_state, new_info, start_loss = (
-                step(theta, state) if adapt is None else step(theta, state, tuple(points)))
+            moving = () if adapt is None else (tuple(points),)
+            new_theta, new_state, new_info, start_loss = step(theta, state, *moving)
             loss = float(new_info["loss"])
             training += time.perf_counter() - t0
             if k == first_step + 1:  # the step also gives the loss it started from
                 initial_loss = result.loss = float(start_loss)
-                if not math.isfinite(initial_loss):
-                    result.status, result.reason = "diverged", "the loss is not finite at the start"
+                if not _started(initial_loss, stop, result):
                     return result
-                stop.start(initial_loss)
             failure = _divergence(k, loss, new_theta, initial_loss)
             if failure:
                 result.status, result.reason = "diverged", failure
                 break
             theta, state, info, result.loss = new_theta, new_state, new_info, loss
             row, spectrum = _row(k, training, info, measure, error_names, columns, theta)
+            result.history.append(row)
             if spectrum is not None:
                 last_spectrum = (k, spectrum)
                 if (k - first_step - 1) % spectrum_every == 0:
                     result.spectrum.append(_spectrum_row(k, spectrum))
-            result.history.append(row)
             if callback is not None:
                 callback(row)
-            ending = stop.check(loss, training)
-            if ending is None and interrupted.is_set():
-                ending = "interrupted", f"interrupted after step {k}"
-            if ending is not None:
+            ending = stop.check(loss, training) or (
+                interrupted.is_set() and ("interrupted", f"interrupted after step {k}"))
+            if ending:
                 result.status, result.reason = ending
                 break
             if adapt is not None and adapt.due(k - first_step) and k < first_step + stop.steps:
                 t0 = time.perf_counter()
-                points = adapt.resample(ls, theta, points)
-                result.loss = float(step.loss(theta, tuple(points)))
-                stop.moved(result.loss)
+                points = _moved(adapt, ls, theta, points, step, stop, result)
                 training += time.perf_counter() - t0
+    return _finish(result, solver, theta, training, info, last_spectrum,
+                   points if adapt is not None else None)
+
+
+def _finish(result: Result, solver: Solver, theta, training: float, info, last_spectrum,
+            points) -> Result:
+    """The run's last θ, its training time, the points it ended on (when they moved), its
+    last spectrum and the filter of its last step."""
     result.theta, result.seconds = theta, training
-    if adapt is not None:
+    if points is not None:
         result.points = [np.asarray(x) for x in points]
     if last_spectrum is not None and result.spectrum[-1]["step"] != last_spectrum[0]:
         result.spectrum.append(_spectrum_row(*last_spectrum))
     if info is not None:
         result.filter = solver.filter_of({k: _scalar(v) for k, v in info.items() if k != "spectrum"})
     return result
+
+
+def _moving_points(ls: LeastSquares, theta, points):
+    """The problem on the points a run starts from: `points` when a later piece of a run
+    goes on from them, else those of `ls`."""
+    if points is not None:
+        ls = with_points(ls, [jnp.asarray(x, theta.dtype) for x in points])
+    return ls, [b.points for b in ls.blocks]
+
+
+def _started(initial_loss: float, stop: StopRules, result: Result) -> bool:
+    """Start the stop rules from the first step's initial loss; False (the run has
+    diverged) when it is not finite."""
+    if not math.isfinite(initial_loss):
+        result.status, result.reason = "diverged", "the loss is not finite at the start"
+        return False
+    stop.start(initial_loss)
+    return True
+
+
+def _moved(adapt, ls: LeastSquares, theta, points, step, stop: StopRules, result: Result):
+    """The points drawn anew where the residual is large; the loss and the stop rules
+    go on from the loss on them."""
+    points = adapt.resample(ls, theta, points)
+    result.loss = float(step.loss(theta, tuple(points)))
+    stop.moved(result.loss)
+    return points
 
 
 def _compile(ls: LeastSquares, solver: Solver, theta, errors, adapt=None):
