@@ -206,7 +206,8 @@ def test_tikhonov_filter_is_ridge_regression_at_the_cut():
         delta = apply_(a, Vt, factors(s, c, "tikhonov")[None])[0]
         stacked = np.vstack([A, c * np.eye(A.shape[1])])
         reference = np.linalg.lstsq(stacked, np.concatenate([b, np.zeros(A.shape[1])]), rcond=None)[0]
-        np.testing.assert_allclose(delta, reference, rtol=1e-6)
+        # both solves lose about 1/rcond · ε·‖A‖ of accuracy (the ridge system's condition)
+        np.testing.assert_allclose(delta, reference, rtol=1e-6 if rcond > 1e-6 else 1e-4)
     hard = factors(s, 1e-3 * float(s[0]))
     assert np.sum(np.asarray(hard) == 0) > 0 and np.all(np.asarray(factors(s, 1e-3 * float(s[0]), "tikhonov")) > 0)
 
