@@ -110,9 +110,9 @@ def train(
     """Run `solver` from θ until a stop rule fires.
 
     `errors(θ)` (optional) gives one relative L2 error per unknown, recorded as
-    `l2_<name>` each step; `columns(θ)` (on the host) more, such as fitted constants.
-    `callback(row)` sees every history row as it is made.
-    `first_step` numbers the rows when a run is resumed. A solver whose info has
+    `l2_<name>` each step; `columns(θ)` (on the host) more, such as fitted constants;
+    `callback(row)` sees every row as it is made. `first_step` numbers the rows when a
+    run is resumed. A solver whose info has
     `spectrum` (σ, cut) gets it recorded every `spectrum_every` steps (and at the last).
     `adapt` (a `pdedsl.adapt.Resampler`) moves the points every `adapt.every` steps
     (starting from `points`, default: those of `ls`): the step takes them as an argument."""
@@ -120,9 +120,9 @@ def train(
     if adapt is not None:
         ls, points = _moving_points(ls, theta, points)
     theta, state, step, measure = _compile(ls, solver, theta, errors, adapt)
-    result = Result(theta, compile_seconds=time.perf_counter() - started)
+    result = Result(theta, compile_seconds=time.perf_counter() - started,
+                    reason=f"ran all {stop.steps} steps")
     training, last_spectrum, info, initial_loss = 0.0, None, None, math.nan
-    result.reason = f"ran all {stop.steps} steps"
     with _InterruptFlag() as interrupted:
         for k in range(first_step + 1, first_step + stop.steps + 1):
             t0 = time.perf_counter()
@@ -134,17 +134,15 @@ def train(
                 initial_loss = result.loss = float(start_loss)
                 if not _started(initial_loss, stop, result):
                     return result
-            failure = _divergence(k, loss, new_theta, initial_loss)
-            if failure:
+            if failure := _divergence(k, loss, new_theta, initial_loss):
                 result.status, result.reason = "diverged", failure
                 break
             theta, state, info, result.loss = new_theta, new_state, new_info, loss
             row, spectrum = _row(k, training, info, measure, error_names, columns, theta)
             result.history.append(row)
             if spectrum is not None:
-                last_spectrum = (k, spectrum)
-                if (k - first_step - 1) % spectrum_every == 0:
-                    result.spectrum.append(_spectrum_row(k, spectrum))
+                record = (k - first_step - 1) % spectrum_every == 0
+                last_spectrum = _keep_spectrum(result, k, spectrum, record)
             if callback is not None:
                 callback(row)
             ending = stop.check(loss, training) or (
@@ -158,6 +156,13 @@ def train(
                 training += time.perf_counter() - t0
     return _finish(result, solver, theta, training, info, last_spectrum,
                    points if adapt is not None else None)
+
+
+def _keep_spectrum(result: Result, k: int, spectrum, record: bool) -> tuple:
+    """Step k's spectrum, recorded in the result when `record`; kept as the last seen."""
+    if record:
+        result.spectrum.append(_spectrum_row(k, spectrum))
+    return k, spectrum
 
 
 def _finish(result: Result, solver: Solver, theta, training: float, info, last_spectrum,
