@@ -141,8 +141,7 @@ def train(
             row, spectrum = _row(k, training, info, measure, error_names, columns, theta)
             result.history.append(row)
             if spectrum is not None:
-                record = (k - first_step - 1) % spectrum_every == 0
-                last_spectrum = _keep_spectrum(result, k, spectrum, record)
+                last_spectrum = _keep_spectrum(result, k, spectrum, k - first_step - 1, spectrum_every)
             if callback is not None:
                 callback(row)
             ending = stop.check(loss, training) or (
@@ -158,9 +157,10 @@ def train(
                    points if adapt is not None else None)
 
 
-def _keep_spectrum(result: Result, k: int, spectrum, record: bool) -> tuple:
-    """Step k's spectrum, recorded in the result when `record`; kept as the last seen."""
-    if record:
+def _keep_spectrum(result: Result, k: int, spectrum, index: int, every: int) -> tuple:
+    """Step k's spectrum (the run's `index`-th step), recorded in the result every `every`
+    steps; kept as the last seen."""
+    if index % every == 0:
         result.spectrum.append(_spectrum_row(k, spectrum))
     return k, spectrum
 
