@@ -83,7 +83,7 @@ def main(argv=None) -> None:
                 source = ROOT / source if source.endswith(".pde") else source
                 solution = solve(source, constraint=setting, seed=seed)
                 runs.append({"seed": seed, "error": error_of(name, solution),
-                             "steps": solution.steps, "seconds": solution.seconds,
+                             "steps": solution.steps, "seconds": solution.seconds, "loss": solution.loss,
                              "status": solution.status, "reason": solution.reason})
                 print(name, setting, runs[-1], flush=True)
             results[name][setting] = runs
