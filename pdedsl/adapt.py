@@ -26,7 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import geometry
-from .least_squares import LeastSquares
+from .least_squares import LeastSquares, with_points
 
 CANDIDATES = 8  # candidates drawn per point kept
 POWER, FLOOR = 1.0, 1.0  # RAD's k and c: Wu et al.'s robust choice
@@ -43,7 +43,7 @@ class Resampler:
     seed: int
     every: int
     count: int = 0
-    _measure: dict = field(default_factory=dict, repr=False)
+    _compiled: dict = field(default_factory=dict, repr=False)  # per (use, id(ls))
 
     @classmethod
     def of(cls, problem, compiled, config) -> Resampler | None:
@@ -87,14 +87,23 @@ class Resampler:
             out[k] = pool[np.sort(chosen)]
         return out
 
+    def loss(self, ls: LeastSquares, theta: jax.Array, points: list[jax.Array]) -> float:
+        """½‖r‖² on `points`: the stop rules go on from it after a resample."""
+        return float(self._compile("loss", ls, lambda: lambda theta, points: (
+            with_points(ls, points).loss(theta)))(theta, tuple(points)))
+
     def _residuals(self, ls: LeastSquares):
-        """θ, candidates -> |r| of each moving block there (compiled once per `ls`)."""
-        key = id(ls)
-        if key not in self._measure:
-            blocks = [ls.blocks[k] for k in self.moving]
-            self._measure = {key: jax.jit(lambda theta, pools: [
-                jnp.abs(jax.vmap(b.residual, (None, 0))(theta, x)) for b, x in zip(blocks, pools)])}
-        return self._measure[key]
+        """θ, candidates -> |r| of each moving block there."""
+        blocks = [ls.blocks[k] for k in self.moving]
+        return self._compile("residuals", ls, lambda: lambda theta, pools: [
+            jnp.abs(jax.vmap(b.residual, (None, 0))(theta, x)) for b, x in zip(blocks, pools)])
+
+    def _compile(self, use: str, ls: LeastSquares, make):
+        """`make()` jitted once per use and least-squares problem."""
+        key = (use, id(ls))
+        if key not in self._compiled:
+            self._compiled[key] = jax.jit(make())
+        return self._compiled[key]
 
 
 def density(r: np.ndarray) -> np.ndarray:

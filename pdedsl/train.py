@@ -151,7 +151,7 @@ def train(
                 break
             if adapt is not None and adapt.due(k - first_step) and k < first_step + stop.steps:
                 t0 = time.perf_counter()
-                points = _moved(adapt, ls, theta, points, step, stop, result)
+                points = _moved(adapt, ls, theta, points, stop, result)
                 training += time.perf_counter() - t0
     return _finish(result, solver, theta, training, info, last_spectrum,
                    points if adapt is not None else None)
@@ -197,11 +197,11 @@ def _started(initial_loss: float, stop: StopRules, result: Result) -> bool:
     return True
 
 
-def _moved(adapt, ls: LeastSquares, theta, points, step, stop: StopRules, result: Result):
+def _moved(adapt, ls: LeastSquares, theta, points, stop: StopRules, result: Result):
     """The points drawn anew where the residual is large; the loss and the stop rules
     go on from the loss on them."""
     points = adapt.resample(ls, theta, points)
-    result.loss = float(step.loss(theta, tuple(points)))
+    result.loss = adapt.loss(ls, theta, points)
     stop.moved(result.loss)
     return points
 
@@ -211,39 +211,21 @@ def _compile(ls: LeastSquares, solver: Solver, theta, errors, adapt=None):
     measure. The step also returns the loss at the θ it starts from: the first step
     gives the initial loss, and no function is compiled for it alone. A step on several
     devices (`devices` > 1) returns θ replicated over them: the error measure is
-    compiled for that θ. With `adapt` the step takes the points as a third argument,
-    and `step.loss(θ, points)` is the loss."""
+    compiled for that θ. With `adapt` the step takes the points as a third argument."""
     state = solver.init(ls, theta)
-    if adapt is not None:
-        return _compile_moving(ls, solver, theta, state, errors)
-    step = jax.jit(lambda theta, state: (*solver.step(ls, theta, state), ls.loss(theta)))
-    step = step.lower(theta, state).compile()
+    if adapt is None:
+        def run(theta, state):
+            return *solver.step(ls, theta, state), ls.loss(theta)
+        moving = ()
+    else:
+        def run(theta, state, points):
+            at = with_points(ls, points)
+            return *solver.step(at, theta, state), at.loss(theta)
+        moving = (tuple(b.points for b in ls.blocks),)
+    step = jax.jit(run).lower(theta, state, *moving).compile()
     theta = jax.device_put(theta, step.input_shardings[0][0])
     measure = jax.jit(errors).lower(theta).compile() if errors is not None else None
     return theta, state, step, measure
-
-
-def _compile_moving(ls: LeastSquares, solver: Solver, theta, state, errors):
-    """`_compile` for a step whose points are its third argument."""
-    points = tuple(b.points for b in ls.blocks)
-    def moving(theta, state, points):
-        at = with_points(ls, points)
-        return *solver.step(at, theta, state), at.loss(theta)
-
-    compiled = jax.jit(moving).lower(theta, state, points).compile()
-    theta = jax.device_put(theta, compiled.input_shardings[0][0])
-    loss = jax.jit(lambda theta, points: with_points(ls, points).loss(theta))
-
-    class Step:
-        def __call__(self, theta, state, points):
-            return compiled(theta, state, points)
-
-        @staticmethod
-        def loss(theta, points):
-            return loss(theta, points)
-
-    measure = jax.jit(errors).lower(theta).compile() if errors is not None else None
-    return theta, state, Step(), measure
 
 
 def _divergence(k: int, loss: float, theta, initial_loss: float) -> str:
