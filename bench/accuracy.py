@@ -46,6 +46,9 @@ FAST = ("poisson1d", "poisson1d_robin", "poisson1d_kink", "neumann1d", "biharmon
 VARIANTS = {
     "defaults": {"poisson_square": {}, "burgers": {"seconds": 300}},
     "adapt": {"poisson_square": {"adapt": 25}, "burgers": {"adapt": 25, "seconds": 300}},
+    # value conditions built into the network (u = g + φ·N)
+    "exact": {"poisson_square": {"constraint": "exact"},
+              "burgers": {"constraint": "exact", "seconds": 300}},
 }
 
 
