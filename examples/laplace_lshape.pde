@@ -5,8 +5,8 @@
 # x = 0, y < 0; atan2 of the point turned by -3 pi/4 puts its branch cut on the
 # missing quadrant's diagonal: theta = 3 pi/4 + atan2(-x - y, y - x).
 # The gradient is infinite at the corner (u ~ r^(2/3)): that limits the accuracy, to
-# about 1e-3 after 150 steps (4e-4 to 1.1e-3 over five seeds; a finer cut, a wider
-# network, more points, more steps or adaptive points move single seeds either way).
+# about 1e-3 after 150 steps (4e-4 to 1.1e-3 over five seeds; a finer cut or a wider
+# network moves single seeds either way, more points or steps do not help).
 (x, y) in rectangle((-1, -1), (1, 1)) minus rectangle((0, -1), (1, 0))
 unknown u(x, y)
 
