@@ -1,4 +1,6 @@
-"""The region examples reach their targets with default settings. Slow: minutes each.
+"""The region examples reach their targets with their files' settings (the defaults, but
+for the annulus's finer cut and 300 steps and the plate's built-in conditions). Slow:
+minutes each.
 
 Errors are measured inside the region: against the file's exact solution, and for the
 plate with four holes (no closed form) against the finite element reference of
