@@ -92,8 +92,19 @@ def _lark() -> Lark:
         postlex=_Brackets(),
         propagate_positions=True,
         maybe_placeholders=True,
-        cache=True,  # the LALR tables, kept in the temp folder: a fresh process parses in ms
+        cache=_tables_file(),  # a fresh process then parses in milliseconds
     )
+
+
+def _tables_file() -> str | bool:
+    """Where lark keeps the LALR tables it builds from the grammar: the user's own cache
+    folder (they are a pickle, never read from a folder others can write), or nowhere."""
+    folder = Path.home() / ".cache" / "pdedsl"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return str(folder / "grammar-tables")
 
 
 def parse_tree(text: str, filename: str = "<input>") -> Tree:
