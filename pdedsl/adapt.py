@@ -89,21 +89,18 @@ class Resampler:
 
     def loss(self, ls: LeastSquares, theta: jax.Array, points: list[jax.Array]) -> float:
         """½‖r‖² on `points`: the stop rules go on from it after a resample."""
-        return float(self._compile("loss", ls, lambda: lambda theta, points: (
-            with_points(ls, points).loss(theta)))(theta, tuple(points)))
+        loss = self._jitted("loss", ls, lambda theta, points: with_points(ls, points).loss(theta))
+        return float(loss(theta, tuple(points)))
 
     def _residuals(self, ls: LeastSquares):
         """θ, candidates -> |r| of each moving block there."""
         blocks = [ls.blocks[k] for k in self.moving]
-        return self._compile("residuals", ls, lambda: lambda theta, pools: [
+        return self._jitted("residuals", ls, lambda theta, pools: [
             jnp.abs(jax.vmap(b.residual, (None, 0))(theta, x)) for b, x in zip(blocks, pools)])
 
-    def _compile(self, use: str, ls: LeastSquares, make):
-        """`make()` jitted once per use and least-squares problem."""
-        key = (use, id(ls))
-        if key not in self._compiled:
-            self._compiled[key] = jax.jit(make())
-        return self._compiled[key]
+    def _jitted(self, use: str, ls: LeastSquares, function):
+        """`function` jitted the first time it is asked for, per use and problem."""
+        return self._compiled.setdefault((use, id(ls)), jax.jit(function))
 
 
 def density(r: np.ndarray) -> np.ndarray:

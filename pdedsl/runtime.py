@@ -30,6 +30,11 @@ from pathlib import Path
 CACHE_VARIABLE = "PDEDSL_JAX_CACHE"
 
 
+def cache_folder() -> Path:
+    """The user's pdedsl cache: compiled steps (jax/) and the parser's tables."""
+    return Path.home() / ".cache" / "pdedsl"
+
+
 def limit_blas_threads() -> None:
     """One OpenBLAS thread unless the environment says otherwise."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -71,7 +76,7 @@ def setup() -> None:
     limit_blas_threads()
     if not jax.config.jax_enable_x64:
         jax.config.update("jax_enable_x64", True)
-    cache = os.environ.get(CACHE_VARIABLE, str(Path.home() / ".cache" / "pdedsl" / "jax"))
+    cache = os.environ.get(CACHE_VARIABLE, str(cache_folder() / "jax"))
     if cache.lower() not in ("", "0", "off") and not jax.config.jax_compilation_cache_dir:
         jax.config.update("jax_compilation_cache_dir", cache)
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)

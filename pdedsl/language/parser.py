@@ -15,6 +15,7 @@ from pathlib import Path
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from ..runtime import cache_folder
 from .build import build
 from .check import check
 from .errors import PdeError
@@ -99,7 +100,7 @@ def _lark() -> Lark:
 def _tables_file() -> str | bool:
     """Where lark keeps the LALR tables it builds from the grammar: the user's own cache
     folder (they are a pickle, never read from a folder others can write), or nowhere."""
-    folder = Path.home() / ".cache" / "pdedsl"
+    folder = cache_folder()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
