@@ -120,13 +120,13 @@ def _copy(source: Path, docs: Path, name: str, what: str, caption: str) -> tuple
 def defaults() -> str:
     """The defaults as the intro states them, read from the solver registry and model defaults."""
     from pdedsl.geometry import default_method
-    from pdedsl.language.settings import MODELS, SOLVERS
+    from pdedsl.language.settings import MODELS, RCOND_1D, SOLVERS
     from pdedsl.language.settings import defaults as default_settings
     from pdedsl.solvers.anagram import STALL_ETA
 
     solver, model = default_settings(SOLVERS["anagram"]), default_settings(MODELS["mlp"])
     cut = "a fixed cut" if solver["cut"] == "fixed" else f"the {solver['cut']} cut"
-    text = f"ANaGRAM with {cut} at rcond {_g(solver['rcond'])}"
+    text = f"ANaGRAM with {cut} at rcond {_g(solver['rcond'])} ({_g(RCOND_1D)} in 1D)"
     if solver.get("damping", "none") != "none":
         text += f" and {solver['damping']} damping"
     if solver.get("order", 1) > 1:

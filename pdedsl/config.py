@@ -20,7 +20,8 @@ from typing import Mapping
 from . import geometry
 from .language.errors import PdeError
 from .language.problem import Problem
-from .language.settings import MODELS, SAMPLE, SEED, SOLVER, SOLVERS, defaults, validate_options
+from .language.settings import (MODELS, SAMPLE, SEED, SOLVER, SOLVERS, defaults, solver_defaults,
+                                validate_options)
 
 
 @dataclass(frozen=True)
@@ -78,10 +79,11 @@ def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -
             )
     problem = _with_constants(problem, constants, guesses, where)
     solver_options = _check(where, solver_options, SOLVERS[solver])
-    _whole_rows(problem, {**defaults(SOLVERS[solver]), **solver_options}, where)
+    solver_options = {**solver_defaults(solver, len(problem.variables)), **solver_options}
+    _whole_rows(problem, solver_options, where)
     return problem, Config(
         solver,
-        {**defaults(SOLVERS[solver]), **solver_options},
+        solver_options,
         {**defaults(MODELS["mlp"]), **_check(where, model, MODELS["mlp"])},
         _sample_settings(problem, _check(where, sample, SAMPLE)),
         seed,

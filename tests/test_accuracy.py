@@ -1,4 +1,4 @@
-"""Training to high accuracy with default settings (issue 3's targets). Slow: minutes."""
+"""Training to high accuracy with default settings (the targets docs/gallery.md shows). Slow: minutes."""
 
 from pathlib import Path
 
@@ -8,7 +8,7 @@ from pdedsl import solve
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
-# Issue 3's targets (heat.pde: its rcond = 1e-6 makes the default damping Tikhonov;
+# Targets with a margin over five seeds (heat.pde: its rcond = 1e-6 makes the default damping Tikhonov;
 # 4.3e-7 to 9.6e-7 over five seeds). system.pde is solved by test_gallery.
 TARGETS = {
     "laplace": 1e-7,

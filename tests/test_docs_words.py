@@ -17,7 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted(
     [*(ROOT / "docs").glob("*.md"), ROOT / "README.md", ROOT / "bench" / "README.md",
      ROOT / "bench" / "MEASUREMENTS.md", ROOT / "examples" / "README.md",
-     *(ROOT / "pdedsl").rglob("*.py")]
+     *(ROOT / "pdedsl").rglob("*.py"), *(ROOT / "bench").rglob("*.py"),
+     *(ROOT / "examples").glob("*.pde"),
+     *(p for p in (ROOT / "tests").glob("*.py") if p.name != Path(__file__).name)]
 )
 # Case-insensitive, except the internal files' names: docs/language.md is a real page.
 WORDS = [re.compile(pattern, re.I) for pattern in (

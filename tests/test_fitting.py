@@ -136,7 +136,7 @@ def test_data_points_come_from_the_file_and_leave_the_sampling_alone():
 
 # ------------------------------------------------------------------ training
 @pytest.mark.parametrize("solver, options", [
-    ("anagram", {"steps": 12}), ("engd", {"steps": 40}), ("lbfgs", {"steps": 60}),
+    ("anagram", {"steps": 20}), ("engd", {"steps": 40}), ("lbfgs", {"steps": 60}),
     ("adam", {"steps": 300, "lr": 0.01}),
 ])
 def test_every_solver_moves_the_constant_toward_the_truth(solver, options):

@@ -47,7 +47,7 @@ def test_jacobian_matches_finite_differences(small):
 
 
 def numpy_anagram_step(ls, theta, rcond):
-    """DESIGN.md's step, written out in NumPy."""
+    """The ANaGRAM step (Schwencke & Furtlehner, ICLR 2025), written out in NumPy."""
     r, J = (np.asarray(a) for a in ls.jacobian(theta))
     U, s, Vt = np.linalg.svd(J, full_matrices=False)
     keep = s > rcond * s[0]

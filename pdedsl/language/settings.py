@@ -86,9 +86,16 @@ def _hold(steps: int) -> dict[str, Option]:
 LOOP_RULES = (*STOP_RULES, "hold")  # read by the training loop, not by a solver
 
 
-def _cut(rcond: float) -> dict[str, Option]:
+# ANaGRAM's cut for a problem in one variable: its 128 points and two layers of 32 keep
+# a well-conditioned Φ̂ far below 1e-8·σ_max, and the cut at 1e-10 ends 10 to 1000 times
+# more accurate (1e-15 to 5e-12 on poisson1d, biharmonic1d, burgers_steady, allen_cahn over
+# five seeds: bench/recorded/robustness-1d.md). From 2D on 1e-8 stays (robustness.md).
+RCOND_1D = 1e-10
+
+
+def _cut(rcond: float, note: str = "") -> dict[str, Option]:
     return {
-        "rcond": Option(float, "relative cut of the SVD: keep σ > rcond·σ_max", rcond,
+        "rcond": Option(float, f"relative cut of the SVD: keep σ > rcond·σ_max{note}", rcond,
                         above=0, below=1),
         "atol": Option(float, "absolute cut of the SVD: keep σ > atol (overrides rcond)",
                        minimum=0),
@@ -129,13 +136,11 @@ _SCALE = {
                       "over; the factorisation is a tall-skinny QR across them", 1, minimum=1),
 }
 
-# Defaults chosen by bench/robustness.py (docs/solvers.md has the numbers). rcond 1e-10
-# ends 10 to 1000 times more accurate on the 10 problems of bench/recorded/robustness-rcond.md;
-# it is not the default until the whole table (regions and inverse problems included) says so. ENGD's cut
-# ≈ its authors' lstsq(G, ∇L). Adam's loss is not monotone (it rose for 2000 steps on
+# Defaults chosen by bench/robustness.py (docs/solvers.md has the numbers); ANaGRAM's cut
+# is finer in 1D (`solver_defaults`). ENGD's cut ≈ its authors' lstsq(G, ∇L). Adam's loss is not monotone (it rose for 2000 steps on
 # Laplace 2D), so only its step count stops it.
 SOLVERS: dict[str, dict[str, Option]] = {
-    "anagram": {**_stop(150, 4), **_hold(10), **_cut(1e-8), **_ANAGRAM, **_SCALE},
+    "anagram": {**_stop(150, 4), **_hold(10), **_cut(1e-8, f" ({RCOND_1D:g} in 1D)"), **_ANAGRAM, **_SCALE},
     "engd": {**_stop(500, 4), **_hold(10), **_cut(1e-7)},
     "adam": {
         **_stop(20000, 20000), **_hold(1000),
@@ -175,6 +180,15 @@ SAMPLE: dict[str, Option] = {
 
 SEED = Option(int, "seed of initialisation and sampling", 0, minimum=0)
 SOLVER = "anagram"  # the solver of a file that names none
+
+
+def solver_defaults(solver: str, dimension: int) -> dict[str, object]:
+    """What a run of `solver` gets when nothing is said, for a problem in `dimension`
+    variables: the table's defaults, and ANaGRAM's finer cut in 1D (RCOND_1D)."""
+    found = defaults(SOLVERS[solver])
+    if solver == "anagram" and dimension == 1:
+        found["rcond"] = RCOND_1D
+    return found
 
 
 def defaults(options: Mapping[str, Option]) -> dict[str, object]:
