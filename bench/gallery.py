@@ -120,7 +120,7 @@ def _copy(source: Path, docs: Path, name: str, what: str, caption: str) -> tuple
 def defaults() -> str:
     """The defaults as the intro states them, read from the solver registry and model defaults."""
     from pdedsl.geometry import default_method
-    from pdedsl.language.settings import MODELS, RCOND_1D, SOLVERS
+    from pdedsl.language.settings import MODELS, RCOND_1D, SOLVERS, default_network
     from pdedsl.language.settings import defaults as default_settings
     from pdedsl.solvers.anagram import STALL_ETA
 
@@ -134,9 +134,13 @@ def defaults() -> str:
     if solver.get("stall_steps"):
         text += (f", and the stall detector, which searches the cut after {solver['stall_steps']} "
                  f"steps in a row with η < {_fraction(STALL_ETA)}")
-    text += (f"; at most {solver['steps']} steps, stopping after {solver['patience']} steps "
-             f"in which the loss did not halve (once it is a millionth of its start); a {model['activation']} network of {model['depth']} hidden "
-             f"layers of {model['width']} ({model['init']} initialisation, {model['dtype']})")
+    small, large = default_network(1), default_network(6)
+    change = next(d for d in range(1, 7) if default_network(d) == large)
+    text += (f"; at most {solver['steps']} steps, stopping after {solver['patience']} steps in a "
+             f"row in which the loss fell by less than 1e-4 of itself (once it is a millionth of "
+             f"its start); a {model['activation']} network of {small['depth']} hidden layers of "
+             f"{small['width']} up to {change - 1} variables, {large['depth']} of {large['width']} "
+             f"beyond ({model['init']} initialisation, {model['dtype']})")
     methods = [default_method(d) for d in range(1, 7)]
     change = next((d for d in range(1, 6) if methods[d] != methods[0]), None)
     where = "" if change is None else f" up to {change} variables, {methods[change]} beyond"

@@ -5,8 +5,9 @@ here. An override names a setting (`steps`, `rcond`, `width`, `interior`,
 `method`, `seed`, `solver`, ...), a constant of the problem, or a fitted constant
 (its first guess: `solve(..., kappa=0.5)` for `fit kappa = 1`); each is checked
 against the same schema as the file, so a bad value gets the same message. The
-defaults come from that schema (`pdedsl.language.settings`), the sampling counts
-from the dimension (`pdedsl.geometry.default_counts`).
+defaults come from that schema (`pdedsl.language.settings`); the network, ANaGRAM's cut
+and the sampling counts depend on the dimension (`settings.default_network`,
+`settings.solver_defaults`, `pdedsl.geometry.default_counts`).
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from typing import Mapping
 from . import geometry
 from .language.errors import PdeError
 from .language.problem import Problem
-from .language.settings import (MODELS, SAMPLE, SEED, SOLVER, SOLVERS, defaults, solver_defaults,
-                                validate_options)
+from .language.settings import (MODELS, SAMPLE, SEED, SOLVER, SOLVERS, default_network, defaults,
+                                solver_defaults, validate_options)
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -
     return problem, Config(
         solver,
         solver_options,
-        {**defaults(MODELS["mlp"]), **_check(where, model, MODELS["mlp"])},
+        {**default_network(len(problem.variables)), **defaults(MODELS["mlp"]),
+         **_check(where, model, MODELS["mlp"])},
         _sample_settings(problem, _check(where, sample, SAMPLE)),
         seed,
     )

@@ -24,7 +24,7 @@ def test_every_settings_table_is_shown_and_generated():
     shown = dict(BLOCK.findall(PAGE))
     assert sorted(shown) == sorted(TABLES), "docs/solvers.md: one <!-- defaults: NAME --> block per table"
     for name, options in TABLES.items():
-        absent = "by dimension" if name == "sample" else "none"
+        absent = "by dimension" if name in ("sample", "mlp") else "none"
         assert shown[name] == defaults_table(options, absent), (
             f"docs/solvers.md's {name} table is stale: paste pdedsl.language.show.defaults_table")
 
