@@ -1,13 +1,13 @@
 """The gallery (docs/gallery.md, written by bench/gallery.py) stays true.
 
-- fast: its table has a row for every forward problem of examples/*.pde (the inverse
-  ones are bench/inverse.py's), every image it shows exists in
+- fast: its table has a row for every forward problem of examples/*.pde, regions
+  included (the inverse ones are bench/inverse.py's), every image it shows exists in
   docs/img, and docs/gallery.json (once the script has written it) names the same
   examples as the table;
 - slow: each example whose gallery run trained for at most FAST seconds is solved
   again with its defaults and the gallery's seed, and must be as accurate as the
   gallery says: within 10× its stated error, and at most 1e-5 where the gallery states
-  that. Examples test_accuracy.py already solves with defaults are left to it (CI time).
+  that. Examples another slow test already solves are left to it (CI time).
 """
 
 from __future__ import annotations
@@ -25,7 +25,13 @@ STATED = DOCS / "gallery.json"
 ROW = re.compile(r"^\| \[(\w+)\]\(#\1\) \|", re.M)
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
 FAST = 45  # training seconds: examples the slow test solves again
-SOLVED_IN_TEST_ACCURACY = {"laplace", "heat", "poisson1d", "nonlinear_poisson"}
+SOLVED_ELSEWHERE = {
+    "laplace", "heat", "poisson1d", "nonlinear_poisson",  # test_accuracy.py
+    "advection_periodic", "poisson2d_periodic", "neumann1d", "poisson1d_kink",
+    "allen_cahn_periodic",  # test_periodic_examples.py
+    "poisson_disk", "poisson_annulus", "poisson_polygon", "laplace_lshape",
+    "laplace_plate_holes", "heat_disk",  # test_region_accuracy.py
+}
 TARGET = 1e-5
 
 
@@ -34,19 +40,19 @@ def stated() -> dict:
 
 
 def quick_examples() -> list[str]:
-    """The examples the gallery says trained in at most FAST seconds (none without the json)."""
+    """The examples with an exact solution that the gallery says trained in at most FAST
+    seconds (none without the json)."""
     return [name for name, entry in stated().items()
-            if entry["training_seconds"] <= FAST and name not in SOLVED_IN_TEST_ACCURACY]
+            if entry["training_seconds"] <= FAST and entry["errors"]
+            and name not in SOLVED_ELSEWHERE]
 
 
 def forward_examples() -> list[str]:
-    """Every examples/*.pde on a box without fitted constants: the gallery's. The inverse
-    problems are measured by bench/inverse.py (test_inverse_examples.py), the region
-    examples by tests/test_region_accuracy.py; their gallery rows are still to come."""
+    """Every examples/*.pde without fitted constants: the gallery's. The inverse problems
+    are measured by bench/inverse.py (test_inverse_examples.py)."""
     from pdedsl import parse_file
 
-    return sorted(p.stem for p in (ROOT / "examples").glob("*.pde")
-                  if not (problem := parse_file(p)).fitted and problem.region is None)
+    return sorted(p.stem for p in (ROOT / "examples").glob("*.pde") if not parse_file(p).fitted)
 
 
 def test_the_table_has_every_example():

@@ -19,8 +19,8 @@ NEW = ["advection_periodic", "poisson2d_periodic", "neumann1d", "poisson1d_kink"
 TINY = ["--steps", "2", "--set", "width=4", "--set", "depth=1", "--set", "interior=16",
         "--set", "boundary=8", "--quiet"]
 
-# relative L2 error targets with each file's settings (measured: 6.8e-8, 2.4e-11,
-# 8.1e-11, 2.3e-5; docs/gallery.md and examples/README.md)
+# relative L2 error targets with each file's settings (measured: 6.9e-8, 2.4e-11,
+# 7.0e-12, 1.1e-5; docs/gallery.md and examples/README.md)
 TARGETS = {"advection_periodic": 1e-6, "poisson2d_periodic": 1e-7, "neumann1d": 1e-8,
            "poisson1d_kink": 1e-4}
 ALLEN_CAHN = 3e-5  # measured 2.9e-6 against the reference
