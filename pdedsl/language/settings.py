@@ -188,7 +188,8 @@ def default_network(dimension: int) -> dict[str, int]:
     layers of 32 up to 3D; one of 64 from 4D on, the ANaGRAM paper's network for 5D. There
     the 4000 points and more make the N × P factorisation the step's cost, and two layers
     of 32 (P = 1281 in 5D) took 8 s a step and were at 2.1e-2 after 120 s, where one layer of
-    64 (P = 449) passes 1e-4 within the same budget (bench/recorded/laplace5d_defaults.md)."""
+    64 (P = 449) passes 1e-4 within the same budget (bench/recorded/laplace5d_two_layers.md,
+    laplace5d_defaults.md)."""
     return {"width": 64, "depth": 1} if dimension >= 4 else {"width": 32, "depth": 2}
 
 
