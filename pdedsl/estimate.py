@@ -16,8 +16,8 @@ of the order of magnitude (docs/troubleshooting.md, "The error estimate").
 The correction is the plain least-squares one, cut only where float64 rounding would
 swamp it (CUT·ε·σ_max), not at the run's own filter: the run's cut, raised by its stall
 detector, dropped the directions of the very error it left (on poisson2d_periodic the
-estimate was 3e-4 of the truth), where the fine cut gives the truth within 2 times on
-every example of the gallery (bench/recorded/accuracy.md).
+estimate was 3e-4 of the truth), where the fine cut gives 0.64 to 1.05 times the truth on
+every example whose error is the equation's (bench/recorded/accuracy.md).
 
 The fresh points are a quadrature, not random: a grid finer than the run's by FINER
 per axis (up to 3 dimensions; beyond, Sobol points, twice as many). Between its points
