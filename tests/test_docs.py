@@ -39,6 +39,9 @@ TRAINS = re.compile(r"\b(solve|load|prepare|resolve|green_function)\(|\bpdedsl (
 FAST_COMMANDS = ("check", "--help", "-h", "--version")
 NOT_RUN = ".not-run"  # a block of another library's code, shown for comparison
 TIMEOUT = 900  # seconds for one command or one page's Python (a slow test)
+# A page's Adam and L-BFGS runs take their 20 000 steps in bench/theory.py, which records their
+# numbers; here, where only the command's working is checked, they stop after this many.
+FIRST_ORDER_STEPS = 300
 
 
 # ------------------------------------------------------------------ extraction
@@ -102,12 +105,18 @@ def pdedsl_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "pdedsl"]
 
 
+def capped(argv: list[str]) -> list[str]:
+    """`argv`, with FIRST_ORDER_STEPS steps if it trains with a first-order solver and sets none."""
+    first_order = any(a == "--solver" and b in ("adam", "lbfgs") for a, b in zip(argv, argv[1:]))
+    return argv + ["--steps", str(FIRST_ORDER_STEPS)] if first_order and "--steps" not in argv else argv
+
+
 def run_commands(page: Path, folder: Path, which) -> int:
     ran = 0
     for argv, expected in commands(page):
         if not which(argv):
             continue
-        done = subprocess.run(pdedsl_command() + argv[1:], cwd=folder, capture_output=True,
+        done = subprocess.run(pdedsl_command() + capped(argv)[1:], cwd=folder, capture_output=True,
                               text=True, timeout=TIMEOUT)
         assert done.returncode == expected, (
             f"{page.name}: `{shlex.join(argv)}` exited {done.returncode}, not {expected}\n"

@@ -5,10 +5,8 @@ import ast
 import os
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "pdedsl"
 MODULES = sorted(
@@ -73,13 +71,43 @@ def test_importing_the_whole_package_leaves_the_process_settings_alone():
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.slow  # one fresh interpreter per module: a minute
+# One interpreter loads JAX, SymPy and Equinox (most of the seconds of a fresh import), then
+# forks a child per module: each child starts with no pdedsl module loaded and imports one.
+_EACH_ALONE = """
+import os, sys, jax, sympy, equinox
+assert not [m for m in sys.modules if m.startswith("pdedsl")]
+failed = {}
+for module in sys.argv[1:]:
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            before = (jax.config.jax_enable_x64, jax.config.jax_compilation_cache_dir)
+            __import__(module)
+            after = (jax.config.jax_enable_x64, jax.config.jax_compilation_cache_dir)
+            assert before == after, (before, after)
+            assert "OPENBLAS_NUM_THREADS" not in os.environ
+            os._exit(0)
+        except BaseException as error:
+            os.write(write, repr(error).encode()[:2000])
+            os._exit(1)
+    os.close(write)
+    message = os.read(read, 4000).decode()
+    os.close(read)
+    if os.waitpid(pid, 0)[1]:
+        failed[module] = message or "the child died"
+print(failed)
+sys.exit(1 if failed else 0)
+"""
+
+
 def test_every_module_imports_alone_and_leaves_the_process_settings_alone():
-    with ThreadPoolExecutor(4) as pool:
-        results = dict(zip(MODULES, pool.map(_import_alone, MODULES)))
-    failed = {m: r.stderr.strip().splitlines()[-1] for m, r in results.items() if r.returncode}
-    assert not failed, failed
-    assert len(results) > 20
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run([sys.executable, "-c", _EACH_ALONE, *MODULES], capture_output=True,
+                          text=True, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    assert len(MODULES) > 20
 
 
 def test_numpys_openblas_loaded_before_the_command_starts_gets_one_thread():
