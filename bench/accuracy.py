@@ -17,6 +17,7 @@ docs/img/estimate.png (estimate against truth, log-log, with the factor-10 band)
     .venv/bin/python bench/accuracy.py                      # both parts: about 20 minutes
     .venv/bin/python bench/accuracy.py --parts examples --all   # every example with exact
     .venv/bin/python bench/accuracy.py --parts problems --variants defaults,adapt
+    .venv/bin/python bench/accuracy.py --parts problems --problems poisson_square --seeds 0,1,2
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ VARIANTS = {
     # value conditions built into the network (u = g + φ·N)
     "exact": {"poisson_square": {"constraint": "exact"},
               "burgers": {"constraint": "exact", "seconds": 300}},
+    # both: the conditions cannot pull the fit at the corners, the points move to them
+    "exact+adapt": {"poisson_square": {"constraint": "exact", "adapt": 25},
+                    "burgers": {"constraint": "exact", "adapt": 25, "seconds": 300}},
 }
 
 
@@ -72,21 +76,22 @@ def truth_of(name: str, x: np.ndarray) -> np.ndarray:
     return reference("burgers").solution(x[:, 0], x[:, 1])  # (t, x)
 
 
-def run_problem(name: str, variant: str, overrides: dict) -> dict:
+def run_problem(name: str, variant: str, overrides: dict, seed: int = 0) -> dict:
     from pdedsl import solve
 
     started = time.perf_counter()
-    solution = solve(ROOT / "bench" / "problems" / f"{name}.pde", **overrides)
+    solution = solve(ROOT / "bench" / "problems" / f"{name}.pde", seed=seed, **overrides)
     wall = time.perf_counter() - started
     x = solution.evaluation_points
     u, truth = solution.predict(x)["u"], truth_of(name, x)
     error = relative(u, truth)
     estimate = solution.error_estimate["u"]
-    row = {"problem": name, "variant": variant, "overrides": overrides,
+    row = {"problem": name, "variant": variant, "seed": seed, "overrides": overrides,
            "l2_relative": error, "estimate": estimate, "ratio": estimate / error,
            "wall_seconds": wall, "seconds": solution.seconds,
            "compile_seconds": solution.compile_seconds, "steps": solution.steps,
-           "status": solution.status, "loss": solution.loss}
+           "status": solution.status, "loss": solution.loss,
+           "load": round(os.getloadavg()[0], 1)}
     if name == "poisson_square":
         inner = np.min(np.minimum(x, 1 - x), axis=1) > EDGE
         row["l2_relative_inside"] = relative(u[inner], truth[inner])
@@ -127,12 +132,13 @@ def table(rows: list[dict], columns: list[tuple[str, str, str]]) -> str:
     return "\n".join(lines)
 
 
-PROBLEM_COLUMNS = [("problem", "problem", ""), ("variant", "variant", ""),
+PROBLEM_COLUMNS = [("problem", "problem", ""), ("variant", "variant", ""), ("seed", "seed", ""),
                    ("rel. L2 (whole domain)", "l2_relative", ".2e"),
                    ("rel. L2 (away from edges)", "l2_relative_inside", ".2e"),
                    ("estimate", "estimate", ".2e"), ("estimate / truth", "ratio", ".2f"),
                    ("steps", "steps", "d"), ("training s", "seconds", ".0f"),
-                   ("wall s", "wall_seconds", ".0f"), ("status", "status", "")]
+                   ("wall s", "wall_seconds", ".0f"), ("status", "status", ""),
+                   ("load", "load", ".1f")]
 EXAMPLE_COLUMNS = [("example", "example", ""), ("unknown", "unknown", ""),
                    ("rel. L2", "l2_relative", ".2e"), ("estimate", "estimate", ".2e"),
                    ("estimate / truth", "ratio", ".2f"), ("steps", "steps", "d"),
@@ -152,8 +158,7 @@ def report(data: dict) -> str:
     parts = ["# Accuracy without a closed form, and the error estimate", "",
              "Written by bench/accuracy.py. Relative L2 errors on each run's 4096 evaluation "
              "points; the estimate is `Solution.error_estimate`. Machine: 2 shared cores, "
-             f"float64, JAX CPU; load average at the end of the problems' part: "
-             f"{data.get('load_problems', '?')}.", "",
+             "float64, JAX CPU; load: the load average when the run ended.", "",
              table(data.get("problems", []), PROBLEM_COLUMNS), "",
              f"Examples with an exact solution (at most {data.get('steps', '?')} steps each): "
              f"estimate within a factor {BAND:g} of the truth for {len(within)} of "
@@ -172,7 +177,7 @@ def figure(data: dict) -> None:
 
     fig, ax = plt.subplots(figsize=(5.5, 5))
     points = [(r["l2_relative"], r["estimate"], r["example"]) for r in data.get("examples", [])]
-    points += [(r["l2_relative"], r["estimate"], f"{r['problem']} ({r['variant']})")
+    points += [(r["l2_relative"], r["estimate"], f"{r['problem']} ({r['variant']}, {r.get('seed', 0)})")
                for r in data.get("problems", [])]
     points = [p for p in points if p[0] > 0 and p[1] > 0]
     if not points:
@@ -204,6 +209,7 @@ def main() -> None:
                         help="problems, examples, or report (rewrite .md and figure only)")
     parser.add_argument("--variants", default="defaults")
     parser.add_argument("--problems", default="poisson_square,burgers")
+    parser.add_argument("--seeds", default="0", help="seeds of the problems' runs (comma-separated)")
     parser.add_argument("--steps", type=int, default=60, help="most steps per example")
     parser.add_argument("--all", action="store_true", help="every example with exact, not FAST")
     parser.add_argument("--only", default="", help="examples to run (comma-separated names)")
@@ -214,9 +220,10 @@ def main() -> None:
     if "problems" in parts:
         for variant in args.variants.split(","):
             for name in args.problems.split(","):
-                row = run_problem(name, variant, VARIANTS[variant][name])
-                print({k: v for k, v in row.items() if k != "overrides"}, flush=True)
-                results["problems"].append(row)
+                for seed in map(int, args.seeds.split(",")):
+                    row = run_problem(name, variant, VARIANTS[variant][name], seed)
+                    print({k: v for k, v in row.items() if k != "overrides"}, flush=True)
+                    results["problems"].append(row)
     if "examples" in parts:
         chosen = set(args.only.split(",")) if args.only else None if args.all else set(FAST)
         for path in examples():
@@ -231,17 +238,16 @@ def main() -> None:
                 print(row, flush=True)
             results["examples"].extend(rows)
     data = json.loads(out.read_text()) if out.exists() else {}
-    for part in parts:  # each part run replaces its own rows (problems: by problem and variant)
+    for part in parts:  # each part run replaces its own rows (problems: by problem, variant and seed)
         if part == "problems":
+            key = lambda r: (r["problem"], r["variant"], r.get("seed", 0))
             keep = [r for r in data.get("problems", [])
-                    if (r["problem"], r["variant"]) not in
-                    {(n["problem"], n["variant"]) for n in results["problems"]}]
+                    if key(r) not in {key(n) for n in results["problems"]}]
             data["problems"] = keep + results["problems"]
         elif part == "examples":
             data["examples"] = results["examples"]
             data["steps"] = args.steps
-        if part in ("problems", "examples"):
-            data[f"load_{part}"] = round(os.getloadavg()[0], 1)
+            data["load_examples"] = round(os.getloadavg()[0], 1)
     out.write_text(json.dumps(data, indent=1))
     (RECORDED / "accuracy.md").write_text(report(data))
     figure(data)
