@@ -177,7 +177,7 @@ def figure(data: dict) -> None:
 
     fig, ax = plt.subplots(figsize=(5.5, 5))
     points = [(r["l2_relative"], r["estimate"], r["example"]) for r in data.get("examples", [])]
-    points += [(r["l2_relative"], r["estimate"], f"{r['problem']} ({r['variant']}, {r.get('seed', 0)})")
+    points += [(r["l2_relative"], r["estimate"], f"{r['problem']} ({r['variant']}, {r['seed']})")
                for r in data.get("problems", [])]
     points = [p for p in points if p[0] > 0 and p[1] > 0]
     if not points:
@@ -240,7 +240,7 @@ def main() -> None:
     data = json.loads(out.read_text()) if out.exists() else {}
     for part in parts:  # each part run replaces its own rows (problems: by problem, variant and seed)
         if part == "problems":
-            key = lambda r: (r["problem"], r["variant"], r.get("seed", 0))
+            key = lambda r: (r["problem"], r["variant"], r["seed"])
             keep = [r for r in data.get("problems", [])
                     if key(r) not in {key(n) for n in results["problems"]}]
             data["problems"] = keep + results["problems"]

@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 PACKAGE = Path(__file__).resolve().parent.parent / "pdedsl"
 MODULES = sorted(
     "pdedsl." + ".".join(p.relative_to(PACKAGE).with_suffix("").parts).removesuffix(".__init__")
@@ -53,38 +52,22 @@ def test_no_import_cycle():
     assert "pdedsl.solvers.anagram" in graph and graph["pdedsl.api"]  # the scan saw the tree
 
 
-def _import_alone(*modules: str) -> subprocess.CompletedProcess:
-    code = (
-        "import os, jax\n"
-        "before = (jax.config.jax_enable_x64, jax.config.jax_compilation_cache_dir)\n"
-        + "".join(f"import {module}\n" for module in modules) +
-        "after = (jax.config.jax_enable_x64, jax.config.jax_compilation_cache_dir)\n"
-        "assert before == after, (before, after)\n"
-        "assert 'OPENBLAS_NUM_THREADS' not in os.environ\n"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-
-
-def test_importing_the_whole_package_leaves_the_process_settings_alone():
-    result = _import_alone(*MODULES)
-    assert result.returncode == 0, result.stderr
-
-
 # One interpreter loads JAX, SymPy and Equinox (most of the seconds of a fresh import), then
-# forks a child per module: each child starts with no pdedsl module loaded and imports one.
-_EACH_ALONE = """
+# forks a child per argument: each child starts with no pdedsl module loaded, imports the
+# argument's modules (comma-separated) and checks that the process settings did not change.
+_IMPORT_IN_CHILDREN = """
 import os, sys, jax, sympy, equinox
 assert not [m for m in sys.modules if m.startswith("pdedsl")]
 failed = {}
-for module in sys.argv[1:]:
+for group in sys.argv[1:]:
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read)
         try:
             before = (jax.config.jax_enable_x64, jax.config.jax_compilation_cache_dir)
-            __import__(module)
+            for module in group.split(","):
+                __import__(module)
             after = (jax.config.jax_enable_x64, jax.config.jax_compilation_cache_dir)
             assert before == after, (before, after)
             assert "OPENBLAS_NUM_THREADS" not in os.environ
@@ -96,17 +79,26 @@ for module in sys.argv[1:]:
     message = os.read(read, 4000).decode()
     os.close(read)
     if os.waitpid(pid, 0)[1]:
-        failed[module] = message or "the child died"
+        failed[group[:80]] = message or "the child died"
 print(failed)
 sys.exit(1 if failed else 0)
 """
 
 
-def test_every_module_imports_alone_and_leaves_the_process_settings_alone():
+def _import_in_children(*groups: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
-    done = subprocess.run([sys.executable, "-c", _EACH_ALONE, *MODULES], capture_output=True,
-                          text=True, env=env)
-    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    return subprocess.run([sys.executable, "-c", _IMPORT_IN_CHILDREN, *groups],
+                          capture_output=True, text=True, env=env)
+
+
+def test_importing_the_whole_package_leaves_the_process_settings_alone():
+    result = _import_in_children(",".join(MODULES))
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+
+
+def test_every_module_imports_alone_and_leaves_the_process_settings_alone():
+    result = _import_in_children(*MODULES)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
     assert len(MODULES) > 20
 
 
