@@ -82,6 +82,7 @@ def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -
     solver_options = _check(where, solver_options, SOLVERS[solver])
     solver_options = {**solver_defaults(solver, len(problem.variables)), **solver_options}
     _whole_rows(problem, solver_options, where)
+    _target_needs_exact(problem, solver_options, where)
     return problem, Config(
         solver,
         solver_options,
@@ -103,6 +104,16 @@ def _whole_rows(problem: Problem, options: dict, where: str) -> None:
                        f"trained with {' and '.join(split)} (leave them at their defaults)",
                        filename=where, text=problem.source.text if problem.source else None,
                        line=at.line if at else None, column=at.column if at else None)
+
+
+def _target_needs_exact(problem: Problem, options: dict, where: str) -> None:
+    """`target` stops at an error against `exact`: refuse it where there is none to measure."""
+    unknowns = {u.name for u in problem.unknowns}
+    if options.get("target", 0) > 0 and set(problem.exact) != unknowns:
+        missing = ", ".join(sorted(unknowns - set(problem.exact)))
+        raise PdeError(f"target = {options['target']:g} stops at the error against the exact "
+                       f"solution, but this problem has no `exact` for {missing}",
+                       filename=where)
 
 
 def _sample_settings(problem: Problem, sample: dict) -> dict:

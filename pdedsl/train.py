@@ -13,7 +13,7 @@ import signal
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -60,13 +60,15 @@ class Result:
 
 @dataclass
 class StopRules:
-    """When a run ends (settings `steps`, `tol`, `patience`, `seconds`); `check` is called
-    after every step with its loss and says why the run ends, or None to go on."""
+    """When a run ends (settings `steps`, `tol`, `patience`, `seconds`, `target`); `check`
+    is called after every step with its loss (and the errors against `exact`, when the
+    file has it) and says why the run ends, or None to go on."""
 
     steps: int
     tol: float
     patience: int
     seconds: float
+    target: float = 0.0
     initial_loss: float = math.nan
     previous: float = math.nan
     flat_steps: int = 0
@@ -78,12 +80,15 @@ class StopRules:
         """The points moved: progress is counted from the loss on the new points."""
         self.previous, self.flat_steps = loss, 0
 
-    def check(self, loss: float, training_seconds: float) -> tuple[str, str] | None:
+    def check(self, loss: float, training_seconds: float,
+              errors: Sequence[float] = ()) -> tuple[str, str] | None:
         flat = loss > (1 - FLAT) * self.previous
         self.flat_steps = self.flat_steps + 1 if flat else 0
         self.previous = min(loss, self.previous)
         if loss <= self.tol:
             return "converged", f"loss {loss:.3g} ≤ tol {self.tol:g}"
+        if self.target > 0 and errors and max(errors) <= self.target:
+            return "converged", f"the error {max(errors):.3g} ≤ target {self.target:g}"
         if loss <= ROUNDING * self.initial_loss:
             return "converged", (f"the loss reached float64 rounding ({loss:.3g}, "
                                  f"{loss / self.initial_loss:.1e} of its start)")
@@ -144,7 +149,8 @@ def train(
                 last_spectrum = _keep_spectrum(result, k, spectrum, k - first_step - 1, spectrum_every)
             if callback is not None:
                 callback(row)
-            ending = stop.check(loss, training) or (
+            errors_now = [row[f"l2_{n}"] for n in error_names] if measure is not None else []
+            ending = stop.check(loss, training, errors_now) or (
                 interrupted.is_set() and ("interrupted", f"interrupted after step {k}"))
             if ending:
                 result.status, result.reason = ending

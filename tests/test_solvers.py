@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from pdedsl.api import prepare
+from pdedsl.language import PdeError
 from pdedsl.least_squares import LeastSquares
 from pdedsl.solvers import REGISTRY, Anagram, Engd, make_solver
 from pdedsl.solvers import linalg
@@ -201,3 +202,18 @@ def test_a_run_stops_at_its_floor_and_only_there(tiny):
     result = _run(tiny, rounding)
     assert result.status == "converged" and "rounding" in result.reason
     assert len(result.history) == 6
+
+
+def test_target_stops_at_the_first_step_whose_error_reaches_it(tiny):
+    """`target` ends a run at the first step whose exact error is at or below it: every
+    step before it was above, and a problem without `exact` is refused up front."""
+    full = prepare(TINY, steps=40).train()
+    errors = [row["l2_u"] for row in full.history]
+    target = errors[len(errors) // 2] * 1.001  # reached in the middle of the full run
+    first = next(k for k, e in enumerate(errors) if e <= target)
+    stopped = prepare(TINY, steps=40, target=target).train()
+    assert stopped.status == "converged" and "≤ target" in stopped.reason
+    assert len(stopped.history) == first + 1
+    assert stopped.l2_relative_error["u"] <= target < min(errors[:first])
+    with pytest.raises(PdeError, match="no `exact` for u"):
+        prepare(TINY.replace("exact u = sin(pi*x)", ""), target=1e-6)

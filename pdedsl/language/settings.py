@@ -66,6 +66,9 @@ def _stop(steps: int, patience: int) -> dict[str, Option]:
     return {
         "steps": Option(int, "maximum number of training steps", steps, minimum=1),
         "tol": Option(float, "stop when the loss falls to this value", 0.0, minimum=0),
+        "target": Option(float, "stop when every unknown's relative L2 error against the "
+                         "file's `exact` falls to this value (0: never; needs `exact`)", 0.0,
+                         minimum=0),
         "patience": Option(int, "stop after this many steps in a row without progress (the loss "
                            "falling by less than 1e-4 of itself), once the loss is a "
                            "millionth of its start", patience, minimum=1),
@@ -73,7 +76,7 @@ def _stop(steps: int, patience: int) -> dict[str, Option]:
     }
 
 
-STOP_RULES = ("steps", "tol", "patience", "seconds")
+STOP_RULES = ("steps", "tol", "target", "patience", "seconds")
 
 
 def _hold(steps: int) -> dict[str, Option]:
