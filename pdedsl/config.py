@@ -112,7 +112,7 @@ def _target_needs_exact(problem: Problem, options: dict, where: str) -> None:
     if options.get("target", 0) > 0 and set(problem.exact) != unknowns:
         missing = ", ".join(sorted(unknowns - set(problem.exact)))
         raise PdeError(f"target = {options['target']:g} stops at the error against the exact "
-                       f"solution, but this problem has no `exact` for {missing}",
+                       f"solution, and the file gives none for {missing}",
                        filename=where)
 
 

@@ -215,5 +215,5 @@ def test_target_stops_at_the_first_step_whose_error_reaches_it(tiny):
     assert stopped.status == "converged" and "≤ target" in stopped.reason
     assert len(stopped.history) == first + 1
     assert stopped.l2_relative_error["u"] <= target < min(errors[:first])
-    with pytest.raises(PdeError, match="no `exact` for u"):
+    with pytest.raises(PdeError, match="the file gives none for u"):
         prepare(TINY.replace("exact u = sin(pi*x)", ""), target=1e-6)
