@@ -206,9 +206,12 @@ def figure(data: dict) -> None:
     ax.loglog(truth[:examples_only], estimate[:examples_only], "o", ms=4, label="examples")
     ax.loglog(truth[examples_only:], estimate[examples_only:], "s", ms=6, color="C3",
               label="-Δu = 1, Burgers")
-    outside = [(t, e, name) for (t, e, name) in points if not 1 / BAND <= e / t <= BAND]
-    for i, (t, e, name) in enumerate(outside):  # by name, alternately below and above
-        ax.annotate(name, (t, e), textcoords="offset points", xytext=(-6, (-10, 4)[i % 2]),
+    outside = sorted(((t, e, name) for (t, e, name) in points if not 1 / BAND <= e / t <= BAND),
+                     key=lambda p: -p[1])
+    for i, (t, e, name) in enumerate(outside):  # by name; neighbours' labels stacked downwards
+        near = sum(abs(math.log10(t / u)) < 1 and abs(math.log10(e / f)) < 1
+                   for u, f, _ in outside[:i])
+        ax.annotate(name, (t, e), textcoords="offset points", xytext=(-6, 4 - 11 * near),
                     ha="right", fontsize=7)
     ax.set(xlim=line, ylim=line, xlabel="true relative L2 error",
            ylabel="error estimate", title="Error estimate against the true error")
