@@ -72,7 +72,7 @@ def run(path: Path, strategy: dict, seed: int, target: float, steps: int | None,
 
     started = time.perf_counter()
     problem = load_problem(path)
-    stops = stop_at_target and set(problem.exact) == {u.name for u in problem.unknowns}
+    stops = stop_at_target and not problem.without_exact
     prepared = prepare(problem, seed=seed, **strategy, **({"steps": steps} if steps else {}),
                        **({"target": target} if stops else {}))
     rows: list[dict] = []

@@ -133,7 +133,7 @@ def compile_problem(problem: Problem) -> CompiledProblem:
                               + len(problem.mean_conditions)))
     axes = tuple(tuple(names.index(v) for v in u.variables) for u in problem.unknowns)
     exact = None
-    if problem.exact and set(problem.exact) == set(unknowns):
+    if not problem.without_exact:
         exact = tuple(
             lower_function(problem.exact[u].subs(constants), names) for u in unknowns
         )

@@ -108,11 +108,9 @@ def _whole_rows(problem: Problem, options: dict, where: str) -> None:
 
 def _target_needs_exact(problem: Problem, options: dict, where: str) -> None:
     """`target` stops at an error against `exact`: refuse it where there is none to measure."""
-    unknowns = {u.name for u in problem.unknowns}
-    if options.get("target", 0) > 0 and set(problem.exact) != unknowns:
-        missing = ", ".join(sorted(unknowns - set(problem.exact)))
+    if options["target"] > 0 and problem.without_exact:
         raise PdeError(f"target = {options['target']:g} stops at the error against the exact "
-                       f"solution, and the file gives none for {missing}",
+                       f"solution, and the file gives none for {', '.join(problem.without_exact)}",
                        filename=where)
 
 

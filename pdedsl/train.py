@@ -149,8 +149,7 @@ def train(
                 last_spectrum = _keep_spectrum(result, k, spectrum, k - first_step - 1, spectrum_every)
             if callback is not None:
                 callback(row)
-            errors_now = [row[f"l2_{n}"] for n in error_names] if measure is not None else []
-            ending = stop.check(loss, training, errors_now) or (
+            ending = stop.check(loss, training, _errors_of(row, error_names)) or (
                 interrupted.is_set() and ("interrupted", f"interrupted after step {k}"))
             if ending:
                 result.status, result.reason = ending
@@ -253,6 +252,11 @@ def _row(k, training, info, measure, error_names, columns, theta) -> tuple[dict,
     if columns is not None:
         row.update(columns(theta))
     return row, info.get("spectrum")
+
+
+def _errors_of(row: dict, names: tuple[str, ...]) -> list[float]:
+    """A history row's errors against `exact` (none when the file has no exact solution)."""
+    return [row[f"l2_{n}"] for n in names if f"l2_{n}" in row]
 
 
 def _spectrum_row(step: int, spectrum) -> dict:

@@ -277,6 +277,11 @@ class Problem:
         return tuple(v.name for v in self.variables)
 
     @property
+    def without_exact(self) -> tuple[str, ...]:
+        """The unknowns with no `exact` solution: errors are measured only when none is."""
+        return tuple(u.name for u in self.unknowns if u.name not in self.exact)
+
+    @property
     def unknown_axes(self) -> tuple[tuple[int, ...], ...]:
         """Per unknown, the columns (variables) it depends on."""
         return tuple(tuple(self.names.index(v) for v in u.variables) for u in self.unknowns)

@@ -230,7 +230,7 @@ def _face_integral(problem, face, flux, names) -> tuple[float, float] | None:
 # ------------------------------------------------------------------ exact
 def partial_exact(problem: Problem, reporter: Reporter) -> list[PdeWarning]:
     """Errors against an exact solution need one for every unknown."""
-    missing = [u.name for u in problem.unknowns if u.name not in problem.exact]
+    missing = problem.without_exact
     if not problem.exact or not missing:
         return []
     given = ", ".join(problem.exact)
