@@ -89,13 +89,14 @@ class Prepared:
         degenerate limit); then everything."""
         names = tuple(u.name for u in self.problem.unknowns)
         errors, columns = self.errors(), self.fitted_columns()
+        measured = {"error_names": names, "fitted_exact": self.problem.fitted_exact()}
         adapt = Resampler.of(self.problem, self.compiled, self.config)
         hold = 0
         if self.problem.fitted:
             hold = min(max(self.config.solver_options["hold"] - first_step, 0), stop["steps"])
         if hold == 0:
             return train(self.ls, solver, theta, StopRules(**stop), errors=errors,
-                         error_names=names, columns=columns, callback=callback,
+                         **measured, columns=columns, callback=callback,
                          first_step=first_step, adapt=adapt)
         count = len(self.problem.fitted)
         host = np.asarray(theta)
@@ -108,7 +109,7 @@ class Prepared:
 
         first = train(ls, solver, fields, StopRules(**{**stop, "steps": hold}),
                       errors=(lambda t: errors(join(t))) if errors else None,
-                      error_names=names,
+                      **measured,
                       columns=lambda t: columns(np.concatenate([np.asarray(t), held])),
                       callback=callback, first_step=first_step, adapt=adapt)
         first.theta = jnp.asarray(np.concatenate([np.asarray(first.theta), held]), theta.dtype)
@@ -117,7 +118,7 @@ class Prepared:
             return first
         later = {"steps": stop["steps"] - hold, "seconds": stop["seconds"] - first.seconds}
         rest = train(self.ls, solver, first.theta, StopRules(**{**stop, **later}),
-                     errors=errors, error_names=names, columns=columns,
+                     errors=errors, **measured, columns=columns,
                      callback=lambda row: callback(_later(row, first.seconds)),
                      first_step=first_step + hold, adapt=adapt, points=first.points)
         reason = rest.reason.replace(f"ran all {later['steps']} steps",

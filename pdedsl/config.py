@@ -107,11 +107,13 @@ def _whole_rows(problem: Problem, options: dict, where: str) -> None:
 
 
 def _target_needs_exact(problem: Problem, options: dict, where: str) -> None:
-    """`target` stops at an error against `exact`: refuse it where there is none to measure."""
-    if options["target"] > 0 and problem.without_exact:
+    """`target` stops at the errors against `exact`: refuse it unless every unknown, or
+    every fitted constant (an inverse problem's answer), has an exact value to measure."""
+    constants = [f.name for f in problem.fitted if f.name not in problem.fitted_exact()]
+    if options["target"] > 0 and problem.without_exact and (constants or not problem.fitted):
+        missing = ", ".join((*problem.without_exact, *constants))
         raise PdeError(f"target = {options['target']:g} stops at the error against the exact "
-                       f"solution, and the file gives none for {', '.join(problem.without_exact)}",
-                       filename=where)
+                       f"solution, and the file gives none for {missing}", filename=where)
 
 
 def _sample_settings(problem: Problem, sample: dict) -> dict:

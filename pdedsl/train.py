@@ -13,7 +13,7 @@ import signal
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -109,13 +109,15 @@ def train(
     errors: Callable[[jax.Array], jax.Array] | None = None,
     error_names: tuple[str, ...] = (),
     columns: Callable[[jax.Array], dict[str, float]] | None = None,
+    fitted_exact: Mapping[str, float] | None = None,
     callback: Callable[[dict], None] | None = None,
     first_step: int = 0, spectrum_every: int = 10, adapt=None, points: list | None = None,
 ) -> Result:
     """Run `solver` from θ until a stop rule fires.
 
     `errors(θ)` (optional) gives one relative L2 error per unknown, recorded as
-    `l2_<name>` each step; `columns(θ)` (on the host) more, such as fitted constants;
+    `l2_<name>` each step; `columns(θ)` (on the host) more, such as fitted constants
+    (`fit_<name>`, measured against `fitted_exact` by the `target` rule);
     `callback(row)` sees every row as it is made. `first_step` numbers the rows when a
     run is resumed. A solver whose info has
     `spectrum` (σ, cut) gets it recorded every `spectrum_every` steps (and at the last).
@@ -149,7 +151,7 @@ def train(
                 last_spectrum = _keep_spectrum(result, k, spectrum, k - first_step - 1, spectrum_every)
             if callback is not None:
                 callback(row)
-            ending = stop.check(loss, training, _errors_of(row, error_names)) or (
+            ending = stop.check(loss, training, _errors_of(row, error_names, fitted_exact or {})) or (
                 interrupted.is_set() and ("interrupted", f"interrupted after step {k}"))
             if ending:
                 result.status, result.reason = ending
@@ -254,9 +256,12 @@ def _row(k, training, info, measure, error_names, columns, theta) -> tuple[dict,
     return row, info.get("spectrum")
 
 
-def _errors_of(row: dict, names: tuple[str, ...]) -> list[float]:
-    """A history row's errors against `exact` (none when the file has no exact solution)."""
-    return [row[f"l2_{n}"] for n in names if f"l2_{n}" in row]
+def _errors_of(row: dict, names: tuple[str, ...], fitted_exact: Mapping[str, float]) -> list[float]:
+    """A history row's relative errors against `exact`: each unknown's L2 error (none
+    when the file has no exact solution) and each fitted constant's with an exact value."""
+    fields = [row[f"l2_{n}"] for n in names if f"l2_{n}" in row]
+    return fields + [abs(row[f"fit_{n}"] - value) / (abs(value) or 1.0)
+                     for n, value in fitted_exact.items()]
 
 
 def _spectrum_row(step: int, spectrum) -> dict:

@@ -45,7 +45,9 @@ def test_reaction_rate_from_one_percent_noise():
 
 
 def test_lorenz_parameters_within_a_thousandth():
-    solution = solve(EXAMPLES / "lorenz.pde")
+    """The run stops once every parameter is within 1e-4 (`target`): the question is
+    whether the file's 400 steps get there."""
+    solution = solve(EXAMPLES / "lorenz.pde", target=1e-4)
     for name, value in {"sigma": 10, "rho": 15, "beta": 8 / 3}.items():
         assert abs(solution.fitted[name] - value) <= 1e-3 * value, name
 

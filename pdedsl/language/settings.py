@@ -66,9 +66,9 @@ def _stop(steps: int, patience: int) -> dict[str, Option]:
     return {
         "steps": Option(int, "maximum number of training steps", steps, minimum=1),
         "tol": Option(float, "stop when the loss falls to this value", 0.0, minimum=0),
-        "target": Option(float, "stop when every unknown's relative L2 error against the "
-                         "file's `exact` falls to this value (0: never; needs `exact`)", 0.0,
-                         minimum=0),
+        "target": Option(float, "stop when every relative error against the file's `exact` "
+                         "(each unknown's L2, each fitted constant's) falls to this value "
+                         "(0: never; needs `exact`)", 0.0, minimum=0),
         "patience": Option(int, "stop after this many steps in a row without progress (the loss "
                            "falling by less than 1e-4 of itself), once the loss is a "
                            "millionth of its start", patience, minimum=1),
