@@ -36,6 +36,12 @@ STATUSES = ("converged", "max_steps", "diverged", "interrupted")
 #   1e-4 a step). A run that still falls, however slowly, goes on. A start that sits still
 #   before the stall detector finds its way is not a floor: this rule waits until the
 #   loss has fallen by DROP.
+# - a converging tail: `patience` steps in a row whose falls, each smaller than the loss,
+#   shrink, each at most a fraction r of the one before, so that the rest of the
+#   geometric series (the last fall × r / (1 - r)) is less than FLAT of the loss: the
+#   loss is within FLAT of its limit. On laplace.pde the falls shrink about eightfold a
+#   step once the loss is near its floor, where the rule above waits for four falls
+#   below 1e-4 of the loss.
 ROUNDING = 1e-26
 FLAT = 1e-4
 DROP = 1e-6
@@ -72,18 +78,20 @@ class StopRules:
     initial_loss: float = math.nan
     previous: float = math.nan
     flat_steps: int = 0
+    falls: tuple[float, ...] = ()  # the last `patience` falls of the loss
 
     def start(self, initial_loss: float) -> None:
         self.initial_loss = self.previous = initial_loss
 
     def moved(self, loss: float) -> None:
         """The points moved: progress is counted from the loss on the new points."""
-        self.previous, self.flat_steps = loss, 0
+        self.previous, self.flat_steps, self.falls = loss, 0, ()
 
     def check(self, loss: float, training_seconds: float,
               errors: Sequence[float] = ()) -> tuple[str, str] | None:
         flat = loss > (1 - FLAT) * self.previous
         self.flat_steps = self.flat_steps + 1 if flat else 0
+        self.falls = (*self.falls, self.previous - loss)[-self.patience:]
         self.previous = min(loss, self.previous)
         if loss <= self.tol:
             return "converged", f"loss {loss:.3g} ≤ tol {self.tol:g}"
@@ -95,9 +103,23 @@ class StopRules:
         if self.flat_steps >= self.patience and loss <= DROP * self.initial_loss:
             return "converged", (f"the floor: {self.patience} steps without progress "
                                  f"(loss {loss:.3g}, {loss / self.initial_loss:.1e} of its start)")
+        if (rest := self._rest(loss)) < FLAT * loss and loss <= DROP * self.initial_loss:
+            return "converged", (f"the floor: the loss converges to {loss - rest:.3g} (its "
+                                 f"falls shrank for {self.patience} steps; {rest / loss:.1e} "
+                                 f"of it is left to gain)")
         if training_seconds >= self.seconds:
             return "max_steps", f"used the time budget of {self.seconds:g} s"
         return None
+
+    def _rest(self, loss: float) -> float:
+        """The fall still to come if the falls keep shrinking as they did over the last
+        `patience` steps (a geometric series); infinite unless they all shrank, each less
+        than the loss itself (a fast fall just before a slow one is no sign of a limit)."""
+        falls = self.falls
+        if len(falls) < max(self.patience, 2) or min(falls) <= 0 or max(falls) >= loss:
+            return math.inf
+        ratio = max(b / a for a, b in zip(falls, falls[1:]))
+        return falls[-1] * ratio / (1 - ratio) if ratio < 1 else math.inf
 
 
 def train(

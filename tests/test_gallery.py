@@ -7,7 +7,8 @@
 - slow: each example whose gallery run trained for at most FAST seconds is solved
   again with its defaults and the gallery's seed, and must be as accurate as the
   gallery says: within 10× its stated error, and at most 1e-5 where the gallery states
-  that. Examples another slow test already solves are left to it (CI time).
+  that, and never held below 1e-9. Examples another slow test already solves are left
+  to it (CI time).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ FAST = 45  # training seconds: examples the slow test solves again
 SOLVED_ELSEWHERE = {*test_accuracy.TARGETS, *test_periodic_examples.NEW,
                     *test_region_accuracy.TARGETS, "laplace_plate_holes"}
 TARGET = 1e-5
+FLOOR = 1e-9
 
 
 def stated() -> dict:
@@ -76,14 +78,23 @@ def test_the_json_names_the_examples_of_the_table():
 @pytest.mark.slow
 @pytest.mark.parametrize("name", quick_examples())
 def test_an_example_is_as_accurate_as_the_gallery_says(name):
+    """The run stops at the first step that reaches every unknown's bound (`target`):
+    the question is whether the defaults and the file's budget get there."""
     from pdedsl import solve
 
     entry = stated()[name]
-    solution = solve(ROOT / "examples" / f"{name}.pde", seed=entry.get("seed", 0))
-    errors = solution.l2_relative_error
-    for unknown, error in entry["errors"].items():
-        if error is None:  # the gallery's run had no finite error: nothing to hold it to
-            continue
-        assert errors[unknown] <= 10 * error, (unknown, errors[unknown], error)
-        if error <= TARGET:
-            assert errors[unknown] <= TARGET, (unknown, errors[unknown])
+    bounds = {unknown: _bound(error) for unknown, error in entry["errors"].items()
+              if error is not None}  # no finite error in the gallery: nothing to hold it to
+    solution = solve(ROOT / "examples" / f"{name}.pde", seed=entry.get("seed", 0),
+                     target=min(bounds.values()))
+    for unknown, bound in bounds.items():
+        error = solution.l2_relative_error[unknown]
+        assert error <= bound, (unknown, error, entry["errors"][unknown], solution.reason)
+
+
+def _bound(error: float) -> float:
+    """10× the gallery's error, at most TARGET where the gallery reaches it, and at least
+    FLOOR: below it the last decades differ from seed to seed and from one machine's
+    rounding to another's (bench/recorded/robustness-1d.md)."""
+    bound = max(10 * error, FLOOR)
+    return min(bound, TARGET) if error <= TARGET else bound
