@@ -18,6 +18,7 @@ FILES = sorted(
     [*(ROOT / "docs").glob("*.md"), ROOT / "README.md", ROOT / "bench" / "README.md",
      ROOT / "bench" / "MEASUREMENTS.md", ROOT / "examples" / "README.md",
      *(ROOT / "pdedsl").rglob("*.py"), *(ROOT / "bench").rglob("*.py"),
+     *(ROOT / "bench" / "recorded").rglob("*.md"),
      *(ROOT / "examples").glob("*.pde"),
      *(p for p in (ROOT / "tests").glob("*.py") if p.name != Path(__file__).name)]
 )
