@@ -64,7 +64,8 @@ def test_the_standard_error_matches_the_spread_of_refits():
     for _ in range(8):
         x = np.sort(rng.uniform(0, 1, 50))
         u = np.exp(x) * np.sin(np.pi * x) + sigma * rng.standard_normal(50)
-        solution = solve(EXAMPLES / "inverse_reaction.pde", data={"x": x, "u": u})
+        # 80 of the file's 150 steps: k and its standard error are the same to 1e-8
+        solution = solve(EXAMPLES / "inverse_reaction.pde", data={"x": x, "u": u}, steps=80)
         fitted.append(solution.fitted["k"])
         errors.append(solution.fitted_standard_error["k"])
     spread = np.std(fitted, ddof=1)

@@ -1,7 +1,8 @@
 """The region examples reach their targets within their files' settings and budgets (the
 defaults, but for the annulus's finer cut and 300 steps and the plate's built-in
 conditions). Each run stops at the first step that reaches its target (`target`): the
-question is whether the budget gets there. Slow: minutes each.
+question is whether the budget gets there (the plate, without an exact solution, runs
+60 steps). Slow: minutes each.
 
 Errors are measured inside the region: against the file's exact solution, and for the
 plate with four holes (no closed form) against the finite element reference of
@@ -49,9 +50,12 @@ def test_the_plate_reference_is_inside_the_region_and_fine():
 @pytest.mark.slow
 def test_the_plate_with_holes_is_within_1e3_of_the_finite_element_reference():
     """The file builds its conditions in (constraint = exact): trained as residuals
-    the run stops at the flat u = 1/2 (bench/recorded/constraint.md)."""
+    the run stops at the flat u = 1/2 (bench/recorded/constraint.md). With no exact
+    solution to stop at, the check runs 60 of the file's 150 steps: measured on
+    2026-12-03, 2.4e-4 after 60 steps, 1.5e-4 after 90 and 1.2e-4 after 150 (the
+    gallery's run)."""
     reference = np.load(ROOT / "bench" / "references" / "laplace_plate_holes.npz")
-    solution = solve(EXAMPLES / "laplace_plate_holes.pde")
+    solution = solve(EXAMPLES / "laplace_plate_holes.pde", steps=60)
     predicted = solution.predict(reference["points"])["u"]
     error = np.linalg.norm(predicted - reference["u"]) / np.linalg.norm(reference["u"])
     assert error <= 1e-3, (error, solution.reason)
