@@ -142,11 +142,10 @@ def train(
     `errors(θ)` (optional) gives one relative L2 error per unknown, recorded as
     `l2_<name>` each step; `columns(θ)` (on the host) more, such as fitted constants
     (`fit_<name>`, measured against `fitted_exact` by the `target` rule);
-    `callback(row)` sees every row as it is made. `first_step` numbers the rows when a
-    run is resumed. A solver whose info has
-    `spectrum` (σ, cut) gets it recorded every `spectrum_every` steps (and at the last).
-    `adapt` (a `pdedsl.adapt.Resampler`) moves the points every `adapt.every` steps
-    (starting from `points`, default: those of `ls`): the step takes them as an argument."""
+    `callback(row)` sees every row as it is made. `first_step` numbers the rows when a run
+    is resumed. A solver's `spectrum` (σ, cut) is recorded every `spectrum_every` steps.
+    `adapt` (a `pdedsl.adapt.Resampler`) moves the points (from `points`, default those of
+    `ls`) every `adapt.every` steps: the step takes them as an argument."""
     started = time.perf_counter()
     if adapt is not None:
         ls, points = _moving_points(ls, theta, points)
