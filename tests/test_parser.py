@@ -60,7 +60,7 @@ def test_heat_example():
     assert p.exact == {"u": exp(-kappa * pi**2 * t) * sin(pi * x)}
     s = p.settings
     assert s.solver == "anagram"
-    assert s.solver_options == {"steps": 500, "rcond": 1e-6}
+    assert s.solver_options == {"steps": 500, "rcond": 1e-6, "cut": "schedule"}
     assert s.model == {"width": 64, "depth": 1, "activation": "tanh"}
     assert s.sample == {"interior": 784, "boundary": 87, "method": "grid"}
 
