@@ -22,7 +22,7 @@ from .compile import CompiledProblem, compile_problem
 from .config import Config
 from .language.data import Observations
 from .language.parser import parse
-from .language.problem import Problem
+from .language.problem import Problem, fitted_error
 from .model import Model, build_model
 from .solvers.filter import Filter
 from .uncertainty import Uncertainty, fitted_uncertainty
@@ -97,8 +97,7 @@ class Solution:
         if not exact:
             return None
         fitted = self.fitted
-        return {name: abs(fitted[name] - value) / (abs(value) or 1.0)
-                for name, value in exact.items()}
+        return {name: fitted_error(fitted[name], value) for name, value in exact.items()}
 
     @cached_property
     def uncertainty(self) -> Uncertainty | None:

@@ -19,6 +19,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .language.problem import fitted_error
 from .least_squares import LeastSquares, with_points
 from .solvers import Filter, Solver
 
@@ -140,13 +141,12 @@ def train(
 ) -> Result:
     """Run `solver` from θ until a stop rule fires.
 
-    `errors(θ)` (optional) gives one relative L2 error per unknown, recorded as
-    `l2_<name>` each step; `columns(θ)` (on the host) more, such as fitted constants
-    (`fit_<name>`, measured against `fitted_exact` by the `target` rule);
-    `callback(row)` sees every row as it is made. `first_step` numbers the rows when a run
-    is resumed. A solver's `spectrum` (σ, cut) is recorded every `spectrum_every` steps.
-    `adapt` (a `pdedsl.adapt.Resampler`) moves the points (from `points`, default those of
-    `ls`) every `adapt.every` steps: the step takes them as an argument."""
+    `errors(θ)` (optional) gives one relative L2 error per unknown, recorded as `l2_<name>`
+    each step; `columns(θ)` (on the host) more, such as fitted constants (`fit_<name>`,
+    which `target` measures against `fitted_exact`); `callback(row)` sees every row;
+    `first_step` numbers a resumed run's rows; a solver's `spectrum` (σ, cut) is recorded
+    every `spectrum_every` steps. `adapt` (a `pdedsl.adapt.Resampler`) moves the points
+    (from `points`, default those of `ls`) every `adapt.every` steps: the step takes them."""
     started = time.perf_counter()
     if adapt is not None:
         ls, points = _moving_points(ls, theta, points)
@@ -175,7 +175,7 @@ def train(
                 last_spectrum = _keep_spectrum(result, k, spectrum, k - first_step - 1, spectrum_every)
             if callback is not None:
                 callback(row)
-            ending = stop.check(loss, training, _errors_of(row, error_names, fitted_exact or {})) or (
+            ending = stop.check(loss, training, _errors_of(row, error_names, fitted_exact)) or (
                 interrupted.is_set() and ("interrupted", f"interrupted after step {k}"))
             if ending:
                 result.status, result.reason = ending
@@ -280,12 +280,12 @@ def _row(k, training, info, measure, error_names, columns, theta) -> tuple[dict,
     return row, info.get("spectrum")
 
 
-def _errors_of(row: dict, names: tuple[str, ...], fitted_exact: Mapping[str, float]) -> list[float]:
+def _errors_of(row: dict, names: tuple[str, ...], fitted_exact: Mapping | None) -> list[float]:
     """A history row's relative errors against `exact`: each unknown's L2 error (none
     when the file has no exact solution) and each fitted constant's with an exact value."""
     fields = [row[f"l2_{n}"] for n in names if f"l2_{n}" in row]
-    return fields + [abs(row[f"fit_{n}"] - value) / (abs(value) or 1.0)
-                     for n, value in fitted_exact.items()]
+    return fields + [fitted_error(row[f"fit_{n}"], value)
+                     for n, value in (fitted_exact or {}).items()]
 
 
 def _spectrum_row(step: int, spectrum) -> dict:

@@ -120,6 +120,12 @@ class Fitted:
         return sympy.Symbol(self.name)
 
 
+def fitted_error(value, exact: float):
+    """A fitted constant's error against its exact value c*: `|c - c*| / |c*|`, or
+    `|c - c*|` when c* = 0 (`value` a number or an array of them)."""
+    return abs(value - exact) / (abs(exact) or 1.0)
+
+
 @dataclass(frozen=True)
 class Equation:
     """An equation holding in the interior of the domain."""

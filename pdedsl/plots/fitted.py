@@ -11,6 +11,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ..language.problem import fitted_error
+
 
 def fitted_figure(history: list[dict], exact: dict[str, float], title: str) -> Figure:
     """`history` rows with `fit_<name>` columns; `exact`: the known values (may be empty)."""
@@ -27,7 +29,7 @@ def fitted_figure(history: list[dict], exact: dict[str, float], title: str) -> F
         if name in exact:
             top.axhline(exact[name], color="black", linestyle="--", linewidth=1,
                         label=f"exact {exact[name]:.6g}")
-            error = np.abs(values - exact[name]) / (abs(exact[name]) or 1.0)
+            error = fitted_error(np.asarray(values), exact[name])
             bottom = panels[1, j]
             bottom.plot(steps, np.where(error > 0, error, np.nan), color=f"C{j}")
             bottom.set_yscale("log")
