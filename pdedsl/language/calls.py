@@ -31,7 +31,8 @@ def call(b: ExpressionBuilder, tree: Tree, context: Context, depth: int) -> symp
     if text in FUNCTIONS:
         function = FUNCTIONS[text]
         arity(b, name, args, tree, function.min_args, function.max_args)
-        return function.build(*(b.build(a, context, depth + 1) for a in args))
+        values = [b.build(a, context, depth + 1) for a in args]
+        return b.guarded(function.build, values, tree)
     if text in OPERATORS:
         if context.constant_only:
             raise b.error(f"{context.what} must be a constant expression, "

@@ -14,7 +14,7 @@ import sys
 import sympy
 from lark import Token, Tree
 
-from . import calls
+from . import calls, magnitude
 from .errors import PdeError
 from .scope import Context, Scope
 from .vocabulary import (
@@ -72,7 +72,7 @@ class ExpressionBuilder:
     def value(self, expr: sympy.Expr, tree=None) -> sympy.Expr:
         """The exact value of a constant expression, constants resolved; a finite real
         (a Rational when it is one, else a Float)."""
-        resolved = expr.subs(self.scope.constant_values())
+        resolved = self.resolve(expr, tree)
         if resolved.has(*INFINITE):
             raise self.error("not a finite number (a division by zero, log(0), ...)", tree)
         try:
@@ -92,10 +92,28 @@ class ExpressionBuilder:
         and exact numbers beyond double precision (`10^400*x`), which would train as inf."""
         if value.has(*INFINITE):
             raise self.error("this expression is infinite or undefined (such as log(0))", tree)
-        if any(abs(n) > FLOAT_MAX for n in value.atoms(sympy.Rational)):
+        if (any(abs(n) > FLOAT_MAX for n in value.atoms(sympy.Rational))
+                or any(magnitude.log_size(n) > magnitude.LOG_FLOAT_MAX
+                       for n in numbers(self.resolve(value, tree)))):
             raise self.error("number too large (more than about 1.8e308, the largest double)",
                              tree)
         return value
+
+    def resolve(self, expr: sympy.Expr, tree=None) -> sympy.Expr:
+        """`expr` with the constants' values put in, refusing numbers too large to
+        compute (`cos(exp(a))` with a = 10^300) before SymPy tries."""
+        try:
+            return magnitude.resolve(expr, self.scope.constant_values())
+        except magnitude.TooLarge as error:
+            raise self.error(str(error), tree) from None
+
+    def guarded(self, func, args, node) -> sympy.Expr:
+        """`func(*args)`, unless it is a function of numbers too large to compute."""
+        try:
+            magnitude.check(func, args)
+        except magnitude.TooLarge as error:
+            raise self.error(str(error), node) from None
+        return func(*args)
 
     # ------------------------------------------------------------- the walk
     def build(self, tree, context: Context, depth: int = 0) -> sympy.Expr:
@@ -178,7 +196,7 @@ class ExpressionBuilder:
             bits = max(base.p.bit_length(), base.q.bit_length())
             if bits > 1 and abs(exponent) * bits > MAX_NUMBER_BITS:
                 raise self.error("number too large", tree)
-        return self._checked_size(sympy.Pow(base, exponent), tree)
+        return self._checked_size(self.guarded(sympy.Pow, (base, exponent), tree), tree)
 
     def _checked_size(self, value: sympy.Expr, node) -> sympy.Expr:
         if value.is_Rational and max(value.p.bit_length(), value.q.bit_length()) > MAX_NUMBER_BITS:
@@ -261,6 +279,14 @@ class ExpressionBuilder:
                 f"not mention the unknown {name}",
                 token,
             )
+
+
+def numbers(expr: sympy.Expr) -> list[sympy.Expr]:
+    """The largest parts of `expr` that are numbers other than rationals (`pi^2`,
+    `exp(3)`): the numbers that training will hold as doubles."""
+    if expr.is_number:
+        return [] if expr.is_Rational else [expr]
+    return [n for a in expr.args if isinstance(a, sympy.Expr) for n in numbers(a)]
 
 
 def position(node) -> tuple[int | None, int | None]:
