@@ -7,6 +7,7 @@ far. Every semantic error is a PdeError pinned to the token that caused it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import sympy
@@ -141,7 +142,21 @@ class StatementBuilder:
                 "the lower end must be less than the upper end",
                 range_,
             )
+        self.check_double_range(name, lower, upper, range_)
         self.scope.variables[str(name)] = Variable(str(name), lower, upper, is_time)
+
+    def check_double_range(self, name: Token, lower, upper, range_: Tree) -> None:
+        """Training computes in doubles: a range whose ends are one double ([0, 1e-400],
+        [1, 1 + 10^-30]) or whose length is none ([-1e308, 1e308]) has no points."""
+        low, high = float(self.expressions.value(lower)), float(self.expressions.value(upper))
+        if not low < high:
+            raise self.error(
+                f"the range of {name} is too narrow for double precision: both ends are the "
+                f"double {low:.17g}", range_)
+        if not math.isfinite(high - low):
+            raise self.error(
+                f"the range of {name} is too long for double precision: its length is beyond "
+                "about 1.8e308", range_)
 
     def statement_time_variable(self, tree: Tree) -> None:
         self.statement_variable(tree, is_time=True)
