@@ -112,7 +112,8 @@ def selection_measure(region: Shape, where: Sequence[Selector] | None) -> float:
 
 
 def check_region(region: Shape, variables: Sequence[str]) -> None:
-    """Raise ValueError if the region does not fit its variables or is empty.
+    """Raise ValueError if the region does not fit its variables, is empty, or its
+    size is no double (a disk of radius 1e300 or 1e-300: nothing could be computed on it).
 
     Empty: no boundary (2D: exact; 3D: no cut surface point among `SURFACE_SAMPLES`
     lies on it), or an area/volume below `RELATIVE_TOLERANCE` of its bounding box.
@@ -122,8 +123,17 @@ def check_region(region: Shape, variables: Sequence[str]) -> None:
         listed = ", ".join(variables)
         raise ValueError(f"{region} is a {d}D shape, but the region statement lists "
                          f"{len(variables)} variable{'s' * (len(variables) != 1)} ({listed})")
-    b = boundary(region)
     box = region.bounds()
+    with np.errstate(all="ignore"):
+        size = float(np.prod(box[:, 1] - box[:, 0]))
+    if not np.isfinite(size):
+        raise ValueError(f"the region {region} is too large for double precision "
+                         "(its bounding box's size is beyond about 1.8e308)")
+    with np.errstate(all="ignore"):
+        b = boundary(region)
+    if b.pieces and not size > 0:
+        raise ValueError(f"the region {region} is too small for double precision "
+                         "(its bounding box's size is 0 as a double)")
     if not b.pieces or b.volume <= RELATIVE_TOLERANCE * float(np.prod(box[:, 1] - box[:, 0])):
         raise ValueError(f"the region {region} is empty")
 

@@ -37,6 +37,11 @@ CASES = [
      "the inner radius of an annulus must be less than the outer one", 1, 27),
     ("empty intersection", "(x, y) in disk((0, 0), 1) intersect disk((3, 0), 1)\n",
      "is empty", 1, 11),
+    # sizes no double holds: nothing could be sampled or integrated on them
+    ("disk too large", "(x, y) in disk((0, 0), 1e300)\n", "the region disk is too large for double", 1, 11),
+    ("disk too small", "(x, y) in disk((0, 0), 1e-300)\n", "the region disk is too small for double", 1, 11),
+    ("polygon too large", "(x, y) in polygon((0, 0), (1e200, 0), (0, 1e200))\n",
+     "the polygon is too large for double precision", 1, 11),
     ("flat rectangle", "(x, y) in rectangle((0, 0), (1, 0))\n",
      "a rectangle needs two corners that differ in every coordinate", 1, 11),
     ("time variable in a region", "time t in [0, 1]\n(t, x) in disk((0, 0), 1)\n",

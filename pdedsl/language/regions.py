@@ -84,7 +84,7 @@ class Regions:
                              f"lists {len(names)} variables ({', '.join(names)})", shape_tree)
         try:
             check_region(shape, names)
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:
             raise self.error(str(error), shape_tree) from None
         box = dict(zip(names, region_bounds(shape)))
         declared = []
@@ -202,6 +202,9 @@ class Regions:
             return spec, spec.build(constants)
         except ValueError as error:  # a flat rectangle, a polygon crossing itself
             raise self.error(str(error), tree) from None
+        except (OverflowError, FloatingPointError):  # a polygon of corners at 1e200
+            raise self.error(f"the {kind} is too large for double precision (its size is "
+                             "beyond about 1.8e308)", tree) from None
 
     def argument(self, tree, role: str, what: str, dimension: int):
         """A point (a tuple of constant expressions) or a positive length."""
