@@ -52,3 +52,29 @@ def test_fresh_points_are_a_finer_grid_of_new_points_for_the_same_blocks(midway)
     assert not np.isin(fresh[interior], midway.points[interior]).any()
     rms = midway.estimate["residual_rms"]
     assert len(rms) == len(midway.compiled.blocks) and all(v >= 0 for v in rms.values())
+
+
+def test_a_run_that_moved_its_points_is_measured_on_points_drawn_as_its_own_were():
+    """Fresh points follow the residual's density (a grid would miss a front the run
+    moved its points to): as many as the finer grid has, not on it, and more of them
+    where the residual is large (here at the kink of poisson1d_kink's solution)."""
+    from pdedsl.estimate import _finer_grid
+    from pdedsl.least_squares import least_squares
+
+    moved = solve(POISSON.with_name("poisson1d_kink.pde"), steps=6, adapt=3)
+    fresh, grid = fresh_points(moved), _finer_grid(moved)
+    assert [len(p) for p in fresh] == [len(p) for p in grid]
+    interior = 0
+    assert not np.isin(fresh[interior], grid[interior]).all()
+
+    def residuals(points):
+        ls, theta = least_squares(moved.compiled, points, moved.model)
+        block = ls.blocks[interior]
+        return np.abs(np.asarray(block.values(theta, block.points)))
+
+    # drawn with density ∝ |r|/m + 1 (m: the mean |r| over the domain, the grid's mean),
+    # the mean |r| at the points is (E[r²]/m + m)/2; the draw is nearer that than m
+    on_grid, drawn = residuals(grid), residuals(fresh)
+    m = on_grid.mean()
+    expected = (np.mean(on_grid**2) / m + m) / 2
+    assert drawn.mean() > m + 0.5 * (expected - m)
