@@ -173,7 +173,7 @@ def sample_blocks(problem: Problem, blocks, sample: dict, seed: int) -> list[np.
             fixed = {names.index(name): value for name, value in block.at}
             n = 1 if len(fixed) == len(names) else line_count(len(names), sample["boundary"])
             points[k] = _inside(problem, slice_points(bounds, fixed, n, sample["method"], rng,
-                                                       periodic))
+                                                       periodic), fixed)
         elif block.reduces:
             w = (np.full(len(interior), 1 / len(interior)) if problem.region is not None
                  else quadrature.weights(interior, bounds, periodic, sample["method"]))
@@ -181,17 +181,25 @@ def sample_blocks(problem: Problem, blocks, sample: dict, seed: int) -> list[np.
     return points
 
 
-def _inside(problem: Problem, points: np.ndarray) -> np.ndarray:
+def _inside(problem: Problem, points: np.ndarray, fixed: dict[int, float]) -> np.ndarray:
     """The points of a point condition's line or plane that lie in the region (on a box,
     all of them); the region's boundary counts as inside."""
     if problem.region is None or len(points) == 1:
         return points
     from . import regions
+    from .selection import region_bounds, slice_grid
 
-    dimension = problem.region.dimension
-    inside = points[problem.region.shape.contains(points[:, regions.columns(problem)[:dimension]])]
-    if not len(inside):
-        raise ValueError("no point of a point condition's line or plane lies in the region")
+    shape = problem.region.shape
+    columns = regions.columns(problem)[: problem.region.dimension]
+    inside = points[shape.contains(points[:, columns])]
+    if not len(inside):  # a short chord the sample missed: take it from the check's grid
+        grid = slice_grid(region_bounds(shape),
+                          {columns.index(a): v for a, v in fixed.items() if a in columns})
+        grid = grid[shape.contains(grid)]
+        if not len(grid):
+            raise ValueError("no point of a point condition's line or plane lies in the region")
+        inside = points.copy()
+        inside[:, columns] = grid[np.linspace(0, len(grid) - 1, len(points)).round().astype(int)]
     return inside
 
 

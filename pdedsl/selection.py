@@ -172,3 +172,26 @@ def _surface_extremes(b: Boundary, k: int) -> np.ndarray:
         u = qmc.Sobol(2, seed=7).random(2**14)
     x = piece.curve.point(u)
     return x[b.members(k, x)]
+
+
+SLICE_GRID = 4096  # points of the grid that finds where a line or plane meets a region
+
+
+def slice_grid(bounds: np.ndarray, fixed: dict[int, float], total: int = SLICE_GRID
+               ) -> np.ndarray:
+    """Cell midpoints of a grid of about `total` points on the line or plane where the
+    axes `fixed` (axis -> value) take their values, the others over `bounds`: the check
+    and the sampler of a point condition on a region both look for its part inside here,
+    so a line that only touches the region (x = 1 on the unit disk) is refused by both."""
+    free = [a for a in range(len(bounds)) if a not in fixed]
+    if not free:
+        points = np.empty((1, len(bounds)))
+    else:
+        m = max(2, round(total ** (1 / len(free))))
+        axes = [lo + (hi - lo) * (np.arange(m) + 0.5) / m for lo, hi in bounds[free]]
+        grid = np.stack([g.ravel() for g in np.meshgrid(*axes, indexing="ij")], axis=1)
+        points = np.empty((len(grid), len(bounds)))
+        points[:, free] = grid
+    for axis, value in fixed.items():
+        points[:, axis] = value
+    return points

@@ -80,6 +80,23 @@ def test_on_a_region_a_line_condition_keeps_the_points_inside():
     assert np.ptp(x[:, 1]) > 1.2  # and it spans the chord, not a piece of it
 
 
+def test_a_short_chord_the_sample_misses_gets_points_on_it():
+    """x = 0.99999 cuts the unit disk in a chord of length 0.009 that the line's 10 grid
+    points miss: its points come from the grid the check found the chord on."""
+    disk = ("(x, y) in disk((0, 0), 1)\nunknown u(x, y)\n-laplacian(u) = 1\n"
+            "u = 0 on boundary\nu = 0 at x = 0.99999\n")
+    prepared = prepare(disk, width=4, depth=1, interior=60, boundary=40, method="grid")
+    (k,) = blocks_named(prepared, "at x = 0.99999")
+    x = prepared.points[k]
+    assert len(x) == line_count(2, 40) and np.all(x[:, 0] == 0.99999)
+    assert np.all(np.hypot(x[:, 0], x[:, 1]) <= 1 + 1e-12)
+    timed = ("time t in [0, 1]\n" + disk.replace("u(x, y)", "u(t, x, y)")
+             .replace("-laplacian(u) = 1", "u_t = laplacian(u)\nu = 0 on t = 0"))
+    prepared = prepare(timed, width=4, depth=1, interior=60, boundary=40, method="uniform")
+    x = prepared.points[blocks_named(prepared, "at x = 0.99999")[0]]
+    assert np.all(np.hypot(x[:, 1], x[:, 2]) <= 1 + 1e-12) and np.ptp(x[:, 0]) > 0.3
+
+
 def test_in_time_a_point_condition_holds_at_every_time():
     prepared = prepare(HEAT, width=5, depth=1, interior=64, boundary=16)
     (k,) = blocks_named(prepared, "at x = 1/4")

@@ -101,6 +101,10 @@ CASES = [
      "(x, y) in disk((0, 0), 1)\n", "the region statement must come before the conditions", 6, 1),
     ("point outside the region", "(x, y) in disk((0, 0), 1)\n" + U + "u = 0 at x = 1, y = 1\n",
      "the point x = 1, y = 1 is outside the region", 4, 10),
+    ("line touching the region", "(x, y) in disk((0, 0), 1)\n" + U + "u = 0 at x = 1\n",
+     "no part of x = 1 lies inside the region (it misses the region or only touches it)", 4, 10),
+    ("plane missing the region", "(x, y, z) in ball((0, 0, 0), 1) minus ball((0, 0, 0), 1/2)\n"
+     "unknown u(x, y, z)\n-laplacian(u) = 1\nu = 0 at z = 1\n", "no part of z = 1 lies inside", 4, 10),
     ("misspelt region name", PLATE + U + "u = 0 on hoel\n",
      "unknown place 'hoel': did you mean 'hole'?", 6, 10),
 ]

@@ -271,10 +271,13 @@ class StatementBuilder:
         eq = self.expressions.equation(lhs, rhs, Context("point", "a point condition"))
         values = self.places.point(point)
         region = self.regions.region
-        if region is not None and set(region.variables) <= set(values):
+        if region is not None:
             numbers = {v: float(self.expressions.value(e)) for v, e in values.items()}
-            if not self.regions.contains(numbers):
+            if set(region.variables) <= set(values) and not self.regions.contains(numbers):
                 raise self.error(f"the point {self.written(point)} is outside the region", point)
+            if not set(region.variables) <= set(values) and not self.regions.crosses(numbers):
+                raise self.error(f"no part of {self.written(point)} lies inside the region "
+                                 "(it misses the region or only touches it)", point)
         self.stated.point_conditions.append(
             PointCondition(eq, values, self.written(point), _location(tree)))
 

@@ -17,7 +17,8 @@ from typing import Callable
 import numpy as np
 from lark import Token, Tree
 
-from ..selection import OnPlane, OnShape, WholeBoundary, check_region, region_bounds, select
+from ..selection import (OnPlane, OnShape, WholeBoundary, check_region, region_bounds, select,
+                         slice_grid)
 from ..shapes import Shape
 from .expressions import ExpressionBuilder
 from .places import Places
@@ -267,4 +268,12 @@ class Regions:
         """Whether a point naming every variable of the region lies in it (boundary included)."""
         x = np.array([[point[v] for v in self.region.variables]])
         return bool(self.region.shape.contains(x)[0])
+
+    def crosses(self, point: dict[str, float]) -> bool:
+        """Whether the line or plane where the named variables take their values runs
+        through the region, not only along its outside or touching it at a point."""
+        names = self.region.variables
+        fixed = {names.index(v): value for v, value in point.items() if v in names}
+        grid = slice_grid(region_bounds(self.region.shape), fixed)
+        return bool(self.region.shape.contains(grid).any())
 
