@@ -171,6 +171,10 @@ def _syntax_error(error, lark, text, filename) -> PdeError:
         return _error(
             f"'{token}' is a keyword and cannot be used as a name", token, text, filename
         )
+    declared = _keyword_declared(token, text)
+    if declared is not None:
+        return _error(f"'{declared}' is a keyword and cannot be used as a name", declared,
+                      text, filename)
     misspelt = _misspelt_keyword(token, text)
     if misspelt is not None:
         word, keyword = misspelt
@@ -181,6 +185,20 @@ def _syntax_error(error, lark, text, filename) -> PdeError:
     return _error(
         f"unexpected {what}{hint or _expectation(expected, lark)}", token, text, filename
     )
+
+
+def _keyword_declared(token: Token, text: str) -> Token | None:
+    """The keyword a line declares as a variable (`exact in [0, 1]`, `data in [0, 1]`):
+    the statement it starts reads `in` as its name, or fails at it."""
+    if token.type == "$END" or token.line is None:
+        return None
+    line = text.split("\n")[token.line - 1]
+    match = re.match(r"\s*(time\s+)?([A-Za-z]+)\s+in\s*\[", line)
+    if match is None or match.group(2) not in KEYWORDS or token.column - 1 < match.end(2):
+        return None
+    start = match.start(2)
+    return Token("NAME", match.group(2), token.start_pos - (token.column - 1) + start,
+                 token.line, start + 1)
 
 
 def _cut_word(token: Token, text: str) -> tuple[str, str] | None:

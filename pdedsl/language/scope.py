@@ -10,6 +10,7 @@ import sympy
 from .problem import Constant, Fitted, Problem, Unknown, Variable
 from .problem import Constant, Problem, Unknown, Variable
 from .region import ShapeSpec
+from .vocabulary import KEYWORDS
 
 ContextKind = Literal["constant", "equation", "condition", "point", "mean", "exact", "source"]
 
@@ -97,6 +98,8 @@ class Scope:
             return f"'{text}' is a fitted constant, not a variable"
         if text in self.unknowns:
             return f"'{text}' is an unknown, not a variable"
+        if text in KEYWORDS:  # `unknown u(boundary)`
+            return f"'{text}' is a keyword and cannot be used as a name"
         return f"undeclared variable '{text}'"
 
     def undeclared(self, text: str) -> str:
