@@ -39,6 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # before training started: nothing was written
         print("pdedsl: interrupted", file=sys.stderr)
         return INTERRUPTED
+    except Exception as error:  # XLA's out of memory past the check of the settings
+        if "RESOURCE_EXHAUSTED" not in str(error):
+            raise
+        print(f"pdedsl: out of memory ({str(error).splitlines()[0]}): use a smaller network "
+              "or fewer points", file=sys.stderr)
+        return 1
 
 
 # ------------------------------------------------------------------------- check

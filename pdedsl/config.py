@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Mapping
@@ -83,7 +84,7 @@ def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -
     solver_options = {**solver_defaults(solver, len(problem.variables)), **solver_options}
     _whole_rows(problem, solver_options, where)
     _target_needs_exact(problem, solver_options, where)
-    return problem, Config(
+    config = Config(
         solver,
         solver_options,
         {**default_network(len(problem.variables)), **defaults(MODELS["mlp"]),
@@ -91,6 +92,8 @@ def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -
         _sample_settings(problem, _check(where, sample, SAMPLE)),
         seed,
     )
+    _fits_in_memory(problem, config, where)
+    return problem, config
 
 
 def _whole_rows(problem: Problem, options: dict, where: str) -> None:
@@ -114,6 +117,26 @@ def _target_needs_exact(problem: Problem, options: dict, where: str) -> None:
         missing = ", ".join((*problem.without_exact, *constants))
         raise PdeError(f"target = {options['target']:g} stops at the error against the exact "
                        f"solution, and the file gives none for {missing}", filename=where)
+
+
+def _fits_in_memory(problem: Problem, config: Config, where: str) -> None:
+    """Refuse a run whose step cannot fit in this machine's memory before it starts (the
+    first step would fail deep in XLA): Φ̂ alone holds N × P numbers (P × P built `chunk`
+    rows at a time, P × rank with `krylov`), P counted with one input per variable."""
+    width, depth = config.model["width"], config.model["depth"]
+    P = sum((len(u.variables) + 1) * width + (depth - 1) * (width + 1) * width + width + 1
+            for u in problem.unknowns)
+    N = config.sample["interior"] + config.sample["boundary"]
+    options = config.solver_options
+    rows = (options.get("rank", 0) if options.get("linalg") == "krylov"
+            else P if options.get("chunk", 0) > 0 else N)
+    needed = P * rows * (8 if config.model["dtype"] == "float64" else 4)
+    available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    if needed > available:
+        raise PdeError(f"the network (width {width}, depth {depth}: {P:,} parameters) and "
+                       f"{N:,} points need {needed / 2**30:,.0f} GiB for the step's "
+                       f"Jacobian alone, and this machine has {available / 2**30:,.0f} GiB: "
+                       f"use a smaller network or fewer points", filename=where)
 
 
 def _sample_settings(problem: Problem, sample: dict) -> dict:

@@ -345,3 +345,19 @@ def test_compiled_steps_are_cached_on_disk_unless_turned_off(tmp_path):
         assert out.returncode == 0, out.stderr
         assert out.stdout.strip().splitlines()[-1] == expected
     assert any(cache.iterdir())  # the step (compiled in seconds) was written there
+
+
+def test_out_of_memory_is_a_message_not_a_traceback(monkeypatch, capsys, tmp_path):
+    """What the settings' check cannot foresee (XLA's workspace) still ends in one line."""
+    from pdedsl import cli
+
+    def exhausted(args):
+        raise RuntimeError("RESOURCE_EXHAUSTED: Out of memory allocating 6635258443520 bytes.\nmore")
+
+    monkeypatch.setattr(cli, "run_check", exhausted)
+    pde = tmp_path / "p.pde"
+    pde.write_text("x in [0, 1]\nunknown u(x)\nu_xx = 0\nu = 0 on boundary\n")
+    assert cli.main(["check", str(pde)]) == 1
+    err = capsys.readouterr().err
+    assert "out of memory" in err and "6635258443520 bytes" in err and "more" not in err
+    assert "Traceback" not in err

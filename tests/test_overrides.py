@@ -93,3 +93,14 @@ u = 0 on boundary
 def test_a_constant_of_a_region_says_what_its_new_value_breaks(value, message):
     with pytest.raises(PdeError, match=message):
         configure(parse(REGION), {"R": value})
+
+
+def test_a_network_too_large_for_memory_is_refused_before_it_runs(problem):
+    """A width of 10^6 in 1D is 10^12 parameters: Φ̂ would need petabytes, and the first
+    step failed deep in XLA with a traceback."""
+    with pytest.raises(PdeError) as info:
+        configure(problem, {"width": "10^6"})
+    assert "1,000,004,000,001 parameters" in info.value.message
+    assert "use a smaller network or fewer points" in info.value.message
+    _, config = configure(problem, {"width": "10^3", "depth": 1})  # 3,001 parameters: fine
+    assert config.model["width"] == 1000

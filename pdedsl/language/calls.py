@@ -125,7 +125,18 @@ def diff(b: ExpressionBuilder, name, args, tree, context, depth) -> sympy.Expr:
         if x not in value.free_symbols:
             raise b.error(f"diff: the expression does not depend on {variable}", variable)
         value = derivative(value, x, order or 1)
-    return _pointwise(b, value, name)
+    return _pointwise(b, capped(b, value, tree), name)
+
+
+def capped(b: ExpressionBuilder, value: sympy.Expr, node) -> sympy.Expr:
+    """`value` unless a derivative in it is of order above MAX_ORDER (nested `diff`s and
+    the shorthand `u_xxx...` add up as diff(u, x, n) does), where compiling it takes hours."""
+    order = max((sum(n for _, n in d.variable_count) for d in value.atoms(sympy.Derivative)),
+                default=0)
+    if order > MAX_ORDER:
+        raise b.error(f"a derivative of order {order}: the highest order supported is "
+                      f"{MAX_ORDER}", node)
+    return value
 
 
 def _diff_specs(b: ExpressionBuilder, args) -> list[tuple[Token, int | None]]:

@@ -259,7 +259,7 @@ class ExpressionBuilder:
                     f"(it is declared as {unknown}({', '.join(u.variables)}))",
                     token,
                 )
-        return sympy.diff(u.applied, *(sympy.Symbol(c) for c in letters))
+        return calls.capped(self, sympy.diff(u.applied, *(sympy.Symbol(c) for c in letters)), token)
 
     def allow_unknown(self, name: str, token, context: Context) -> None:
         """Raise unless the context may mention the unknown `name`."""
