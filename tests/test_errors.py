@@ -58,6 +58,7 @@ CASES = [
     ("two time variables", "time t in [0, 1]\ntime s in [0, 1]\n", "a second time variable 's'", 2, 6),
     ("empty range", "x in [1, 0]\n", "empty range [1, 0] for x", 1, 6),
     ("point range", "x in [1, 1]\n", "empty range [1, 1] for x", 1, 6),
+    ("huge empty range", "x in [1e300, 2*pi]\n", "empty range [1e300, 2*pi] for x", 1, 6),
     ("range narrower than a double", "x in [0, 1e-400]\n", "too narrow for double precision: both ends are the double 0", 1, 6),
     ("range ends one double", "x in [1, 1 + 10^-30]\n", "too narrow for double precision", 1, 6),
     ("range longer than a double", "x in [-1e308, 1e308]\n", "too long for double precision", 1, 6),

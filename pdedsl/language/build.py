@@ -138,7 +138,7 @@ class StatementBuilder:
         upper = self.expressions.constant(upper_tree, what)
         if not self.expressions.value(lower) < self.expressions.value(upper):
             raise self.error(
-                f"empty range [{lower}, {upper}] for {name}: "
+                f"empty range {self.written(range_)} for {name}: "
                 "the lower end must be less than the upper end",
                 range_,
             )
