@@ -28,7 +28,7 @@ from .least_squares import LeastSquares, fitted_values, least_squares
 from .model import Model, build_model
 from .solution import EVALUATION_POINTS, Solution
 from .solvers import make_solver
-from .train import Result, StopRules, train
+from .train import NOT_FINITE_AT_START, Result, StopRules, train
 
 
 @dataclass
@@ -68,8 +68,10 @@ class Prepared:
             if callback is not None:
                 callback({**row, "seconds": row["seconds"] + offset})
 
-        result = self.run(solver, stop, self.theta if theta is None else theta,
-                          first_step, shifted)
+        start = self.theta if theta is None else theta
+        result = self.run(solver, stop, start, first_step, shifted)
+        if result.reason == NOT_FINITE_AT_START:
+            result.reason += self.not_finite(start)
         history = [{**row, "seconds": row["seconds"] + offset} for row in result.history]
         return Solution(
             problem=self.problem, config=self.config, model=self.ls.to_model(result.theta),
@@ -136,6 +138,18 @@ class Prepared:
         names = [f"fit_{f.name}" for f in self.problem.fitted]
         values = fitted_values(self.model)
         return lambda theta: dict(zip(names, map(float, values(theta))))
+
+    def not_finite(self, theta: jax.Array) -> str:
+        """Where the residuals at θ are first not finite (a source term such as sqrt(x)
+        where x < 0): ': the residual of LABEL at x = …', or '' where they all are."""
+        for block, compiled in zip(self.ls.blocks, self.compiled.blocks):
+            values = np.atleast_1d(np.asarray(block.values(theta, block.points)))
+            bad = np.flatnonzero(~np.isfinite(values))
+            if bad.size:
+                point = np.asarray(block.points)[bad[0]] if not block.reduces else ()
+                at = ", ".join(f"{n} = {v:.6g}" for n, v in zip(self.problem.names, point))
+                return f": the residual of {compiled.label}" + (f" at {at}" if at else "")
+        return ""
 
     def errors(self) -> Callable[[jax.Array], jax.Array] | None:
         """θ -> relative L2 error per unknown on the evaluation points, if exact is known."""

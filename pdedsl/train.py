@@ -26,6 +26,7 @@ from .solvers import Filter, Solver
 # converged: the loss reached `tol`, or the run reached its floor (below); max_steps: the
 # step or time budget ran out.
 STATUSES = ("converged", "max_steps", "diverged", "interrupted")
+NOT_FINITE_AT_START = "the loss is not finite at the start"
 
 # The floor. A run stops when it can go no further, and only then:
 # - float64 rounding: the residuals are computed from terms of about the size of the
@@ -222,7 +223,7 @@ def _started(initial_loss: float, stop: StopRules, result: Result) -> bool:
     """Start the stop rules from the first step's initial loss; False (the run has
     diverged) when it is not finite."""
     if not math.isfinite(initial_loss):
-        result.status, result.reason = "diverged", "the loss is not finite at the start"
+        result.status, result.reason = "diverged", NOT_FINITE_AT_START
         return False
     stop.start(initial_loss)
     return True

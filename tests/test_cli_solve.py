@@ -361,3 +361,17 @@ def test_out_of_memory_is_a_message_not_a_traceback(monkeypatch, capsys, tmp_pat
     err = capsys.readouterr().err
     assert "out of memory" in err and "6635258443520 bytes" in err and "more" not in err
     assert "Traceback" not in err
+
+
+def test_a_source_with_no_value_says_where():
+    """sqrt(x) on [-1, 1]: the run cannot start, and its reason names the equation and a
+    point where the residual is not a number."""
+    from pdedsl import solve
+
+    solution = solve("x in [-1, 1]\nunknown u(x)\nu_xx = sqrt(x)\nu = 0 on boundary\n", steps=2)
+    assert solution.status == "diverged" and solution.steps == 0
+    reason = solution.reason
+    assert reason.startswith("the loss is not finite at the start: the residual of ")
+    assert "sqrt(x) at x = -" in reason
+    x = float(reason.rsplit("x = ", 1)[1])
+    assert -1 <= x < 0
