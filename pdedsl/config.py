@@ -131,7 +131,10 @@ def _fits_in_memory(problem: Problem, config: Config, where: str) -> None:
     rows = (options.get("rank", 0) if options.get("linalg") == "krylov"
             else P if options.get("chunk", 0) > 0 else N)
     needed = P * rows * (8 if config.model["dtype"] == "float64" else 4)
-    available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    try:
+        available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows): XLA will say
+        return
     if needed > available:
         raise PdeError(f"the network (width {width}, depth {depth}: {P:,} parameters) and "
                        f"{N:,} points need {needed / 2**30:,.0f} GiB for the step's "
