@@ -141,15 +141,25 @@ class Prepared:
 
     def not_finite(self, theta: jax.Array) -> str:
         """Where the residuals at θ are first not finite (a source term such as sqrt(x)
-        where x < 0): ': the residual of LABEL at x = …', or '' where they all are."""
+        where x < 0): ': the residual of line 3, 'u_xx = sqrt(x)', at x = …', or ''."""
         for block, compiled in zip(self.ls.blocks, self.compiled.blocks):
             values = np.atleast_1d(np.asarray(block.values(theta, block.points)))
             bad = np.flatnonzero(~np.isfinite(values))
             if bad.size:
                 point = np.asarray(block.points)[bad[0]] if not block.reduces else ()
                 at = ", ".join(f"{n} = {v:.6g}" for n, v in zip(self.problem.names, point))
-                return f": the residual of {compiled.label}" + (f" at {at}" if at else "")
+                return f": the residual of {self._statement(compiled)}" + (f" at {at}" if at else "")
         return ""
+
+    def _statement(self, block) -> str:
+        """A block's statement as the file wrote it, with its line ('line 3, 'u_xx = 1''),
+        or its label where the file is not at hand."""
+        p = self.problem
+        statements = [*p.equations, *p.conditions, *p.point_conditions, *p.mean_conditions]
+        at = statements[block.group].location if block.group < len(statements) else None
+        if at is None or p.source is None:
+            return block.label
+        return f"line {at.line}, '{p.source.text.splitlines()[at.line - 1].strip()}',"
 
     def errors(self) -> Callable[[jax.Array], jax.Array] | None:
         """θ -> relative L2 error per unknown on the evaluation points, if exact is known."""
