@@ -7,14 +7,13 @@ far. Every semantic error is a PdeError pinned to the token that caused it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import sympy
 from lark import Token, Tree
 from sympy.core.function import AppliedUndef
 
-from . import calls
+from . import calls, magnitude
 from . import settings as schema
 from .expressions import ExpressionBuilder
 from .inverse import Inverse
@@ -137,26 +136,12 @@ class StatementBuilder:
         lower = self.expressions.constant(lower_tree, what)
         upper = self.expressions.constant(upper_tree, what)
         if not self.expressions.value(lower) < self.expressions.value(upper):
-            raise self.error(
-                f"empty range {self.written(range_)} for {name}: "
-                "the lower end must be less than the upper end",
-                range_,
-            )
-        self.check_double_range(name, lower, upper, range_)
+            raise self.error(f"empty range {self.written(range_)} for {name}: the lower end "
+                             "must be less than the upper end", range_)
+        low, high = (float(self.expressions.value(end)) for end in (lower, upper))
+        if (problem := magnitude.range_error(str(name), low, high)) is not None:
+            raise self.error(problem, range_)
         self.scope.variables[str(name)] = Variable(str(name), lower, upper, is_time)
-
-    def check_double_range(self, name: Token, lower, upper, range_: Tree) -> None:
-        """Training computes in doubles: a range whose ends are one double ([0, 1e-400],
-        [1, 1 + 10^-30]) or whose length is none ([-1e308, 1e308]) has no points."""
-        low, high = float(self.expressions.value(lower)), float(self.expressions.value(upper))
-        if not low < high:
-            raise self.error(
-                f"the range of {name} is too narrow for double precision: both ends are the "
-                f"double {low:.17g}", range_)
-        if not math.isfinite(high - low):
-            raise self.error(
-                f"the range of {name} is too long for double precision: its length is beyond "
-                "about 1.8e308", range_)
 
     def statement_time_variable(self, tree: Tree) -> None:
         self.statement_variable(tree, is_time=True)
@@ -273,11 +258,8 @@ class StatementBuilder:
         region = self.regions.region
         if region is not None:
             numbers = {v: float(self.expressions.value(e)) for v, e in values.items()}
-            if set(region.variables) <= set(values) and not self.regions.contains(numbers):
-                raise self.error(f"the point {self.written(point)} is outside the region", point)
-            if not set(region.variables) <= set(values) and not self.regions.crosses(numbers):
-                raise self.error(f"no part of {self.written(point)} lies inside the region "
-                                 "(it misses the region or only touches it)", point)
+            if (missed := self.regions.misses(numbers, self.written(point))) is not None:
+                raise self.error(missed, point)
         self.stated.point_conditions.append(
             PointCondition(eq, values, self.written(point), _location(tree)))
 

@@ -69,3 +69,15 @@ def _rebuild(expr: sympy.Expr, values, guard: Callable) -> sympy.Expr:
     args = [_rebuild(a, values, guard) for a in expr.args]
     guard(expr.func, args)
     return expr.func(*args)
+
+
+def range_error(name: str, low: float, high: float) -> str | None:
+    """Why a range has no points in doubles, or None: ends that are one double ([0, 1e-400],
+    [1, 1 + 10^-30]) or a length that is none ([-1e308, 1e308])."""
+    if not low < high:
+        return (f"the range of {name} is too narrow for double precision: both ends are the "
+                f"double {low:.17g}")
+    if not math.isfinite(high - low):
+        return (f"the range of {name} is too long for double precision: its length is beyond "
+                "about 1.8e308")
+    return None

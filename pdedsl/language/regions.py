@@ -269,6 +269,14 @@ class Regions:
         x = np.array([[point[v] for v in self.region.variables]])
         return bool(self.region.shape.contains(x)[0])
 
+    def misses(self, point: dict[str, float], written: str) -> str | None:
+        """Why a point condition's place is not in the region (a point outside it; a line
+        or plane that misses it or only touches it), or None."""
+        if set(self.region.variables) <= set(point):
+            return None if self.contains(point) else f"the point {written} is outside the region"
+        return None if self.crosses(point) else (
+            f"no part of {written} lies inside the region (it misses the region or only touches it)")
+
     def crosses(self, point: dict[str, float]) -> bool:
         """Whether the line or plane where the named variables take their values runs
         through the region, not only along its outside or touching it at a point."""
