@@ -19,7 +19,7 @@ import numpy as np
 
 from . import geometry, runtime
 from .adapt import Resampler
-from .compile import CompiledProblem, compile_problem
+from .compile import CompiledProblem, compile_problem, statement_of
 from .config import Config, configure
 from .language.parser import parse, parse_file
 from .language.problem import Problem
@@ -154,12 +154,11 @@ class Prepared:
     def _statement(self, block) -> str:
         """A block's statement as the file wrote it, with its line ('line 3, 'u_xx = 1''),
         or its label where the file is not at hand."""
-        p = self.problem
-        statements = [*p.equations, *p.conditions, *p.point_conditions, *p.mean_conditions]
-        at = statements[block.group].location if block.group < len(statements) else None
-        if at is None or p.source is None:
+        statement = statement_of(self.problem, block.group)
+        at, source = statement and statement.location, self.problem.source
+        if at is None or source is None:
             return block.label
-        return f"line {at.line}, '{p.source.text.splitlines()[at.line - 1].strip()}',"
+        return f"line {at.line}, '{source.text.splitlines()[at.line - 1].strip()}',"
 
     def errors(self) -> Callable[[jax.Array], jax.Array] | None:
         """θ -> relative L2 error per unknown on the evaluation points, if exact is known."""

@@ -140,6 +140,14 @@ def compile_problem(problem: Problem) -> CompiledProblem:
     return CompiledProblem(problem, tuple(blocks), axes, exact)
 
 
+def statement_of(problem: Problem, group: int):
+    """The statement a block's `group` numbers, as `compile_problem` numbers them
+    (equations, conditions, point conditions, mean conditions); None for a data block."""
+    statements = [*problem.equations, *problem.conditions, *problem.point_conditions,
+                  *problem.mean_conditions]
+    return statements[group] if group < len(statements) else None
+
+
 OBSERVED = "observed value"  # the extra column of a data block (no name can have a space)
 
 

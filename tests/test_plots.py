@@ -192,3 +192,29 @@ def test_a_region_is_blank_outside_with_its_outline_and_its_points_drawn():
     np.testing.assert_allclose(np.column_stack([arrows_inner.U, arrows_inner.V]), -at / 0.5,
                                atol=1e-12)  # into the hole
     assert points_figure(untrained(POISSON).problem, [], [], "box") is None
+
+
+DISK_NEUMANN = """\
+(x, y) in disk((0, 0), 1)
+unknown u(x, y)
+
+-laplacian(u) = 4
+dn(u) = -2          on boundary
+u = 1               at x = 0, y = 0
+mean(u) = 1/2
+exact u = 1 - x^2 - y^2
+"""
+
+
+def test_the_points_figure_names_point_and_mean_conditions_by_their_line():
+    from pdedsl.analysis import collocation_points
+    from pdedsl.plots.points import points_figure
+
+    solution = untrained(DISK_NEUMANN)
+    points = collocation_points(solution)
+    figure = points_figure(solution.problem, solution.compiled.blocks, points, "points")
+    labels = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert labels == [f"line 4: interior ({len(points[0])} points)",
+                      f"line 5: on boundary ({len(points[1])} points)",
+                      "line 6: at x = 0, y = 0 (1 point)",
+                      f"line 7: mean ({len(points[3])} points)"]

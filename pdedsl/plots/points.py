@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from ..compile import statement_of
 from .fields import draw_outline
 
 ARROWS = 60  # normals drawn per condition (evenly through its points)
@@ -39,8 +40,8 @@ def draw_points(panel, problem, blocks, points, arrows: int = ARROWS) -> None:
     colours = iter(f"C{k}" for k in range(100))
     for block, x in zip(blocks, points):
         xy = np.asarray(x)[:, columns]
-        label = f"{_where(problem, block)} ({len(x)} points)"
-        if block.face is None and not block.selectors:
+        label = f"{_where(problem, block)} ({len(x)} point{'' if len(x) == 1 else 's'})"
+        if block.group < len(problem.equations) or block.reduces:  # interior points
             panel.scatter(xy[:, 0], xy[:, 1], s=3, color="0.6", label=label)
             continue
         colour = next(colours)
@@ -57,12 +58,17 @@ def draw_points(panel, problem, blocks, points, arrows: int = ARROWS) -> None:
 
 
 def _where(problem, block) -> str:
-    """'line 12: on hole', 'line 5: interior': the statement a block comes from."""
-    statements = [*problem.equations, *problem.conditions]
-    location = statements[block.group].location if block.group < len(statements) else None
+    """'line 12: on hole', 'line 5: interior', 'line 7: at x = 0.5': where a block's
+    points come from, with its statement's line."""
+    statement = statement_of(problem, block.group)
+    location = statement.location if statement is not None else None
     line = f"line {location.line}: " if location else ""
     if block.selectors:
         return line + "on " + ", ".join(map(str, block.selectors))
     if block.face is not None:
         return line + f"on {block.face.variable} = {problem.face_value(block.face):g}"
-    return line + "interior"
+    if block.at:
+        return line + "at " + ", ".join(f"{name} = {value:g}" for name, value in block.at)
+    if block.reduces:
+        return line + "mean"
+    return line + ("interior" if statement is not None else block.label)
