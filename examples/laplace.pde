@@ -1,4 +1,4 @@
-# laplace.pde: Laplace equation on the unit square (the ANaGRAM talk's first example)
+# laplace.pde: Laplace equation on the unit square (the first example of the ANaGRAM paper)
 x in [0, 1]
 y in [0, 1]
 unknown u(x, y)

@@ -29,17 +29,10 @@ WORDS = [re.compile(pattern, re.I) for pattern in (
 )] + [re.compile(r"\bLANGUAGE\.md\b"), re.compile(r"\bDESIGN\.md\b")]
 
 
-# examples/laplace.pde's first line as the language's definition gives it; pages quote it
-# whole or, as the gallery does, its comment without the file's name
-VERBATIM = "Laplace equation on the unit square (the ANaGRAM talk's first example)"
-
-
 def internal_words(text: str) -> list[str]:
     """'LINE: WORD' for every internal word in a text."""
     found = []
     for number, line in enumerate(text.splitlines(), 1):
-        if line.endswith(VERBATIM):  # examples/laplace.pde's first line, quoted
-            continue
         found += [f"{number}: {m.group(0)}" for pattern in WORDS for m in pattern.finditer(line)]
     return found
 
