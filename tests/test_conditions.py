@@ -134,6 +134,12 @@ def test_mean_of_a_derivative_and_with_constants():
     assert p.mean_conditions[0].residual == Mean(Derivative(U, x)) - Symbol("c") * pi
 
 
+def test_the_mean_of_a_number_is_the_number():
+    """mean(1) and mean(c) were 'number too large': an unevaluated mean of a number."""
+    p = parse("const c = 2\n" + SQUARE + "-laplacian(u) = 1\nmean(u) + mean(1) = mean(c)\n")
+    assert p.mean_conditions[0].residual == Mean(U) + 1 - Mean(Symbol("c"))
+
+
 @pytest.mark.parametrize("text, message, line, column", [
     (SQUARE + "-laplacian(u) + mean(u) = 1\n",
      "mean(...) beside u outside it: an equation holds either at every point", 4, 17),
@@ -147,6 +153,7 @@ def test_mean_of_a_derivative_and_with_constants():
     (SQUARE + "-laplacian(u) = 1\nmean(dn(u)) = 0\n", "dn(...) (the normal derivative) is allowed only", 5, 6),
     (SQUARE + "-laplacian(u) = 1\nmean(u, x) = 0\n", "mean(...) takes 1 argument, not 2", 5, 1),
     (SQUARE + "-laplacian(u) = 1\nmean(x) = 1/2\n", "this equation mentions no unknown", 5, 1),
+    (SQUARE + "-laplacian(u) = 1\nmean(1) = 0\n", "this equation mentions no unknown", 5, 1),
     (SQUARE + "-laplacian(u) = 1\nexact u = mean(x)\n", "not in an exact solution", 5, 11),
     ("const a = mean(1)\n", "must be a constant expression, without mean(...)", 1, 11),
     (SQUARE + "const mean = 1\n", "'mean' is a built-in operator and cannot be used as a name", 4, 7),

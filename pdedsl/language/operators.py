@@ -40,6 +40,14 @@ class Mean(sympy.Function):
 
     nargs = 1
 
+    @classmethod
+    def eval(cls, arg):
+        """The mean of a number is that number (`mean(1)`, or `mean(k)` once k's value
+        is put in): left unevaluated, it would be a 'number' no double holds."""
+        if arg.is_number:
+            return arg
+        return None
+
     def _latex(self, printer):
         return r"\operatorname{mean}\left(" + printer._print(self.args[0]) + r"\right)"
 
