@@ -54,6 +54,11 @@ CASES = [
      "a second region statement (the first is on line 1): a problem has at most one region", 2, 1),
     ("variable after the region", "(x, y) in disk((0, 0), 1)\nz in [0, 1]\n",
      "a spatial variable after the region statement (line 1)", 2, 1),
+    # it listed the region's own variable twice: '(x, y, x) in ...'
+    ("range after the region", "(x, y) in disk((0, 0), 1)\nx in [-2, 2]\n",
+     "'x' is already declared (line 1)", 2, 1),
+    ("zero inner radius", "(x, y) in annulus((0, 0), 0, 1)\n",
+     "the inner radius of an annulus must be positive, got 0", 1, 27),
     ("variable left out of the region", "z in [0, 1]\n(x, y) in disk((0, 0), 1)\n",
      "z is a spatial variable, but not one of the region's", 2, 1),
     ("variable listed twice", "(x, x) in disk((0, 0), 1)\n", "variable 'x' is listed twice", 1, 5),

@@ -118,6 +118,8 @@ class StatementBuilder:
     def statement_variable(self, tree: Tree, is_time: bool = False) -> None:
         name, range_ = tree.children
         if self.regions.region is not None and not is_time:
+            if str(name) in self.regions.region.variables:
+                self.declare(name)  # 'x' is already declared (by the region statement)
             raise self.error(
                 f"a spatial variable after the region statement (line {self.regions.line}): "
                 f"with a region, every spatial variable is listed in "

@@ -192,7 +192,7 @@ class Regions:
             if len(args) != len(roles):
                 raise self.error(f"{kind}(...) takes {len(roles)} arguments, not {len(args)}: "
                                  f"{USAGE[kind]}", tree)
-        values = [self.argument(a, role, f"{what} of a {kind}", DIMENSION[kind])
+        values = [self.argument(a, role, f"{what} of {'an' if kind == 'annulus' else 'a'} {kind}", DIMENSION[kind])
                   for a, (role, what) in zip(args, roles)]
         constants = self.scope.constant_values()
         if kind == "annulus" and float(values[1].subs(constants)) >= float(values[2].subs(constants)):
