@@ -13,7 +13,7 @@ from scipy.integrate import solve_ivp
 from pdedsl.language import PdeError, parse
 from pdedsl.language.data import Observations, read_observations, resolve_path
 from pdedsl.language.problem import Location
-from pdedsl.language.tables import observations_from_table
+from pdedsl.language.tables import observations_for, observations_from_table
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "examples" / "data"
@@ -113,6 +113,28 @@ def test_point_outside_a_region(tmp_path):
         read(tmp_path, text, inside=disk)
     assert caught.value.message == "the point (t = 0.0, x = 0.0) is outside the domain"
     assert (caught.value.line, caught.value.column) == (4, 1)
+
+
+DISK_TIME = ("time t in [0, 1]\n(y, x) in disk((0, 0), 1)\nunknown u(t, x, y)\n"
+             "u_t = laplacian(u)\ndata \"obs.csv\"\n")
+
+
+def test_a_point_outside_the_region_of_a_pde_file(tmp_path):
+    """(0.9, 0.9) is inside the ranges of the unit disk but not in it: it was accepted."""
+    (tmp_path / "obs.csv").write_text("x,t,y,u\n0.5,0,0,1\n0.9,0,0.9,1\n1,1,0,2\n")
+    with pytest.raises(PdeError) as caught:
+        parse(DISK_TIME, filename=str(tmp_path / "p.pde"))
+    assert caught.value.message == "the point (t = 0.0, y = 0.9, x = 0.9) is outside the domain"
+    assert (caught.value.line, caught.value.column) == (3, 5)  # the row's first variable
+    (tmp_path / "obs.csv").write_text("x,t,y,u\n0.5,0,0,1\n1,1,0,2\n")  # on the circle: in
+    assert len(parse(DISK_TIME, filename=str(tmp_path / "p.pde")).observations[0].points) == 2
+
+
+def test_a_point_outside_the_region_from_python(tmp_path):
+    (tmp_path / "obs.csv").write_text("x,t,y,u\n0.5,0,0,1\n")
+    problem = parse(DISK_TIME, filename=str(tmp_path / "p.pde"))
+    with pytest.raises(PdeError, match=r"row 0: the point \(t = 0.0, y = 0.9, x = 0.9\) is outside"):
+        observations_for(problem, {"t": [0.0], "x": [0.9], "y": [0.9], "u": [1.0]})
 
 
 def test_missing_file_names_the_absolute_path_tried(tmp_path):

@@ -92,7 +92,7 @@ class StatementBuilder:
         )
         self.inverse.check_used([*stated.equations, *conditions, *stated.point_conditions,
                                  *stated.mean_conditions])
-        observations = self.inverse.observations(self.filename) if self.read_data else ()
+        observations = self.inverse.observations(self.filename, self.regions.region) if self.read_data else ()
         return Problem(
             variables=tuple(scope.variables.values()),
             unknowns=tuple(scope.unknowns.values()),

@@ -84,6 +84,15 @@ class Observations:
                    values, location)
 
 
+def region_inside(variables: Sequence[str], region) -> Inside | None:
+    """Whether points (columns in `variables` order, time included) lie in the
+    problem's region (its boundary included); None for a box, whose ranges suffice."""
+    if region is None:
+        return None
+    columns = [list(variables).index(v) for v in region.variables]
+    return lambda points: region.shape.contains(np.asarray(points)[:, columns])
+
+
 def resolve_path(written: str, pde_file: str | os.PathLike | None) -> Path:
     """The absolute path of a data file: relative paths start at the `.pde` file's
     folder, or at the working directory for text that came from no file."""

@@ -8,7 +8,7 @@ import dataclasses
 
 from lark import Token, Tree
 
-from .data import Observations, read_observations
+from .data import Observations, read_observations, region_inside
 from .errors import PdeError
 from .expressions import ExpressionBuilder
 from .problem import Fitted, Location
@@ -51,16 +51,18 @@ class Inverse:
                              'e.g. data "measurements.csv"', path)
         self.paths.append(path)
 
-    def observations(self, filename: str) -> tuple[Observations, ...]:
+    def observations(self, filename: str, region=None) -> tuple[Observations, ...]:
         """Every data file, read now (paths relative to `filename`'s folder): errors
-        inside one point into it, a missing file at its statement."""
+        inside one point into it, a missing file at its statement; a point outside the
+        region too (within the ranges, it may miss a disk)."""
         scope = self.scope
+        inside = region_inside(list(scope.variables), region)
         values = scope.constant_values()
         bounds = [(float(v.lower.subs(values)), float(v.upper.subs(values)))
                   for v in scope.variables.values()]
         return tuple(
             read_observations(str(path)[1:-1], list(scope.variables), list(scope.unknowns),
-                              pde_file=filename, bounds=bounds,
+                              pde_file=filename, bounds=bounds, inside=inside,
                               location=Location(path.line, path.column),
                               statement_error=lambda message, p=path: self.error(message, p))
             for path in self.paths)

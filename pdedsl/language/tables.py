@@ -10,7 +10,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from .data import (Bounds, Inside, Observations, check_header, make_observations,
-                   read_observations)
+                   read_observations, region_inside)
 from .errors import PdeError
 
 
@@ -53,20 +53,21 @@ def observations_for(problem, data) -> tuple[Observations, ...]:
     variables = [v.name for v in problem.variables]
     unknowns = [u.name for u in problem.unknowns]
     bounds = problem.bounds()
+    inside = region_inside(variables, problem.region)
     found = []
     for k, item in enumerate(items, start=1):
         if isinstance(item, Observations):
             found.append(item)
         elif isinstance(item, (str, os.PathLike)):
             found.append(read_observations(os.fspath(item), variables, unknowns,
-                                           bounds=bounds))
+                                           bounds=bounds, inside=inside))
         elif isinstance(item, tuple) and len(item) == 2 and _names(item[1]):
             found.append(observations_from_table(item[0], variables, unknowns,
                                                  columns=item[1], bounds=bounds,
-                                                 name=f"<data {k}>"))
+                                                 inside=inside, name=f"<data {k}>"))
         else:
             found.append(observations_from_table(item, variables, unknowns, bounds=bounds,
-                                                 name=f"<data {k}>"))
+                                                 inside=inside, name=f"<data {k}>"))
     return tuple(found)
 
 
