@@ -84,6 +84,13 @@ CASES = [
      "the argument of sin", 5, 5),
     ("huge argument in a setting", "const a = 10^300\n" + E + "solver adam(lr = cos(exp(a)))\n",
      "the argument of cos", 6, 18),
+    # complex numbers passed the check and stopped the solve with a compile traceback
+    ("complex in an equation", H + "laplacian(u) = sqrt(-1)*x\n", "not a real number", 4, 16),
+    ("complex function value", H + "laplacian(u) = acos(2)\n", "not a real number", 4, 16),
+    ("complex through a constant", "const a = 2\n" + H + "laplacian(u) = exp(sqrt(-a)*x)*u\n",
+     "not a real number", 5, 16),
+    ("complex in a condition", E + "u = log(-1) on x = 0\n", "not a real number", 5, 5),
+    ("complex in an exact solution", E + "exact u = (-8)^(1/3)*x\n", "not a real number", 5, 11),
     ("irrational beyond double precision", H + "u = exp(1000)*x\n", "number too large (more than about 1.8e308", 4, 5),
     # unknowns
     ("unknown over undeclared variable", "x in [0, 1]\nunknown u(x, z)\n", "undeclared variable 'z'", 2, 14),

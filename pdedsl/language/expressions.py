@@ -89,14 +89,17 @@ class ExpressionBuilder:
 
     def finite(self, value: sympy.Expr, tree) -> sympy.Expr:
         """Refuse `log(0)`, `1/(x - x)`...: values SymPy already knows are not finite;
-        and exact numbers beyond double precision (`10^400*x`), which would train as inf."""
+        exact numbers beyond double precision (`10^400*x`), which would train as inf;
+        and numbers that are not real (`sqrt(-1)*x`, `acos(2)`), which cannot train."""
         if value.has(*INFINITE):
             raise self.error("this expression is infinite or undefined (such as log(0))", tree)
+        parts = numbers(self.resolve(value, tree))
         if (any(abs(n) > FLOAT_MAX for n in value.atoms(sympy.Rational))
-                or any(magnitude.log_size(n) > magnitude.LOG_FLOAT_MAX
-                       for n in numbers(self.resolve(value, tree)))):
+                or any(magnitude.log_size(n) > magnitude.LOG_FLOAT_MAX for n in parts)):
             raise self.error("number too large (more than about 1.8e308, the largest double)",
                              tree)
+        if any(n.is_extended_real is False for n in parts):
+            raise self.error("not a real number (such as sqrt(-1) or acos(2))", tree)
         return value
 
     def resolve(self, expr: sympy.Expr, tree=None) -> sympy.Expr:
