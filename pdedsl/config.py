@@ -155,7 +155,7 @@ def _with_constants(problem: Problem, constants: dict, guesses: dict, where: str
         return changed.with_guesses(**guesses) if guesses else changed
     except (TypeError, ValueError, SyntaxError) as error:
         values = {**constants, **guesses}
-        if problem.region is not None and _numbers_are_finite(values):  # the region's shape
+        if _numbers_are_finite(values):  # the region's shape, a range, 1/k at k = 0
             given = ", ".join(f"{k} = {v}" for k, v in values.items())
             raise PdeError(f"{given}: {error}", filename=where) from None
         raise PdeError(f"a constant must be given a finite number: {constants or guesses} "

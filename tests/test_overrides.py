@@ -95,6 +95,32 @@ def test_a_constant_of_a_region_says_what_its_new_value_breaks(value, message):
         configure(parse(REGION), {"R": value})
 
 
+BOX = """const L = 1
+const k = 2
+const m = 1/k
+x in [0, L]
+unknown u(x)
+u_xx = x*m + log(k)
+u = 0 on boundary
+exact u = sqrt(k)*x
+"""
+
+
+@pytest.mark.parametrize("name, value, message", [
+    # training ran on the empty range, or compilation stopped with a traceback
+    ("L", "-1", "L = -1: the range of x is empty: [0, -1]"),
+    ("L", "0", "L = 0: the range of x is empty: [0, 0]"),
+    ("k", "0", "k = 0: the value of m is infinite or undefined"),
+    ("k", "-1", "k = -1: the equation on line 6 holds a number that is not real"),
+])
+def test_a_constant_says_what_its_new_value_breaks(name, value, message):
+    with pytest.raises(PdeError) as info:
+        configure(parse(BOX), {name: value})
+    assert message in info.value.message
+    changed, _ = configure(parse(BOX), {"L": "2", "k": "3"})
+    assert changed.bounds() == [(0.0, 2.0)]
+
+
 def test_a_network_too_large_for_memory_is_refused_before_it_runs(problem):
     """A width of 10^6 in 1D is 10^12 parameters: Φ̂ would need petabytes, and the first
     step failed deep in XLA with a traceback."""

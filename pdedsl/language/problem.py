@@ -343,6 +343,9 @@ class Problem:
             for c in self.constants
         )
         changed = dataclasses.replace(self, constants=constants)
+        from .revalue import check_values  # (it imports this module)
+
+        check_values(changed)  # an empty range, 1/k at k = 0: ValueError
         return changed._with_region() if self.region is not None else changed
 
     def _with_region(self) -> Problem:

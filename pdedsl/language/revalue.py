@@ -1,0 +1,65 @@
+"""What a constant's new value (`--set L=-1`, `solve(k=0)`) may break, found before
+anything trains: the file was checked with the old values, so a range may now be empty,
+or an equation hold 1/k at k = 0 or sqrt(k) at k = -1, which would stop the solve
+deep in compilation or train on a loss that is not finite.
+"""
+
+from __future__ import annotations
+
+import math
+
+import sympy
+
+from . import expressions, magnitude
+
+def check_values(problem) -> None:
+    """Raise ValueError saying what the problem's constant values break."""
+    values = _resolved(problem)
+    for variable in problem.variables:
+        low, high = (_number(e, values, f"the range of {variable.name}")
+                     for e in (variable.lower, variable.upper))
+        if not low < high:
+            raise ValueError(f"the range of {variable.name} is empty: [{low:g}, {high:g}]")
+    for fitted in problem.fitted:
+        _number(fitted.guess, values, f"the first guess of {fitted.name}")
+    statements = [*problem.equations, *problem.mean_conditions, *problem.conditions,
+                  *problem.point_conditions]
+    for statement in statements:
+        kind = type(statement).__name__.replace("Condition", " condition").lower()
+        line = f" on line {statement.location.line}" if statement.location else ""
+        _finite(statement.eq.lhs - statement.eq.rhs, values, f"the {kind.strip()}{line}")
+    for name, expr in problem.exact.items():
+        _finite(expr, values, f"the exact solution of {name}")
+
+
+def _resolved(problem) -> dict[sympy.Symbol, sympy.Expr]:
+    """Each constant's value, in declaration order, each a finite real number."""
+    values: dict[sympy.Symbol, sympy.Expr] = {}
+    for constant in problem.constants:
+        values[constant.symbol] = magnitude.resolve(constant.value, values)
+        _number(constant.value, values, f"the value of {constant.name}")
+    return values
+
+
+def _number(expr: sympy.Expr, values, what: str) -> float:
+    """`expr` as a finite real double, with the constants' values put in."""
+    value = magnitude.resolve(expr, values)
+    _finite(value, values, what)
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError(f"{what} is not a finite number")
+    return number
+
+
+def _finite(expr: sympy.Expr, values, what: str) -> None:
+    resolved = magnitude.resolve(expr, values)
+    if resolved.has(*expressions.INFINITE):
+        raise ValueError(f"{what} is infinite or undefined (a division by zero, log(0), ...)")
+    numbers = expressions.numbers(resolved)
+    if any(n.is_extended_real is False for n in numbers):
+        raise ValueError(f"{what} holds a number that is not real (such as sqrt(-1))")
+    if any(magnitude.log_size(n) > magnitude.LOG_FLOAT_MAX for n in numbers):
+        raise ValueError(f"{what} holds a number too large for a double")
