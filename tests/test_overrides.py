@@ -121,6 +121,19 @@ def test_a_constant_says_what_its_new_value_breaks(name, value, message):
     assert changed.bounds() == [(0.0, 2.0)]
 
 
+def test_a_new_range_must_still_hold_the_points_and_the_data(tmp_path):
+    """Training ran with the point and the measurements outside the shrunken range."""
+    (tmp_path / "obs.csv").write_text("x,u\n0.75,1\n")
+    text = "const L = 1\nx in [0, L]\nunknown u(x)\n-u_xx = 1\nu = 0 on x = 0\n"
+    point = parse(text + "u = 1 at x = 1/2\n")
+    with pytest.raises(PdeError, match=r"L = 1/4: the point condition on line 6: x = 0.5 "
+                                       r"is outside the range of x \[0, 0.25\]"):
+        configure(point, {"L": "1/4"})
+    data = parse(text + 'data "obs.csv"\n', filename=str(tmp_path / "p.pde"))
+    with pytest.raises(PdeError, match=r"L = 1/2: the data of .*obs.csv hold x outside"):
+        configure(data, {"L": "1/2"})
+
+
 def test_a_network_too_large_for_memory_is_refused_before_it_runs(problem):
     """A width of 10^6 in 1D is 10^12 parameters: Φ̂ would need petabytes, and the first
     step failed deep in XLA with a traceback."""

@@ -15,21 +15,46 @@ from . import expressions, magnitude
 def check_values(problem) -> None:
     """Raise ValueError saying what the problem's constant values break."""
     values = _resolved(problem)
+    ranges = {}
     for variable in problem.variables:
         low, high = (_number(e, values, f"the range of {variable.name}")
                      for e in (variable.lower, variable.upper))
         if not low < high:
             raise ValueError(f"the range of {variable.name} is empty: [{low:g}, {high:g}]")
+        ranges[variable.name] = (low, high)
+    _points_inside(problem, values, ranges)
     for fitted in problem.fitted:
         _number(fitted.guess, values, f"the first guess of {fitted.name}")
     statements = [*problem.equations, *problem.mean_conditions, *problem.conditions,
                   *problem.point_conditions]
     for statement in statements:
         kind = type(statement).__name__.replace("Condition", " condition").lower()
-        line = f" on line {statement.location.line}" if statement.location else ""
-        _finite(statement.eq.lhs - statement.eq.rhs, values, f"the {kind.strip()}{line}")
+        _finite(statement.eq.lhs - statement.eq.rhs, values,
+                f"the {kind.strip()}{_on_line(statement)}")
     for name, expr in problem.exact.items():
         _finite(expr, values, f"the exact solution of {name}")
+
+
+def _points_inside(problem, values, ranges) -> None:
+    """Each point condition's point and each observation within the (new) ranges."""
+    for condition in problem.point_conditions:
+        what = f"the point condition{_on_line(condition)}"
+        for name, expr in condition.point.items():
+            value, (low, high) = _number(expr, values, what), ranges[name]
+            slack = 1e-12 * max(abs(low), abs(high))
+            if not low - slack <= value <= high + slack:
+                raise ValueError(f"{what}: {name} = {value:g} is outside the range of {name} "
+                                 f"[{low:g}, {high:g}]")
+    for observations in problem.observations:
+        for name, column in zip(observations.variables, observations.points.T):
+            low, high = ranges[name]
+            if column.size and not (low <= column.min() and column.max() <= high):
+                raise ValueError(f"the data of {observations.path} hold {name} outside its "
+                                 f"range [{low:g}, {high:g}]")
+
+
+def _on_line(statement) -> str:
+    return f" on line {statement.location.line}" if statement.location else ""
 
 
 def _resolved(problem) -> dict[sympy.Symbol, sympy.Expr]:
