@@ -142,6 +142,8 @@ CASES = [
     ("huge whole steps", E + "solver anagram(steps = 1e30)\n", "setting 'steps' must be less than 2^63", 5, 24),
     ("rcond too big", E + "solver anagram(rcond = 2)\n", "setting 'rcond' must be less than 1", 5, 24),
     ("number given a word", E + "solver anagram(steps = many)\n", "must be a number, not 'many'", 5, 24),
+    # pi was taken for a word: "setting 'width' must be a number, not 'pi'"
+    ("pi is a number", E + "model mlp(width = pi)\n", "setting 'width' must be a whole number", 5, 19),
     ("unknown setting", E + "solver anagram(stepz = 5)\n", "solver anagram has no setting 'stepz'", 5, 16),
     ("unknown solver", E + "solver newton(steps = 5)\n", "unknown solver 'newton' (known: anagram, engd, adam, lbfgs)", 5, 8),
     ("unknown model", E + "model cnn(width = 3)\n", "unknown model 'cnn' (known: mlp)", 5, 7),

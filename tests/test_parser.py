@@ -175,6 +175,12 @@ def test_settings():
     assert one("laplacian(u) = 0\nsolver lbfgs\nmodel mlp()\n").settings.solver == "lbfgs"
 
 
+def test_a_setting_may_be_pi_or_e():
+    """A bare `pi` was taken for a word, like `tanh`: 'must be a number, not 'pi''."""
+    s = one("laplacian(u) = 0\nsolver adam(lr = pi, tol = e)\n").settings
+    assert s.solver_options == {"lr": float(sympy.pi), "tol": float(sympy.E)}
+
+
 def test_numbers_are_exact():
     for text, value in [("2", 2), ("0.25", Rational(1, 4)), ("1e-3", Rational(1, 1000)),
                         (".5", Rational(1, 2)), ("2.5E2", 250), ("1/3", Rational(1, 3))]:

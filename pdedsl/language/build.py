@@ -34,7 +34,7 @@ from .problem import (
     Variable,
 )
 from .scope import Context, Scope
-from .vocabulary import KEYWORDS, builtin_kind, did_you_mean
+from .vocabulary import CONSTANTS, KEYWORDS, builtin_kind, did_you_mean
 
 
 def build(tree: Tree, text: str, filename: str = "<input>", *, read_data: bool = True) -> Problem:
@@ -370,14 +370,14 @@ class StatementBuilder:
         return checked
 
     def setting_value(self, tree, option: schema.Option | None = None) -> object:
-        """A bare name is a word (`activation = tanh`) unless it is a constant, and
-        always for a setting that takes words (`method = grid` beside `const grid`);
-        anything else is a constant expression, given as int or float."""
-        word = option is not None and option.kind is str
-        if tree.data == "name" and not word and str(tree.children[0]) in self.scope.fitted:
-            raise self.error(f"'{tree.children[0]}' is a fitted constant, known only once "
+        """A bare name is a word (`activation = tanh`) unless it is a constant (`pi`
+        too), and always for a setting that takes words (`method = grid` beside `const
+        grid`); anything else is a constant expression, given as int or float."""
+        word, name = option is not None and option.kind is str, str(tree.children[0])
+        if tree.data == "name" and not word and name in self.scope.fitted:
+            raise self.error(f"'{name}' is a fitted constant, known only once "
                              "training ends: it cannot be a setting", tree)
-        if tree.data == "name" and (word or str(tree.children[0]) not in self.scope.constants):
+        if tree.data == "name" and (word or name not in {*self.scope.constants, *CONSTANTS}):
             return str(tree.children[0])
         value = self.expressions.value(self.expressions.constant(tree, "a setting"))
         if value.is_Integer:
