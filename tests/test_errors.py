@@ -270,3 +270,11 @@ def test_huge_input_is_refused():
 def test_long_sum_is_fine():
     text = "x in [0, 1]\nunknown u(x)\nu_xx = " + " + ".join(["x"] * 5000) + "\n"
     assert parse(text).equations[0].eq.rhs == 5000 * Symbol("x")
+
+
+@pytest.mark.parametrize("call", ["u(x + 1, y)", "u(2*x, 0)"])
+def test_a_shifted_argument_names_no_place(call):
+    """The hint used to name a place that is no constant: "write 'u = ... at x = x + 1'"."""
+    with pytest.raises(PdeError) as info:
+        parse(H + f"laplacian(u) = {call}\n")
+    assert info.value.message == "'u' is declared as u(x, y): write u or u(x, y)"

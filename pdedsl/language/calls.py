@@ -76,8 +76,9 @@ def applied_unknown(b: ExpressionBuilder, name: Token, args, context: Context) -
     if [str(w) for w in written] != list(u.variables):
         message = (f"'{name}' is declared as {name}({', '.join(u.variables)}): "
                    f"write {name} or {name}({', '.join(u.variables)})")
-        if len(args) == len(u.variables) and not all(a.data == "name" for a in args):
-            message += f"; {condition_hint(b, str(name), args, '...')}"
+        hint = condition_hint(b, str(name), args, "...")
+        if len(args) == len(u.variables) and not hint.startswith("write "):  # a place
+            message += f"; {hint}"
         raise b.error(message, name)
     b.allow_unknown(str(name), name, context)
     return u.applied
@@ -90,7 +91,8 @@ def condition_hint(b: ExpressionBuilder, name: str, args, value: str) -> str:
     variables = b.scope.unknowns[unknown].variables
     fixed = [(v, a) for v, a in zip(variables, args)
              if not (a.data == "name" and str(a.children[0]) == v)]
-    if not fixed or len(args) != len(variables):
+    if (not fixed or len(args) != len(variables)
+            or any(_number(b, a) is None for _, a in fixed)):  # u(x + 1, y): no place
         return f"write {unknown}({', '.join(variables)}) or {unknown}"
     place = ", ".join(f"{v} = {_text(b, a)}" for v, a in fixed)
     if len(fixed) == 1 and _is_an_end(b, *fixed[0]):
@@ -104,11 +106,18 @@ def _text(b: ExpressionBuilder, tree) -> str:
     return " ".join(b.text[tree.meta.start_pos : tree.meta.end_pos].split())
 
 
+def _number(b: ExpressionBuilder, tree) -> float | None:
+    """The value of a constant expression, or None for any other."""
+    try:
+        return float(b.value(b.constant(tree, "a value")))
+    except PdeError:
+        return None
+
+
 def _is_an_end(b: ExpressionBuilder, variable: str, tree) -> bool:
     """Whether `tree` is a constant expression equal to an end of `variable`'s range."""
-    try:
-        value = float(b.value(b.constant(tree, "a value")))
-    except PdeError:
+    value = _number(b, tree)
+    if value is None:
         return False
     v = b.scope.variables[variable]
     return any(abs(value - float(b.value(end))) <= 1e-12 * max(1.0, abs(value))
