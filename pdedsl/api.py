@@ -21,6 +21,7 @@ from . import geometry, runtime
 from .adapt import Resampler
 from .compile import CompiledProblem, compile_problem, statement_of
 from .config import Config, configure
+from .language.errors import PdeError
 from .language.parser import parse, parse_file
 from .language.problem import Problem
 from .language.tables import observations_for
@@ -193,6 +194,9 @@ def load_problem(path_or_text: str | Path | Problem) -> Problem:
     """A Problem from a Problem, a path to a `.pde` file, or the text of one."""
     if isinstance(path_or_text, Problem):
         return path_or_text
+    if not isinstance(path_or_text, (str, Path)):
+        raise PdeError(f"expected a .pde file's path, its text or a Problem, not "
+                       f"{type(path_or_text).__name__} {path_or_text!r:.40}", filename="pdedsl")
     if isinstance(path_or_text, Path) or (
         "\n" not in path_or_text and str(path_or_text).endswith(".pde")
     ):

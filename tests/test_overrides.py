@@ -143,3 +143,11 @@ def test_a_network_too_large_for_memory_is_refused_before_it_runs(problem):
     assert "use a smaller network or fewer points" in info.value.message
     _, config = configure(problem, {"width": "10^3", "depth": 1})  # 3,001 parameters: fine
     assert config.model["width"] == 1000
+
+
+@pytest.mark.parametrize("given", [42, b"x in [0, 1]", None, ["laplace.pde"]])
+def test_solve_of_something_not_a_file_or_text_says_what_it_expected(given):
+    from pdedsl import solve
+
+    with pytest.raises(PdeError, match="expected a .pde file's path, its text or a Problem"):
+        solve(given, steps=1)
