@@ -164,6 +164,9 @@ def _diff_specs(b: ExpressionBuilder, args) -> list[tuple[Token, int | None]]:
             specs.append((arg.children[0], None))
         elif arg.data == "name":
             raise b.error("diff: " + b.scope.not_a_variable(str(arg.children[0])), arg)
+        elif specs and specs[-1][1] is None:  # in the place of an order: -1, 1+1, n^2
+            raise b.error(f"diff: expected a variable, or the order as a whole number from 1 "
+                          f"to {MAX_ORDER}", arg)
         else:
             raise b.error("diff: expected a variable here", arg)
     return specs
