@@ -34,7 +34,7 @@ from .problem import (
     Variable,
 )
 from .scope import Context, Scope
-from .vocabulary import CONSTANTS, KEYWORDS, builtin_kind, did_you_mean
+from .vocabulary import CONSTANTS, builtin_kind, did_you_mean
 
 
 def build(tree: Tree, text: str, filename: str = "<input>", *, read_data: bool = True) -> Problem:
@@ -175,8 +175,6 @@ class StatementBuilder:
     def declare(self, name: Token) -> None:
         """Reserve `name` for a new declaration, or raise saying why it cannot be one."""
         text = str(name)
-        if text in KEYWORDS:
-            raise self.error(f"'{text}' is a keyword and cannot be used as a name", name)
         kind = builtin_kind(text)
         if kind:
             raise self.error(f"'{text}' is a {kind} and cannot be used as a name", name)
@@ -289,7 +287,9 @@ class StatementBuilder:
                                  "values are for unknowns and fitted constants", name)
             if str(name) in self.stated.declared_at:
                 raise self.error(f"exact: '{name}' is not an unknown", name)
-            raise self.error(f"exact: undeclared unknown '{name}'", name)
+            kind = builtin_kind(str(name))
+            raise self.error(f"exact: '{name}' is a {kind}, not an unknown" if kind
+                             else f"exact: undeclared unknown '{name}'", name)
         if str(name) in self.stated.exact:
             raise self.error(f"a second exact solution for '{name}'", name)
         value = self.expressions.expression(value_tree, Context("exact", "an exact solution"))

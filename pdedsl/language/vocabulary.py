@@ -50,7 +50,9 @@ STATEMENT_KEYWORDS = tuple(sorted(KEYWORDS - {"in", "on", "at", "boundary", "min
 
 
 def builtin_kind(name: str) -> str | None:
-    """'built-in function', ... for a reserved built-in name; None for any other."""
+    """'keyword', 'built-in function', ... for a reserved name; None for any other."""
+    if name in KEYWORDS:
+        return "keyword"
     if name in FUNCTIONS:
         return "built-in function"
     if name in CONSTANTS:
