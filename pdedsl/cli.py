@@ -190,7 +190,7 @@ def _train_and_write(train, folder, file: str, args, table: bool = True, title: 
         print(folder)
     elif table:
         final_table(summary, str(folder))
-    for warning in summary.get("fitted_warnings", []):
+    for warning in summary.get("warnings", []) + summary.get("fitted_warnings", []):
         print(f"pdedsl: warning: {warning}", file=sys.stderr)
     _draw(folder, solution, args)
     if solution.status in ("diverged", "interrupted"):

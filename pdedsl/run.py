@@ -123,6 +123,8 @@ def summary(solution: Solution, file: str | None = None) -> dict:
         data["max_abs_error"] = {k: _finite(v) for k, v in max_abs.items()}
     data["error_estimate"] = {k: _finite(v) for k, v in solution.error_estimate.items()}
     data["residual_rms"] = {k: _finite(v) for k, v in solution.estimate["residual_rms"].items()}
+    data["residual_ratio"] = _finite(solution.estimate["residual_ratio"])
+    data["warnings"] = solution.warnings
     if solution.problem.fitted:
         data["fitted"], data["fitted_warnings"] = fitted_summary(solution)
     data["unknowns"] = list(solution.unknowns)

@@ -161,6 +161,12 @@ class Solution:
         """The estimated relative L2 error per unknown (see `estimate`)."""
         return self.estimate["l2_relative"]
 
+    @property
+    def warnings(self) -> list[str]:
+        """What the numbers alone do not say: points too few for this solution (the
+        residual between them far above the residual on them, `estimate.too_few_points`)."""
+        return [w for w in (estimate.too_few_points(self),) if w]
+
     def _errors(self, measure) -> dict[str, float] | None:
         exact = self.exact(self.evaluation_points)
         if exact is None:

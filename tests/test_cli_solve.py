@@ -110,6 +110,7 @@ def test_run_folder_holds_summary_history_checkpoint_and_figures(base_run):
     assert summary["seconds"] > 0 and summary["compile_seconds"] > 0
     assert set(summary["l2_relative_error"]) == {"u"} == set(summary["max_abs_error"])
     assert summary["config"]["model"]["width"] == 16
+    assert summary["residual_ratio"] < 10 and summary["warnings"] == []  # smooth: points enough
 
     rows = history_rows(base_run)
     assert [r["step"] for r in rows] == list(range(1, steps + 1))
@@ -375,3 +376,16 @@ def test_a_source_with_no_value_says_where():
                              "'u_xx = sqrt(x)', at x = -")
     x = float(reason.rsplit("x = ", 1)[1])
     assert -1 <= x < 0
+
+
+def test_points_too_few_are_a_warning_in_the_summary_and_on_stderr(tmp_path):
+    """A layer of width 1/20 on 12 points: fitted at them, wrong between them."""
+    source = tmp_path / "layer.pde"
+    source.write_text("x in [-1, 1]\nunknown u(x)\n-u_xx = 800*tanh(20*x)*(1 - tanh(20*x)^2)\n"
+                      "u = tanh(20*x) on x = -1, x = 1\n")
+    done = run_cli("solve", source, "--steps", 30, "--set", "interior=12", "--no-plots",
+                   "--out", tmp_path / "run")
+    assert done.returncode == 0, done.stderr
+    (warning,) = json.loads((tmp_path / "run" / "summary.json").read_text())["warnings"]
+    assert "the points are too few for this solution" in warning
+    assert f"pdedsl: warning: {warning}" in " ".join(done.stderr.split())

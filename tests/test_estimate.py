@@ -78,3 +78,42 @@ def test_a_run_that_moved_its_points_is_measured_on_points_drawn_as_its_own_were
     m = on_grid.mean()
     expected = (np.mean(on_grid**2) / m + m) / 2
     assert drawn.mean() > m + 0.5 * (expected - m)
+
+
+LAYER = """\
+x in [-1, 1]
+const k = 20
+unknown u(x)
+-u_xx = 2*k^2*tanh(k*x)*(1 - tanh(k*x)^2)
+u = tanh(k*x)      on x = -1, x = 1
+exact u = tanh(k*x)
+"""
+
+
+@pytest.fixture(scope="module")
+def too_few():
+    """A layer of width 1/20 on 12 points: the network fits them, and is wrong between."""
+    return solve(LAYER, interior=12, steps=30)
+
+
+def test_points_too_few_for_the_solution_are_told_with_what_to_do(too_few):
+    assert too_few.l2_relative_error["u"] > 0.1  # wrong between the points ...
+    assert too_few.loss < 1e-20  # ... that it fits
+    assert too_few.estimate["residual_ratio"] > 1e6
+    (warning,) = too_few.warnings
+    assert "the points are too few for this solution" in warning
+    assert warning.endswith("sample interior = 48, adapt = 25")
+
+
+def test_a_smooth_solution_at_its_floor_gets_no_warning():
+    solution = solve(POISSON)
+    assert solution.l2_relative_error["u"] < 1e-12
+    assert solution.estimate["residual_ratio"] < 10
+    assert solution.warnings == []
+
+
+@pytest.mark.slow
+def test_the_advice_for_too_few_points_helps(too_few):
+    """The settings the warning gives take the error down a thousandfold."""
+    advised = solve(LAYER, interior=48, adapt=25, steps=60)
+    assert advised.l2_relative_error["u"] < too_few.l2_relative_error["u"] / 1000
