@@ -48,19 +48,27 @@ def run(path: Path, seconds: float) -> dict:
 
 
 def report(rows: list[dict], threshold: float) -> str:
-    from pdedsl.estimate import TOO_FEW
+    from pdedsl.estimate import TOO_FEW, WRONG, points_too_few
 
-    smooth = [r["ratio"] for r in rows if not r["warned"]]
+    for r in rows:  # by the rule of today's pdedsl, whichever version ran
+        r["warned"] = points_too_few(r["ratio"], r["estimate"])
+    large = [r for r in rows if r["ratio"] > TOO_FEW]
+    small = [r["ratio"] for r in rows if r["ratio"] <= TOO_FEW]
     lines = ["# The residual between the points against the residual on them", "",
              "Written by bench/residual_ratio.py: every example with its own settings and "
              "pdedsl's defaults, and the two problems of bench/accuracy.py with the defaults "
              f"(each run ends as a run does, or after {threshold:g} s of training). `ratio`: the "
              "RMS residual on the error estimate's fresh points over the RMS residual on the "
-             f"run's own; a run warns above {TOO_FEW:g}. Error: relative L2 against the exact "
-             "solution or the reference (— where there is none).", "",
-             f"Runs that do not warn: ratio at most {max(smooth):.2g}. Runs that warn: "
-             + ", ".join(f"{r['problem']} ({r['ratio']:.2g}, error {r['error']:.2g})"
-                         for r in rows if r["warned"]) + ".", "",
+             f"run's own. A run warns that its points are too few when the ratio is above "
+             f"{TOO_FEW:g} and its estimated error above {WRONG:g}. Error: relative L2 against the "
+             "exact solution or the reference (— where there is none).", "",
+             f"{len(small)} of {len(rows)} runs have a ratio of at most {max(small):.3g}. Above "
+             f"{TOO_FEW:g}: " + ", ".join(
+                 f"{r['problem']} ({r['ratio']:.3g}, estimate {r['estimate']:.2g}"
+                 + (f", error {r['error']:.2g}" if r["error"] is not None else "") + ")"
+                 for r in sorted(large, key=lambda r: r["ratio"]))
+             + f"; of these, {', '.join(r['problem'] for r in large if r['warned']) or 'none'} "
+             "warns.", "",
              "| problem | ratio | warns | error | estimate | loss | steps | status |",
              "|---|---|---|---|---|---|---|---|"]
     for r in sorted(rows, key=lambda r: r["ratio"]):
@@ -76,7 +84,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("bench-results"))
     parser.add_argument("--seconds", type=float, default=180, help="training budget per run")
     parser.add_argument("--problems", default=None, help="comma list (default: all)")
+    parser.add_argument("--report", action="store_true", help="rewrite the table from the JSON")
     args = parser.parse_args()
+    if args.report:
+        data = json.loads((args.out / "residual-ratio.json").read_text())
+        (args.out / "residual-ratio.md").write_text(report(data["runs"], data["seconds"]))
+        return
     paths = [*sorted((ROOT / "examples").glob("*.pde")),
              *(ROOT / "bench" / "problems" / f"{name}.pde" for name in PROBLEMS)]
     if args.problems:

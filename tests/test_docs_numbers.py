@@ -34,7 +34,7 @@ SOURCES = {
     DOCS / "theory.md": [DOCS / "theory.json", *BENCH],
     DOCS / "green.md": [DOCS / "green.json"],
     DOCS / "scale.md": sorted((ROOT / "bench" / "recorded").glob("scale*")),
-    DOCS / "troubleshooting.md": [],  # rules and limits, no measurements
+    DOCS / "troubleshooting.md": [ROOT / "bench" / "recorded" / "residual-ratio.json"],
     DOCS / "examples.md": [],
 }
 ALLOWED = {
