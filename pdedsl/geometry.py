@@ -147,7 +147,7 @@ def sample_blocks(problem: Problem, blocks, sample: dict, seed: int) -> list[np.
     from the seed's stream. A point condition's block (`block.at`) gets its point, or
     `line_count` points on its line or plane; a mean condition's block (`block.reduces`)
     the interior points of the first equation with a last column of quadrature weights
-    (quadrature.py; on a region, equal weights).
+    (quadrature.py; on a region, each point's share of it).
     """
     bounds, names = np.array(problem.bounds()), list(problem.names)
     periodic = [name in problem.periodic for name in names]
@@ -175,10 +175,18 @@ def sample_blocks(problem: Problem, blocks, sample: dict, seed: int) -> list[np.
             points[k] = _inside(problem, slice_points(bounds, fixed, n, sample["method"], rng,
                                                        periodic), fixed)
         elif block.reduces:
-            w = (np.full(len(interior), 1 / len(interior)) if problem.region is not None
+            w = (_region_weights(problem, interior, bounds, seed) if problem.region is not None
                  else quadrature.weights(interior, bounds, periodic, sample["method"]))
             points[k] = np.column_stack([interior, w])
     return points
+
+
+def _region_weights(problem: Problem, interior: np.ndarray, bounds: np.ndarray,
+                    seed: int) -> np.ndarray:
+    """A mean condition's quadrature weights on a region (times the time interval)."""
+    columns = [list(problem.names).index(v) for v in problem.region.variables]
+    inside = lambda x: problem.region.shape.contains(x[:, columns])  # noqa: E731
+    return quadrature.region_weights(interior, bounds, inside, seed)
 
 
 def _inside(problem: Problem, points: np.ndarray, fixed: dict[int, float]) -> np.ndarray:
