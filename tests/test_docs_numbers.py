@@ -33,7 +33,8 @@ SOURCES = {
     DOCS / "solvers.md": BENCH,
     DOCS / "theory.md": [DOCS / "theory.json", *BENCH],
     DOCS / "green.md": [DOCS / "green.json"],
-    DOCS / "scale.md": sorted((ROOT / "bench" / "recorded").glob("scale*")),
+    DOCS / "scale.md": [*sorted((ROOT / "bench" / "recorded").glob("scale*")),
+                        ROOT / "bench" / "recorded" / "device.json"],
     DOCS / "troubleshooting.md": [ROOT / "bench" / "recorded" / "residual-ratio.json"],
     DOCS / "examples.md": [],
 }
