@@ -92,7 +92,7 @@ def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -
         _sample_settings(problem, _check(where, sample, SAMPLE)),
         seed,
     )
-    _fits_in_memory(problem, config, where)
+    _fits_in_memory(problem, config, where, set(overrides))
     return problem, config
 
 
@@ -119,7 +119,7 @@ def _target_needs_exact(problem: Problem, options: dict, where: str) -> None:
                        f"solution, and the file gives none for {missing}", filename=where)
 
 
-def _fits_in_memory(problem: Problem, config: Config, where: str) -> None:
+def _fits_in_memory(problem: Problem, config: Config, where: str, overridden: set) -> None:
     """Refuse a run whose step cannot fit in this machine's memory before it starts (the
     first step would fail deep in XLA): Φ̂ alone holds N × P numbers (P × P built `chunk`
     rows at a time, P × rank with `krylov`), P counted with one input per variable."""
@@ -139,7 +139,23 @@ def _fits_in_memory(problem: Problem, config: Config, where: str) -> None:
         raise PdeError(f"the network (width {width}, depth {depth}: {P:,} parameters) and "
                        f"{N:,} points need {needed / 2**30:,.0f} GiB for the step's "
                        f"Jacobian alone, and this machine has {available / 2**30:,.0f} GiB: "
-                       f"use a smaller network or fewer points", filename=where)
+                       f"use a smaller network or fewer points", filename=where,
+                       **_size_setting(problem, overridden))
+
+
+SIZE_SETTING = re.compile(r"^(\s*(?:sample|model)\b[^#]*?\b)(interior|boundary|width|depth)\s*=")
+
+
+def _size_setting(problem: Problem, overridden: set) -> dict:
+    """The place of the file's first size setting (`sample interior = ...`) that no
+    override replaced: where a too-large run is pointed at."""
+    if problem.source is None:
+        return {}
+    for number, line in enumerate(problem.source.text.splitlines(), start=1):
+        match = SIZE_SETTING.match(line)
+        if match and match.group(2) not in overridden:
+            return {"text": problem.source.text, "line": number, "column": match.end(1) + 1}
+    return {}
 
 
 def _sample_settings(problem: Problem, sample: dict) -> dict:

@@ -23,6 +23,7 @@ CASES = [
     ("product without *", H + "u = 2(x + 1)\n", "unexpected '(': write '*' for a product", 4, 6),
     ("product of brackets", H + "u = (x + 1)(x - 1)\n", "write '*' for a product", 4, 12),
     ("function without brackets", H + "u = sin x\n", "unexpected 'x': write sin(x)", 4, 9),
+    ("region over one variable", "(x) in disk((0, 0), 1)\n", "a region is over 2 or 3 variables, (x, y) in ...; one variable takes a range: x in [a, b]", 1, 5),
     ("missing comma between faces", E + "u = 0 on x = 0 y = 1\n", "unexpected 'y', expected ',' or end of line", 5, 16),
     ("missing comma between settings", E + "sample interior = 5 boundary = 3\n", "unexpected 'boundary', expected ',' or end of line", 5, 21),
     ("missing comma in a range", "x in [0 1]\n", "unexpected '1', expected ','", 1, 9),

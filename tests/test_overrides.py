@@ -145,6 +145,18 @@ def test_a_network_too_large_for_memory_is_refused_before_it_runs(problem):
     assert config.model["width"] == 1000
 
 
+def test_a_run_too_large_for_memory_points_at_the_files_setting():
+    """The refusal names the line that asked for the size, unless an override replaced it."""
+    text = "x in [0, 1]\nunknown u(x)\n-u_xx = 1\nu = 0 on x = 0, x = 1\nsample  interior = 10^12\n"
+    big = parse(text, filename="big.pde")
+    with pytest.raises(PdeError) as info:
+        configure(big, {})
+    assert (info.value.line, info.value.column) == (5, 9)
+    with pytest.raises(PdeError) as info:
+        configure(big, {"interior": "10^13"})
+    assert info.value.line is None
+
+
 @pytest.mark.parametrize("given", [42, b"x in [0, 1]", None, ["laplace.pde"]])
 def test_solve_of_something_not_a_file_or_text_says_what_it_expected(given):
     from pdedsl import solve

@@ -181,7 +181,7 @@ def _syntax_error(error, lark, text, filename) -> PdeError:
         return _error(f"unknown statement '{word}': did you mean '{keyword}'?",
                       word, text, filename)
     what = "end of line" if token.type == "_NL" else f"'{token}'"
-    hint = _juxtaposition_hint(token, text)
+    hint = _juxtaposition_hint(token, text) or _one_variable_region_hint(token, text)
     return _error(
         f"unexpected {what}{hint or _expectation(expected, lark)}", token, text, filename
     )
@@ -258,6 +258,19 @@ def _juxtaposition_hint(token: Token, text: str) -> str:
     ):
         return ": write '*' for a product (2*x, not 2x)"
     return ""
+
+
+def _one_variable_region_hint(token: Token, text: str) -> str:
+    """`(x) in disk(...)`: regions take two or three variables; one takes a range."""
+    if str(token) != "in" or token.line is None:
+        return ""
+    line = text.split("\n")[token.line - 1]
+    match = re.match(r"\s*\(\s*([A-Za-z][A-Za-z0-9_]*)\s*\)\s*$", line[: token.column - 1])
+    if match is None:
+        return ""
+    name = match.group(1)
+    return (f": a region is over 2 or 3 variables, (x, y) in ...; one variable takes a "
+            f"range: {name} in [a, b]")
 
 
 def _open_brackets(text: str, end: int) -> list[Token]:
