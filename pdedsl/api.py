@@ -9,6 +9,7 @@ parse -> configure (settings, overrides, defaults) -> compile -> sample -> model
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -59,6 +60,9 @@ class Prepared:
         first_step, seconds_before)` is called once everything is built, before the step
         is compiled (the progress display learns the stop rules there).
         """
+        if callback is not None and not callable(callback):
+            raise PdeError(f"callback must be a function of one history row, not "
+                           f"{type(callback).__name__}", filename="pdedsl")
         solver, stop = make_solver(self.config.solver, self.config.solver_options)
         first_step = previous.steps if previous else 0
         offset = previous.seconds if previous else 0.0
@@ -197,10 +201,9 @@ def load_problem(path_or_text: str | Path | Problem) -> Problem:
     if not isinstance(path_or_text, (str, Path)):
         raise PdeError(f"expected a .pde file's path, its text or a Problem, not "
                        f"{type(path_or_text).__name__} {path_or_text!r:.40}", filename="pdedsl")
-    if isinstance(path_or_text, Path) or (
-        "\n" not in path_or_text and str(path_or_text).endswith(".pde")
-    ):
-        return parse_file(path_or_text)
+    if isinstance(path_or_text, Path) or ("\n" not in path_or_text and (
+            path_or_text.endswith(".pde") or os.path.exists(path_or_text))):
+        return parse_file(path_or_text)  # (a folder: "is a directory, not a file")
     return parse(path_or_text)
 
 

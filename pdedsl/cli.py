@@ -141,7 +141,7 @@ def run_solve(args) -> int:
     if args.resume:
         _run_folder(args.resume)
         previous = run.read_summary(args.resume) if (Path(args.resume) / run.SUMMARY).exists() else {}
-        file = args.file or previous.get("file")
+        file = args.file or previous.get("file") or str(args.resume)
         if args.file:
             _check_same_problem(args.file, args.resume)
         if args.data:
@@ -156,8 +156,28 @@ def run_solve(args) -> int:
         file = args.file
         folder = Path(args.out) if args.out else run.default_folder(args.file)
         train = lambda callback, on_start: run.solve(problem, overrides, callback, on_start)
+    _writable(folder)
     status = _train_and_write(train, folder, file, args)
     return EXIT[status]
+
+
+def _writable(folder) -> None:
+    """Say before training, not after it, that the run folder cannot be written: a file is
+    in its place or in its path, or the place is read-only."""
+    import os
+
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        what = "is a file" if existing == folder else f"cannot be made: {existing} is a file"
+        raise PdeError(f"the run folder {what}", filename=str(folder))
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise PdeError(f"the run folder cannot be written: {existing} is read-only",
+                       filename=str(folder))
+
+
+MAX_HOST_DEVICES = 64
 
 
 def _host_devices(count: int) -> None:
@@ -167,6 +187,10 @@ def _host_devices(count: int) -> None:
 
     if count < 1:
         raise PdeError(f"--devices must be at least 1, not {count}", filename="pdedsl")
+    if count > MAX_HOST_DEVICES:  # XLA's CPU collectives time out or crash beyond
+        raise PdeError(f"--devices {count}: at most {MAX_HOST_DEVICES} (on a CPU each device is "
+                       f"a thread of XLA; this machine has {os.cpu_count()} cores)",
+                       filename="pdedsl")
     flags = os.environ.get("XLA_FLAGS", "")
     if "xla_force_host_platform_device_count" not in flags:
         os.environ["XLA_FLAGS"] = f"{flags} --xla_force_host_platform_device_count={count}".strip()
@@ -184,7 +208,11 @@ def _train_and_write(train, folder, file: str, args, table: bool = True, title: 
             stop["steps"], first_step=first, seconds_before=before,
             seconds_budget=stop.get("seconds", float("inf")))
         solution = train(progress, on_start)
-    run.write(folder, solution, file)
+    try:
+        run.write(folder, solution, file)
+    except OSError as error:
+        raise PdeError(f"the run ended ({solution.status}) but its folder could not be written: "
+                       f"{error.strerror}", filename=str(folder)) from None
     summary = run.read_summary(folder)
     if args.quiet:
         print(folder)
@@ -226,6 +254,10 @@ def _overrides(args) -> dict:
         overrides[name.strip()] = value.strip()
     for name in ("solver", "steps", "seed", "devices"):
         if getattr(args, name, None) is not None:
+            if name in overrides:
+                raise PdeError(f"--{name} {getattr(args, name)} and --set {name}="
+                               f"{overrides[name]} both give {name}: give it once",
+                               filename="pdedsl")
             overrides[name] = getattr(args, name)
     return overrides
 
@@ -247,7 +279,10 @@ def _check_same_problem(file: str, folder: str) -> None:
     from .solution import CHECKPOINT_META
 
     text = parse_file(file).source.text
-    saved = json.loads((Path(folder) / CHECKPOINT_META).read_text()).get("text")
+    try:
+        saved = json.loads((Path(folder) / CHECKPOINT_META).read_text()).get("text")
+    except (ValueError, AttributeError):
+        return  # a damaged checkpoint: loading it says so
     if text != saved:
         raise PdeError(f"this file differs from the problem of the run in {folder}; "
                        "resume without FILE, or start a new run", filename=file)
@@ -310,6 +345,7 @@ def run_compare(args) -> int:
         run.check_solver(name)
     overrides = _overrides(args)
     folder = Path(args.out) if args.out else run.default_folder(Path(args.file).stem + "-compare.pde")
+    _writable(folder)
     rows, histories, status = [], {}, "max_steps"
     for name in solvers:
         given = {**_for_solver(overrides, name), "solver": name}

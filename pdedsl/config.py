@@ -63,8 +63,9 @@ def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -
             raise PdeError(f"'{name}' is both a constant and a setting", filename=where)
         if name in constant_names:
             constants[name] = _constant_value(problem, name, value, where)
-        elif name in fitted_names:
-            guesses[name] = value
+        elif name in fitted_names:  # text is read as the file reads a constant
+            guesses[name] = (_parsed_value(problem, name, value, where).subs(
+                problem.constant_values()) if isinstance(value, str) else value)
         elif name == "seed":
             value = _setting_value(problem, name, value, SEED, where)
             seed = _check(where, {"seed": value}, {"seed": SEED})["seed"]
@@ -171,17 +172,20 @@ def _with_constants(problem: Problem, constants: dict, guesses: dict, where: str
         return changed.with_guesses(**guesses) if guesses else changed
     except (TypeError, ValueError, SyntaxError) as error:
         values = {**constants, **guesses}
-        if _numbers_are_finite(values):  # the region's shape, a range, 1/k at k = 0
-            given = ", ".join(f"{k} = {v}" for k, v in values.items())
-            raise PdeError(f"{given}: {error}", filename=where) from None
-        raise PdeError(f"a constant must be given a finite number: {constants or guesses} "
-                       f"({error})", filename=where) from None
+        bad = [f"{k} = {v!r}" for k, v in values.items() if not _finite_number(v)]
+        if bad:
+            raise PdeError(f"{', '.join(bad)}: a constant takes a finite real number",
+                           filename=where) from None
+        given = ", ".join(f"{k} = {v}" for k, v in values.items())  # a shape, a range, 1/k at 0
+        raise PdeError(f"{given}: {error}", filename=where) from None
 
 
-def _numbers_are_finite(values: dict) -> bool:
-    """Whether every value is a finite real number (so a failure lies elsewhere)."""
+def _finite_number(value: object) -> bool:
+    """Whether a constant's new value is a finite real number (True is not one)."""
+    if isinstance(value, bool):
+        return False
     try:
-        return all(math.isfinite(float(v)) for v in values.values())
+        return math.isfinite(float(value))
     except (TypeError, ValueError, OverflowError):
         return False
 

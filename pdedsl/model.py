@@ -23,10 +23,16 @@ from .config import Config
 from .language.problem import Problem
 from .language.settings import ACTIVATIONS as ACTIVATION_NAMES
 
+def softplus(x: jax.Array) -> jax.Array:
+    """log(1 + eˣ) in plain primitives, stable for large |x|: `jax.nn.softplus` carries a
+    custom derivative rule that Taylor mode (`compile.derivative`) cannot trace."""
+    return jnp.log1p(jnp.exp(-jnp.abs(x))) + jnp.maximum(x, 0)
+
+
 ACTIVATIONS = {
     "tanh": jnp.tanh,
     "sin": jnp.sin,
-    "softplus": jax.nn.softplus,
+    "softplus": softplus,
     "sigmoid": jax.nn.sigmoid,
     "silu": jax.nn.silu,
     "gelu": jax.nn.gelu,

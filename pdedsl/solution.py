@@ -21,6 +21,7 @@ from . import analysis, estimate, geometry
 from .compile import CompiledProblem, compile_problem
 from .config import Config
 from .language.data import Observations
+from .language.errors import PdeError
 from .language.parser import parse
 from .language.problem import Problem, fitted_error
 from .model import Model, build_model
@@ -244,11 +245,25 @@ class Solution:
 
     @classmethod
     def load(cls, folder: str | Path) -> Solution:
-        """A Solution from a folder written by `save`; predicts without retraining."""
+        """A Solution from a folder written by `save`; predicts without retraining.
+        A folder that is not one, or whose files are damaged, is a PdeError naming it."""
         folder = Path(folder)
+        if not (folder / CHECKPOINT_META).is_file():
+            raise PdeError(f"not a run folder (no {CHECKPOINT_META})", filename=str(folder))
+        try:
+            return cls._load(folder)
+        except PdeError:
+            raise
+        except Exception as error:  # JSON, a missing key, a checkpoint of other shapes
+            raise PdeError(f"the run folder is damaged and cannot be loaded "
+                           f"({type(error).__name__}: {error})".replace("\n", " "),
+                           filename=str(folder)) from None
+
+    @classmethod
+    def _load(cls, folder: Path) -> Solution:
         meta = json.loads((folder / CHECKPOINT_META).read_text())
         if meta["text"] is None:
-            raise ValueError(f"{folder}: the checkpoint holds no problem text")
+            raise ValueError("the checkpoint holds no problem text")
         # the run's own observations, not the data files as they are now
         problem = parse(meta["text"], filename=meta["file"], read_data=False)
         problem = problem.with_observations(

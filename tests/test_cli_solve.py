@@ -257,6 +257,8 @@ def test_divergence_keeps_the_last_good_checkpoint(tmp_path):
     ([str(POISSON), "--set", "nonsense=1"], "no setting or constant named 'nonsense'"),
     ([str(POISSON), "--set", "width=-3"], "setting 'width' must be at least 1"),
     (["--resume", "nowhere"], "not a run folder"),
+    ([str(POISSON), "--devices", "1000"], "--devices 1000: at most 64"),
+    ([str(POISSON), "--steps", "2", "--set", "steps=abc"], "--steps 2 and --set steps=abc both give steps"),
 ])
 def test_input_errors_exit_2_with_the_front_end_message(tmp_path, monkeypatch, capsys, args, message):
     from pdedsl.cli import main
@@ -285,6 +287,27 @@ def test_plot_redraws_the_figures(base_run, tmp_path):
     assert done.returncode == 0, done.stderr
     assert {p.name for p in folder.glob("*.png")} == {"training.png", "solution_u.png"}
     assert png_size(folder / "training.png") == png_size(base_run / "training.png")
+
+
+def test_a_run_folder_that_cannot_be_written_is_said_before_training(tmp_path):
+    (tmp_path / "file").write_text("")
+    for out, message in ((tmp_path / "file", "the run folder is a file"),
+                         (tmp_path / "file" / "run", "cannot be made: ")):
+        done = run_cli("solve", POISSON, "--out", out)
+        assert done.returncode == 2 and message in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr and "step" not in done.stdout
+
+
+@pytest.mark.parametrize("damage", ["{bad", "{}"])
+def test_a_damaged_run_folder_is_a_message(base_run, tmp_path, damage):
+    folder = tmp_path / "damaged"
+    shutil.copytree(base_run, folder)
+    (folder / "checkpoint.json").write_text(damage)
+    for args in (("plot", folder), ("solve", "--resume", folder, "--steps", 1)):
+        done = run_cli(*args)
+        assert done.returncode == 2, done.stderr
+        assert "the run folder is damaged and cannot be loaded" in done.stderr
+        assert "Traceback" not in done.stderr
 
 
 def test_plot_of_a_folder_that_is_not_a_run(tmp_path):

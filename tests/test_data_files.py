@@ -281,8 +281,26 @@ def test_table_errors(table, message):
 
 
 def test_array_needs_column_names():
-    with pytest.raises(PdeError, match="needs a 2-D shape and `columns`"):
+    with pytest.raises(PdeError, match=r"a 3x3 array of observations needs a list of its 3 "
+                                       r"column names: data=\(array, \['x', ..., 'u'\]\)"):
         observations_from_table(np.zeros((3, 3)), VARIABLES, UNKNOWNS)
+
+
+@pytest.mark.parametrize("data, message", [
+    (5, "data: expected a CSV path, a dict of columns, a table with columns, a pair (2-D "
+        "array, column names) or a list of these, not int 5"),
+    ([5], "expected a CSV path"),
+    ((np.zeros((3, 3)), "txu"), "a 3x3 array of observations needs a list of its 3 column names"),
+    ("none.csv", "no such data file (a path given to data= or --data is relative to the "
+                 "working directory"),
+])
+def test_data_from_python_that_is_not_data(data, message, tmp_path, monkeypatch):
+    from pdedsl import prepare
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(PdeError) as caught:
+        prepare(ROOT / "examples" / "inverse_heat.pde", data=data)
+    assert message in caught.value.message
 
 
 # --------------------------------------------------- the examples' data files

@@ -23,6 +23,8 @@ CASES = [
     ("product without *", H + "u = 2(x + 1)\n", "unexpected '(': write '*' for a product", 4, 6),
     ("product of brackets", H + "u = (x + 1)(x - 1)\n", "write '*' for a product", 4, 12),
     ("function without brackets", H + "u = sin x\n", "unexpected 'x': write sin(x)", 4, 9),
+    ("shorthand in an undeclared variable", "x in [0, 1]\nunknown u(x)\nu_t = u_xx\n", "undeclared name 'u_t': as a derivative of u it needs the variable t, and none is declared", 3, 1),
+    ("a constant as diff's order", "const n = 2\nx in [0, 1]\nunknown u(x)\ndiff(u, x, n) = 1\n", "diff: the order is written as a whole number from 1 to 20, not a constant ('n')", 4, 12),
     ("region over one variable", "(x) in disk((0, 0), 1)\n", "a region is over 2 or 3 variables, (x, y) in ...; one variable takes a range: x in [a, b]", 1, 5),
     ("missing comma between faces", E + "u = 0 on x = 0 y = 1\n", "unexpected 'y', expected ',' or end of line", 5, 16),
     ("missing comma between settings", E + "sample interior = 5 boundary = 3\n", "unexpected 'boundary', expected ',' or end of line", 5, 21),

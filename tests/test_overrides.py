@@ -1,12 +1,16 @@
 """`--set NAME=VALUE` and `solve(NAME="...")` read a value as the file reads it: a
 constant expression in the problem's constants, or a word for a setting of words."""
 
+from pathlib import Path
+
 import pytest
 import sympy
 
 from pdedsl.config import configure
 from pdedsl.language import PdeError, parse
 from pdedsl.language.expression import parse_value
+
+ROOT = Path(__file__).resolve().parent.parent
 
 TEXT = ("const L = 2\nconst kappa = 1/4\nx in [0, L]\nunknown u(x)\n"
         "-kappa*u_xx = 1\nu = 0 on boundary\n")
@@ -163,3 +167,32 @@ def test_solve_of_something_not_a_file_or_text_says_what_it_expected(given):
 
     with pytest.raises(PdeError, match="expected a .pde file's path, its text or a Problem"):
         solve(given, steps=1)
+
+
+def test_solve_of_a_folder_or_with_a_callback_that_is_not_one(tmp_path):
+    from pdedsl import solve
+
+    with pytest.raises(PdeError, match="is a directory, not a file"):
+        solve(str(tmp_path), steps=1)
+    with pytest.raises(PdeError, match="callback must be a function of one history row, not int"):
+        solve(ROOT / "examples" / "poisson1d.pde", steps=1, callback=5)
+
+
+def test_numpy_numbers_are_settings_and_bad_constants_say_so():
+    """NumPy's integers are whole numbers; NaN and True are no constant's value; a fitted
+    constant's first guess given as text is read as the file reads a constant."""
+    import numpy as np
+
+    from pdedsl import prepare
+
+    text = "const k = 1\nx in [0, 1]\nunknown u(x)\nu_xx = k\nu = 0 on boundary\n"
+    problem = parse(text)
+    _, config = configure(problem, {"steps": np.int64(7), "width": np.int32(8)})
+    assert config.solver_options["steps"] == 7 and config.model["width"] == 8
+    for bad in (float("nan"), True):
+        with pytest.raises(PdeError, match=f"k = {bad!r}: a constant takes a finite real number"):
+            configure(problem, {"k": bad})
+    heat = ROOT / "examples" / "inverse_heat.pde"
+    with pytest.raises(PdeError, match="kappa = abc: undeclared name 'abc'"):
+        prepare(heat, kappa="abc")
+    assert prepare(heat, kappa="1/2").problem.fitted[0].guess == sympy.Rational(1, 2)

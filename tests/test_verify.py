@@ -212,3 +212,10 @@ def test_free_constant_of_an_ode_in_time():
     found = warnings_of("time t in [0, 1]\nunknown u(t)\nu_t = 1\n")
     assert [w.line for w in found] == [1, 2]
     assert found[1].message.endswith("fix it with an initial condition such as 'u = 0 on t = 0'")
+
+
+def test_an_exact_solution_that_is_no_real_number_in_the_domain():
+    w = only("x in [0, 1]\nunknown u(x)\n-u_xx = 1\nu = 0 on boundary\nexact u = sqrt(x - 2)\n")
+    assert (w.line, w.column) == (5, 7)
+    assert w.message.startswith("exact u is not a finite real number at x=")
+    assert "(50 of 50 sample points of the domain)" in w.message

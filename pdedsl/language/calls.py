@@ -162,6 +162,10 @@ def _diff_specs(b: ExpressionBuilder, args) -> list[tuple[Token, int | None]]:
             specs[-1] = (specs[-1][0], int(token))
         elif arg.data == "name" and str(arg.children[0]) in b.scope.variables:
             specs.append((arg.children[0], None))
+        elif arg.data == "name" and specs and specs[-1][1] is None and (
+                str(arg.children[0]) in b.scope.constants):  # diff(u, x, n), n a constant
+            raise b.error(f"diff: the order is written as a whole number from 1 to "
+                          f"{MAX_ORDER}, not a constant ('{arg.children[0]}')", arg)
         elif arg.data == "name":
             raise b.error("diff: " + b.scope.not_a_variable(str(arg.children[0])), arg)
         elif specs and specs[-1][1] is None:  # in the place of an order: -1, 1+1, n^2

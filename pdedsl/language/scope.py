@@ -112,8 +112,10 @@ class Scope:
             )
         if head in self.unknowns and letters:
             missing = sorted({c for c in letters if c not in self.variables})
+            noun = "variable" if len(missing) == 1 else "variables"
             return (
-                f"undeclared name '{text}' (as a derivative of {head}, "
-                f"{', '.join(missing)} would have to be declared one-letter variables)"
+                f"undeclared name '{text}': as a derivative of {head} it needs the {noun} "
+                f"{', '.join(missing)}, and none is declared (the shorthand {head}_... takes "
+                f"one-letter variables; others take diff({head}, name))"
             )
         return f"undeclared name '{text}'"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -38,8 +39,9 @@ class Option:
                 value = float(value)
             except ValueError:
                 raise ValueError(f"must be a number, not '{value}'") from None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
             raise ValueError(f"must be a number, not '{value}'")
+        value = int(value) if isinstance(value, numbers.Integral) else float(value)  # NumPy's too
         if self.kind is int:
             if value != value:
                 raise ValueError("must be a number, not NaN")

@@ -49,6 +49,8 @@ def observations_for(problem, data) -> tuple[Observations, ...]:
     a path to a CSV file (relative to the working directory), a table (a dict of
     arrays, a DataFrame-like object), a pair (2-D array, column names), Observations,
     or a list of these."""
+    if not _single(data) and not isinstance(data, (list, tuple)):
+        raise PdeError(f"data: expected {KINDS}, not {_what(data)}", filename="<data>")
     items = [data] if _single(data) else list(data)
     variables = [v.name for v in problem.variables]
     unknowns = [u.name for u in problem.unknowns]
@@ -59,6 +61,7 @@ def observations_for(problem, data) -> tuple[Observations, ...]:
         if isinstance(item, Observations):
             found.append(item)
         elif isinstance(item, (str, os.PathLike)):
+            _check_path(os.fspath(item))
             found.append(read_observations(os.fspath(item), variables, unknowns,
                                            bounds=bounds, inside=inside))
         elif isinstance(item, tuple) and len(item) == 2 and _names(item[1]):
@@ -69,6 +72,23 @@ def observations_for(problem, data) -> tuple[Observations, ...]:
             found.append(observations_from_table(item, variables, unknowns, bounds=bounds,
                                                  inside=inside, name=f"<data {k}>"))
     return tuple(found)
+
+
+KINDS = ("a CSV path, a dict of columns, a table with columns, a pair (2-D array, column "
+         "names) or a list of these")
+
+
+def _what(value) -> str:
+    return f"{type(value).__name__} {value!r:.40}"
+
+
+def _check_path(path: str) -> None:
+    """A data path given from Python or --data is relative to the working directory."""
+    if not os.path.exists(path):
+        raise PdeError(f"no such data file (a path given to data= or --data is relative to "
+                       f"the working directory, {os.getcwd()})", filename=path)
+    if os.path.isdir(path):
+        raise PdeError("the data path is a directory, not a file", filename=path)
 
 
 def _single(data) -> bool:
@@ -94,11 +114,13 @@ def _table_columns(table, columns, name) -> tuple[list[str], list[np.ndarray]]:
         names = [str(key) for key in table.columns]
         raw = [table[key] for key in table.columns]
     else:
-        array = np.asarray(table)
-        if columns is None or array.ndim != 2 or array.shape[1] != len(columns):
-            shape = "x".join(map(str, array.shape))
-            raise PdeError(f"a {shape} array of observations needs a 2-D shape and "
-                           "`columns` naming each column", filename=name)
+        array = np.asarray(table) if isinstance(table, (np.ndarray, list, tuple)) else None
+        if array is None or array.ndim != 2:
+            raise PdeError(f"expected {KINDS}, not {_what(table)}", filename=name)
+        if columns is None or array.shape[1] != len(columns):
+            raise PdeError(f"a {array.shape[0]}x{array.shape[1]} array of observations needs "
+                           f"a list of its {array.shape[1]} column names: data=(array, "
+                           f"['x', ..., 'u'])", filename=name)
         names = [str(c) for c in columns]
         raw = list(array.T)
     arrays = []

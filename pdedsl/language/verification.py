@@ -58,7 +58,26 @@ def exact_solution(problem: Problem, reporter: wellposed.Reporter) -> list[PdeWa
                 worst[id(statement)] = (relative, statement, where, result)
     found = [reporter.at(statement.location, _unsatisfied(where, result, problem))
              for _, statement, where, result in worst.values()]
-    return found + _not_periodic(problem, checker, reporter)
+    return _not_finite(problem, checker, reporter) + found + _not_periodic(problem, checker, reporter)
+
+
+def _not_finite(problem: Problem, checker: _Checker, reporter) -> list[PdeWarning]:
+    """An exact solution that is no real number somewhere in the domain (sqrt(x - 2) on
+    [0, 1], a pole): the run's errors against it would be NaN."""
+    found, points = [], checker.points({})
+    for name, value in checker.exact.items():
+        try:
+            values = numeric.function(value, checker.names)(points)
+        except numeric.NotNumeric:
+            continue
+        bad = ~np.isfinite(np.broadcast_to(values, points.shape[:1]))
+        if bad.any():
+            at = _point(points[np.argmax(bad)], problem)
+            found.append(reporter.at(reporter.statement("exact", name),
+                                     f"exact {name} is not a finite real number at {at} ({bad.sum()} "
+                                     f"of {bad.size} sample points of the domain): no error can "
+                                     f"be measured against it there"))
+    return found
 
 
 def _not_periodic(problem: Problem, checker: _Checker, reporter) -> list[PdeWarning]:
