@@ -29,6 +29,7 @@ from . import geometry
 from .least_squares import LeastSquares, with_points
 
 CANDIDATES = 8  # candidates drawn per point kept
+ADAPT_STEPS = 25  # steps between draws where a run moves its points without being told
 POWER, FLOOR = 1.0, 1.0  # RAD's k and c: Wu et al.'s robust choice
 ADAPT_SEED = 0xADA97
 

@@ -18,15 +18,15 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import geometry, runtime
-from .adapt import Resampler
+from . import estimate, geometry, runtime
+from .adapt import ADAPT_STEPS, Resampler
 from .compile import CompiledProblem, compile_problem, statement_of
-from .config import Config, configure
+from .config import Config, check_memory, configure
 from .language.errors import PdeError
 from .language.parser import parse, parse_file
 from .language.problem import Problem
 from .language.tables import observations_for
-from .least_squares import LeastSquares, fitted_values, least_squares
+from .least_squares import LeastSquares, fitted_values, flatten, least_squares
 from .model import Model, build_model
 from .solution import EVALUATION_POINTS, Solution
 from .solvers import make_solver
@@ -53,13 +53,52 @@ class Prepared:
     def train(self, *, theta: jax.Array | None = None, previous: Solution | None = None,
               callback: Callable[[dict], None] | None = None,
               on_start: Callable[[dict, int, float], None] | None = None) -> Solution:
-        """Train from θ (default: the initial model) into a Solution.
+        """Train from θ (default: the initial model) into a Solution, then on more points
+        if the run proves them too few (`refined`).
 
         `previous`: the Solution a resumed run continues (its steps, clock and history
         go on). `callback(row)` sees each history row as it is made; `on_start(stop,
         first_step, seconds_before)` is called once everything is built, before the step
-        is compiled (the progress display learns the stop rules there).
+        is compiled (the progress display learns the stop rules there; `stop["note"]`
+        says why a second piece of the run starts).
         """
+        solution = self._train(theta, previous, callback, on_start)
+        return self.refined(solution, callback, on_start)
+
+    def refined(self, solution: Solution, callback=None, on_start=None) -> Solution:
+        """A run whose points proved too few for its solution (`estimate.too_few_points`:
+        a shock or a layer between them) trains on from where it ended on `refine` times
+        the points, drawn where the residual is large (adapt), for at most `refine` times
+        its training time; viscous Burgers with the defaults: 2.5e-1, then 5.1e-5."""
+        sample, options = self.config.sample, self.config.solver_options
+        factor, budget = sample["refine"], options["seconds"] - solution.seconds
+        if (factor <= 1 or solution.status not in ("converged", "max_steps") or budget <= 0
+                or not estimate.may_be_too_few(solution) or not estimate.too_few_points(solution)):
+            return solution
+        more = {"interior": factor * sample["interior"], "adapt": sample["adapt"] or ADAPT_STEPS,
+                "refine": 1, "boundary": sample["boundary"] * (factor if len(self.problem.names) > 1
+                                                              else 1)}  # 1D: the ends
+        config = dataclasses.replace(
+            self.config, sample={**sample, **more},
+            solver_options={**options, "seconds": min(budget, factor * max(solution.seconds, 30))})
+        try:
+            check_memory(self.problem, config)
+        except PdeError:
+            return solution  # the warning stays, and says what to try
+        ratio = solution.estimate["residual_ratio"]
+        note = (f"points too few (residual between them {ratio:.2g} times the residual on "
+                f"them): {more['interior']} interior, {more['boundary']} boundary, adapt = "
+                f"{more['adapt']}")
+        points = geometry.sample_blocks(self.problem, self.compiled.blocks, config.sample,
+                                        config.seed)
+        stage = dataclasses.replace(self, config=config).on_points(points)
+        start = flatten(solution.model)[0].astype(self.theta.dtype)
+        announce = on_start and (lambda stop, *rest: on_start({**stop, "note": note}, *rest))
+        later = stage._train(start, solution, callback, announce)
+        return dataclasses.replace(later, reason=f"refined after step {solution.steps}, {note}; "
+                                                  f"{later.reason}")
+
+    def _train(self, theta, previous, callback, on_start) -> Solution:
         if callback is not None and not callable(callback):
             raise PdeError(f"callback must be a function of one history row, not "
                            f"{type(callback).__name__}", filename="pdedsl")

@@ -206,7 +206,7 @@ def _train_and_write(train, folder, file: str, args, table: bool = True, title: 
     with Progress(quiet=args.quiet, title=title or Path(file).name) as progress:
         on_start = lambda stop, first, before: progress.start(
             stop["steps"], first_step=first, seconds_before=before,
-            seconds_budget=stop.get("seconds", float("inf")))
+            seconds_budget=stop.get("seconds", float("inf")), note=stop.get("note", ""))
         solution = train(progress, on_start)
     try:
         run.write(folder, solution, file)

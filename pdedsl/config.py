@@ -93,7 +93,7 @@ def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -
         _sample_settings(problem, _check(where, sample, SAMPLE)),
         seed,
     )
-    _fits_in_memory(problem, config, where, set(overrides))
+    check_memory(problem, config, where, set(overrides))
     return problem, config
 
 
@@ -120,7 +120,8 @@ def _target_needs_exact(problem: Problem, options: dict, where: str) -> None:
                        f"solution, and the file gives none for {missing}", filename=where)
 
 
-def _fits_in_memory(problem: Problem, config: Config, where: str, overridden: set) -> None:
+def check_memory(problem: Problem, config: Config, where: str = "<input>",
+                 overridden: set = frozenset()) -> None:
     """Refuse a run whose step cannot fit in this machine's memory before it starts (the
     first step would fail deep in XLA): Φ̂ alone holds N × P numbers (P × P built `chunk`
     rows at a time, P × rank with `krylov`), P counted with one input per variable."""

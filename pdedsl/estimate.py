@@ -42,7 +42,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import geometry
-from .adapt import Resampler
+from .adapt import ADAPT_STEPS, Resampler
 from .least_squares import least_squares
 from .solvers.filter import Filter
 
@@ -128,6 +128,17 @@ def points_too_few(ratio: float, estimated: float) -> bool:
     return bool(ratio > TOO_FEW and estimated > WRONG)
 
 
+def may_be_too_few(solution) -> bool:
+    """The cheap half of `points_too_few`, asked first: the ratio on the finer grid from
+    the residuals alone (no Jacobian, no SVD). A run that moved its points is measured on
+    points drawn as it drew its own, so it goes straight to the estimate."""
+    if solution.config.sample.get("adapt") or not solution.loss > 0:
+        return True
+    ls, theta = least_squares(solution.compiled, _finer_grid(solution), solution.model)
+    fresh = float(jnp.sqrt(2 * jax.jit(ls.loss)(theta)))
+    return not fresh <= TOO_FEW * np.sqrt(2 * solution.loss)
+
+
 def too_few_points(solution) -> str | None:
     """What to do when a run's points are too few for its solution (`points_too_few`):
     more of them, moved to where the residual is large; None otherwise."""
@@ -141,4 +152,4 @@ def too_few_points(solution) -> str | None:
             f"residual between the points is {ratio:.2g} times the residual on them, so the "
             f"points are too few for this solution (a shock, a layer or a corner?); more points, "
             f"moved to where the residual is large, help: sample interior = "
-            f"{4 * sample['interior']}{boundary}, adapt = {sample.get('adapt') or 25}")
+            f"{4 * sample['interior']}{boundary}, adapt = {sample.get('adapt') or ADAPT_STEPS}")

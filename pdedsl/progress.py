@@ -51,15 +51,23 @@ class Progress:
             self.print_line(self.last)  # a log ends with the step the run ended on
 
     def start(self, steps: int, *, first_step: int = 0, seconds_before: float = 0.0,
-              seconds_budget: float = math.inf) -> None:
+              seconds_budget: float = math.inf, note: str = "") -> None:
         """Called once the run is built: it will do steps `first_step+1 .. first_step+steps`.
 
         `seconds_before`: the training time of the run being resumed (rows carry the sum).
+        `note`: why a second piece of the run starts (its points refined), printed first.
         """
+        if not self.quiet and self.live is not None:  # the first piece's bar stays as it ended
+            self.live.stop()
+        elif not self.quiet and self.last is not None and self.last is not self.printed:
+            self.print_line(self.last)
         self.first_step, self.total = first_step, first_step + steps
         self.seconds_before, self.budget = seconds_before, seconds_before + seconds_budget
+        self.first = None
         if self.quiet:
             return
+        if note:
+            print(f"step {first_step}: {note}", file=self.stream, flush=True)
         if self.stream.isatty():
             # two lines, so that it fits 80 columns: the bar and speed, then the numbers
             self.bar = RichProgress(

@@ -401,12 +401,29 @@ def test_a_source_with_no_value_says_where():
     assert -1 <= x < 0
 
 
+def test_a_run_that_refines_its_points_says_so_in_the_log_and_the_summary(tmp_path):
+    source = tmp_path / "layer.pde"
+    source.write_text("x in [-1, 1]\nunknown u(x)\n-u_xx = 800*tanh(20*x)*(1 - tanh(20*x)^2)\n"
+                      "u = tanh(20*x) on x = -1, x = 1\n")
+    done = run_cli("solve", source, "--steps", 30, "--set", "interior=12", "--no-plots",
+                   "--out", tmp_path / "run")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    first = int(summary["reason"].split("refined after step ")[1].split(",")[0])
+    lines = done.stdout.splitlines()
+    note = lines.index(f"step {first}: points too few (residual between them "
+                       + summary["reason"].split("(residual between them ")[1].split(";")[0])
+    assert lines[note - 1].startswith(f"step {first}/")  # the first piece's last step
+    assert summary["steps"] > first and summary["warnings"] == []
+
+
 def test_points_too_few_are_a_warning_in_the_summary_and_on_stderr(tmp_path):
     """A layer of width 1/20 on 12 points: fitted at them, wrong between them."""
     source = tmp_path / "layer.pde"
     source.write_text("x in [-1, 1]\nunknown u(x)\n-u_xx = 800*tanh(20*x)*(1 - tanh(20*x)^2)\n"
                       "u = tanh(20*x) on x = -1, x = 1\n")
-    done = run_cli("solve", source, "--steps", 30, "--set", "interior=12", "--no-plots",
+    done = run_cli("solve", source, "--steps", 30, "--set", "interior=12", "--set", "refine=1",
+                   "--no-plots",
                    "--out", tmp_path / "run")
     assert done.returncode == 0, done.stderr
     (warning,) = json.loads((tmp_path / "run" / "summary.json").read_text())["warnings"]

@@ -35,7 +35,8 @@ SOURCES = {
     DOCS / "green.md": [DOCS / "green.json"],
     DOCS / "scale.md": [*sorted((ROOT / "bench" / "recorded").glob("scale*")),
                         ROOT / "bench" / "recorded" / "device.json"],
-    DOCS / "troubleshooting.md": [ROOT / "bench" / "recorded" / "residual-ratio.json"],
+    DOCS / "troubleshooting.md": [ROOT / "bench" / "recorded" / "residual-ratio.json",
+                                  ROOT / "bench" / "recorded" / "accuracy.json"],
     DOCS / "examples.md": [],
 }
 ALLOWED = {

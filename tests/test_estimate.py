@@ -93,7 +93,7 @@ exact u = tanh(k*x)
 @pytest.fixture(scope="module")
 def too_few():
     """A layer of width 1/20 on 12 points: the network fits them, and is wrong between."""
-    return solve(LAYER, interior=12, steps=30)
+    return solve(LAYER, interior=12, steps=30, refine=1)
 
 
 def test_points_too_few_for_the_solution_are_told_with_what_to_do(too_few):
@@ -103,6 +103,19 @@ def test_points_too_few_for_the_solution_are_told_with_what_to_do(too_few):
     (warning,) = too_few.warnings
     assert "the points are too few for this solution" in warning
     assert warning.endswith("sample interior = 48, adapt = 25")
+
+
+def test_a_run_with_too_few_points_trains_on_with_more(too_few):
+    """By default (refine = 4) the same run goes on from where it ended, on four times
+    the points moved by the residual: the steps and the history continue."""
+    refined = solve(LAYER, interior=12, steps=30)
+    assert refined.l2_relative_error["u"] < too_few.l2_relative_error["u"] / 1000
+    assert refined.reason.startswith(f"refined after step {too_few.steps}, points too few")
+    assert refined.steps > too_few.steps
+    assert [row["step"] for row in refined.history] == list(range(1, refined.steps + 1))
+    assert {k: refined.config.sample[k] for k in ("interior", "boundary", "adapt", "refine")} == \
+        {"interior": 48, "boundary": 2, "adapt": 25, "refine": 1}
+    assert refined.warnings == []
 
 
 def test_a_smooth_solution_at_its_floor_gets_no_warning():

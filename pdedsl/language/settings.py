@@ -183,6 +183,11 @@ SAMPLE: dict[str, Option] = {
     "adapt": Option(int, "every this many steps, draw the points anew where the residual is "
                     "large (RAD: density ∝ the residual's size over its mean, plus 1, among "
                     "uniform candidates); 0: the points stay", 0, minimum=0),
+    "refine": Option(int, "when a run ends with its points too few for its solution (the "
+                     "residual between them over 100 times the residual on them, an estimated "
+                     "error over 1%: a shock, a layer), train on from there on this many times "
+                     "the points, moved where the residual is large (adapt), for at most this "
+                     "many times the training time so far; 1: never", 4, minimum=1),
 }
 
 SEED = Option(int, "seed of initialisation and sampling", 0, minimum=0)
