@@ -69,7 +69,7 @@ class Prepared:
         """A run whose points proved too few for its solution (`estimate.too_few_points`:
         a shock or a layer between them) trains on from where it ended on `refine` times
         the points, drawn where the residual is large (adapt), for at most `refine` times
-        its training time; viscous Burgers with the defaults: 2.5e-1, then 5.1e-5."""
+        its steps and its training time (bench/recorded/accuracy.md: viscous Burgers)."""
         sample, options = self.config.sample, self.config.solver_options
         factor, budget = sample["refine"], options["seconds"] - solution.seconds
         if (factor <= 1 or solution.status not in ("converged", "max_steps") or budget <= 0
@@ -78,9 +78,9 @@ class Prepared:
         more = {"interior": factor * sample["interior"], "adapt": sample["adapt"] or ADAPT_STEPS,
                 "refine": 1, "boundary": sample["boundary"] * (factor if len(self.problem.names) > 1
                                                               else 1)}  # 1D: the ends
-        config = dataclasses.replace(
-            self.config, sample={**sample, **more},
-            solver_options={**options, "seconds": min(budget, factor * max(solution.seconds, 30))})
+        config = dataclasses.replace(self.config, sample={**sample, **more}, solver_options={
+            **options, "steps": factor * options["steps"],
+            "seconds": min(budget, factor * max(solution.seconds, 30))})
         try:
             check_memory(self.problem, config)
         except PdeError:

@@ -187,7 +187,7 @@ SAMPLE: dict[str, Option] = {
                      "residual between them over 100 times the residual on them, an estimated "
                      "error over 1%: a shock, a layer), train on from there on this many times "
                      "the points, moved where the residual is large (adapt), for at most this "
-                     "many times the training time so far; 1: never", 4, minimum=1),
+                     "many times the steps and the training time so far; 1: never", 4, minimum=1),
 }
 
 SEED = Option(int, "seed of initialisation and sampling", 0, minimum=0)
