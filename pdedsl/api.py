@@ -19,7 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import estimate, geometry, runtime
-from .adapt import ADAPT_STEPS, Resampler
+from .adapt import Resampler
 from .compile import CompiledProblem, compile_problem, statement_of
 from .config import Config, check_memory, configure
 from .language.errors import PdeError
@@ -62,6 +62,9 @@ class Prepared:
         is compiled (the progress display learns the stop rules there; `stop["note"]`
         says why a second piece of the run starts).
         """
+        if callback is not None and not callable(callback):
+            raise PdeError(f"callback must be a function of one history row, not "
+                           f"{type(callback).__name__}", filename="pdedsl")
         solution = self._train(theta, previous, callback, on_start)
         return self.refined(solution, callback, on_start)
 
@@ -75,9 +78,7 @@ class Prepared:
         if (factor <= 1 or solution.status not in ("converged", "max_steps") or budget <= 0
                 or not estimate.may_be_too_few(solution) or not estimate.too_few_points(solution)):
             return solution
-        more = {"interior": factor * sample["interior"], "adapt": sample["adapt"] or ADAPT_STEPS,
-                "refine": 1, "boundary": sample["boundary"] * (factor if len(self.problem.names) > 1
-                                                              else 1)}  # 1D: the ends
+        more = {**estimate.more_points(solution, factor), "refine": 1}
         config = dataclasses.replace(self.config, sample={**sample, **more}, solver_options={
             **options, "steps": factor * options["steps"],
             "seconds": min(budget, factor * max(solution.seconds, 30))})
@@ -99,9 +100,6 @@ class Prepared:
                                                   f"{later.reason}")
 
     def _train(self, theta, previous, callback, on_start) -> Solution:
-        if callback is not None and not callable(callback):
-            raise PdeError(f"callback must be a function of one history row, not "
-                           f"{type(callback).__name__}", filename="pdedsl")
         solver, stop = make_solver(self.config.solver, self.config.solver_options)
         first_step = previous.steps if previous else 0
         offset = previous.seconds if previous else 0.0

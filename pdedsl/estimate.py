@@ -43,6 +43,7 @@ import numpy as np
 
 from . import geometry
 from .adapt import ADAPT_STEPS, Resampler
+from .language.settings import SAMPLE
 from .least_squares import least_squares
 from .solvers.filter import Filter
 
@@ -139,6 +140,16 @@ def may_be_too_few(solution) -> bool:
     return not fresh <= TOO_FEW * np.sqrt(2 * solution.loss)
 
 
+def more_points(solution, factor: int) -> dict[str, int]:
+    """The sample settings of a run given `factor` times the points, moved by the residual:
+    interior (and, beyond 1D where the boundary is its two ends, boundary) times factor."""
+    sample = solution.config.sample
+    more = {"interior": factor * sample["interior"], "boundary": sample["boundary"]}
+    if len(solution.problem.names) > 1:
+        more["boundary"] *= factor
+    return {**more, "adapt": sample.get("adapt") or ADAPT_STEPS}
+
+
 def too_few_points(solution) -> str | None:
     """What to do when a run's points are too few for its solution (`points_too_few`):
     more of them, moved to where the residual is large; None otherwise."""
@@ -146,10 +157,10 @@ def too_few_points(solution) -> str | None:
     estimated = max(solution.error_estimate.values(), default=np.nan)
     if not points_too_few(ratio, estimated):
         return None
-    sample = solution.config.sample
-    boundary = f", boundary = {4 * sample['boundary']}" if len(solution.problem.names) > 1 else ""
+    more = more_points(solution, SAMPLE["refine"].default)
+    boundary = f", boundary = {more['boundary']}" if len(solution.problem.names) > 1 else ""
     return (f"the estimated error is {estimated:.2g} where the loss is {solution.loss:.2g}: the "
             f"residual between the points is {ratio:.2g} times the residual on them, so the "
             f"points are too few for this solution (a shock, a layer or a corner?); more points, "
             f"moved to where the residual is large, help: sample interior = "
-            f"{4 * sample['interior']}{boundary}, adapt = {sample.get('adapt') or ADAPT_STEPS}")
+            f"{more['interior']}{boundary}, adapt = {more['adapt']}")

@@ -45,10 +45,14 @@ class Progress:
         return self
 
     def __exit__(self, *exc) -> None:
+        self._end_piece()
+
+    def _end_piece(self) -> None:
+        """The bar stays as it ended; a log ends with the step the run ended on."""
         if self.live is not None:
             self.live.stop()
         elif self.last is not None and self.last is not self.printed:
-            self.print_line(self.last)  # a log ends with the step the run ended on
+            self.print_line(self.last)
 
     def start(self, steps: int, *, first_step: int = 0, seconds_before: float = 0.0,
               seconds_budget: float = math.inf, note: str = "") -> None:
@@ -57,10 +61,8 @@ class Progress:
         `seconds_before`: the training time of the run being resumed (rows carry the sum).
         `note`: why a second piece of the run starts (its points refined), printed first.
         """
-        if not self.quiet and self.live is not None:  # the first piece's bar stays as it ended
-            self.live.stop()
-        elif not self.quiet and self.last is not None and self.last is not self.printed:
-            self.print_line(self.last)
+        if not self.quiet:
+            self._end_piece()  # of a run's first piece, before its refined one
         self.first_step, self.total = first_step, first_step + steps
         self.seconds_before, self.budget = seconds_before, seconds_before + seconds_budget
         self.first = None
