@@ -45,6 +45,8 @@ STRATEGIES = {
     "rcond-1e-10": {"rcond": 1e-10},  # the 1D default until 2026-12-03 (now 1e-12)
     # 2D only: a 20 x 2 network (P = 501) on 4080 points, N about 8 P (Burgers's setting)
     "small-dense": {"width": 20, "depth": 2, "interior": 3600, "boundary": 480},
+    # the full SVD every step, as `auto` did on a square-ish Φ̂ before it sketched first
+    "dense-svd": {"linalg": "svd"},
 }
 
 TARGET = 1e-5

@@ -192,7 +192,7 @@ def floor(repeats: int = 5) -> dict:
         return jnp.linalg.svd(jnp.tril(h[:, :J.shape[0]]))
 
     def route(theta):
-        _, _, (a, s, Vt, _), _ = routes.factor(solver, ls, theta)
+        _, _, (a, s, Vt, _), _, _ = routes.factor(solver, ls, theta)
         return (a / s) @ Vt
 
     def previous(J, r):  # QR of Φ̂ᵀ, then Vᵀ = Wᵀ Qᵀ formed
@@ -271,7 +271,7 @@ def accuracy() -> list[dict]:
 
         def deltas(solver):
             def run(theta):
-                _, _, (a, s, Vt, _), _ = routes.factor(solver, ls, theta)
+                _, _, (a, s, Vt, _), _, _ = routes.factor(solver, ls, theta)
                 f = jnp.stack([factors(s, c * s[0]) for c in ACCURACY_CUTS])
                 return apply(f, a, Vt), jnp.sum(f > 0, axis=1)
             return jax.jit(run)(theta)

@@ -45,7 +45,7 @@ runs = {{name: solve(text, steps=4, rcond=1e-6, **kw).history
          for name, kw in (("one", {{}}), ("four", {{"devices": 4}}))}}
 p = prepare(text)
 def delta(theta, solver):
-    _, _, (a, s, Vt, _), _ = routes.factor(solver, p.ls, theta)
+    _, _, (a, s, Vt, _), _, _ = routes.factor(solver, p.ls, theta)
     return apply(factors(s, 1e-6 * s[0])[None], a, Vt)[0]
 firsts = {{name: np.asarray(jax.jit(lambda t: delta(t, Anagram(**kw)))(p.theta)).tolist()
           for name, kw in (("one", {{}}), ("chunked", {{"devices": 4, "chunk": 16}}))}}

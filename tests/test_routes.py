@@ -49,7 +49,7 @@ def linear(A, b) -> LeastSquares:
 def factored(solver, ls, theta, v):
     """(r, Uᵀr, σ, Vᵀ, Uᵀv) by the solver's route, compiled as a step is (op by op is slow)."""
     def run(theta, v):
-        _, r, (a, s, Vt, left), _ = routes.factor(solver, ls, theta)
+        _, r, (a, s, Vt, left), _, _ = routes.factor(solver, ls, theta)
         return r, a, s, Vt, left(v)
     return jax.jit(run)(theta, jnp.asarray(v))
 
@@ -91,8 +91,50 @@ def test_the_route_is_chosen_by_shape_and_settings():
     assert routes.choose("auto", 0, 4, 1000, 10) == "devices"
     assert routes.choose("auto", 512, 4, 1000, 10) == "devices-chunked"
     assert routes.choose("krylov", 512, 4, 1000, 10) == "krylov"
-    assert [routes.CODES[n] for n in ("svd", "tall", "wide", "randomized", "chunked", "krylov")] \
-        == [0, 1, 2, 3, 4, 5]
+    assert [routes.CODES[n] for n in ("svd", "tall", "wide", "randomized", "chunked", "krylov",
+                                      "sketch")] == [0, 1, 2, 3, 4, 5, 8]
+
+
+def sketch_step(ls, theta, dense):
+    """One `auto` step's factors on a square-ish Φ̂ of at least SKETCH_FROM rows and
+    columns, and whether the next step is dense."""
+    def run(theta):
+        _, r, (a, s, Vt, _), code, after = routes.factor(Anagram(), ls, theta, dense)
+        return r, a, s, Vt, code, after
+    return jax.jit(run)(theta)
+
+
+def test_a_square_jacobian_is_sketched_while_its_sigma_above_the_cut_fit():
+    """660 × 700 with 8 σ above every cut: the sketch (220 columns) holds them, gives the
+    SVD's step to 1e-10 and keeps the next step sketched; its σ beyond the sketch are 0."""
+    shape = (660, 700)
+    assert routes.choose("auto", 0, 1, *shape) == "sketch"
+    assert routes.choose("auto", 0, 1, 500, 700) == "svd"  # too small to gain
+    A, b = gapped(shape)
+    r, a, s, Vt, code, after = sketch_step(linear(A, b), jnp.zeros(shape[1]), False)
+    assert int(code) == routes.CODES["sketch"] and not bool(after)
+    width = linalg.sketch_width(*shape)
+    assert s.shape == (660,) and not np.any(np.asarray(s[width:]))
+    np.testing.assert_allclose(s[:KEPT], np.linalg.svd(A, compute_uv=False)[:KEPT], rtol=1e-12)
+    for cut in CUTS:
+        got = apply(factors(s, cut * s[0])[None], a, Vt)[0]
+        expected = np.linalg.pinv(A, rtol=cut) @ np.asarray(r)
+        assert np.linalg.norm(got - expected) <= 1e-10 * np.linalg.norm(expected)
+
+
+def test_a_sketch_too_narrow_for_the_spectrum_makes_the_next_step_dense():
+    """A well-conditioned 660 × 700 Φ̂ (every σ above the cut): the sketched step says so,
+    the dense step is the SVD's own, and it keeps the steps after it dense."""
+    rng = np.random.default_rng(2)
+    A, b = rng.normal(size=(660, 700)), rng.normal(size=660)
+    ls, theta = linear(A, b), jnp.zeros(700)
+    *_, after = sketch_step(ls, theta, False)
+    assert bool(after)
+    r, a, s, Vt, code, after = sketch_step(ls, theta, True)
+    assert int(code) == routes.CODES["svd"] and bool(after)
+    np.testing.assert_allclose(s, np.linalg.svd(A, compute_uv=False), rtol=1e-12)
+    got = apply(factors(s, 1e-8 * s[0])[None], a, Vt)[0]
+    np.testing.assert_allclose(got, np.linalg.lstsq(A, np.asarray(r), rcond=None)[0], rtol=1e-9)
 
 
 def test_the_wide_route_keeps_v_as_reflectors():

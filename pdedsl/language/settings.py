@@ -126,7 +126,9 @@ _ANAGRAM = {
 # The defaults keep the dense routes chosen by shape, on one device.
 _SCALE = {
     "linalg": Option(str, "the step's linear algebra: auto picks by shape (QR of [Φ̂ r] when "
-                     "N ≥ 2P, QR of Φ̂ᵀ when P ≥ 2N, else the SVD); svd: always the dense SVD; "
+                     "N ≥ 2P, QR of Φ̂ᵀ when P ≥ 2N, else the SVD, sketched first while the σ above "
+                     "the cut fit in a third of it when both sides are 600 or more); svd: "
+                     "always the dense SVD; "
                      "qr: QR of the tall side first; randomized: a randomized SVD of rank + 10 "
                      "columns; krylov: matrix-free Golub-Kahan bidiagonalisation (LSQR's), "
                      "rank steps, Φ̂ never formed", "auto",

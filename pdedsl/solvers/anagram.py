@@ -142,6 +142,7 @@ class AnagramState(eqx.Module):
     stalled: jax.Array  # consecutive steps with η < STALL_ETA
     actions: jax.Array  # times the stall detector acted
     crawled: jax.Array  # consecutive full steps (η = 1) that crawl under Tikhonov damping
+    dense: jax.Array  # the `sketch` route takes the full SVD (routes.py)
 
 
 class Anagram(eqx.Module):
@@ -180,10 +181,11 @@ class Anagram(eqx.Module):
         shift = self.schedule if self.cut == "schedule" else 0
         dtype = theta.dtype
         zero = jnp.asarray(0, jnp.int32)
-        return AnagramState(jnp.asarray(shift, dtype), jnp.asarray(MU_START, dtype), zero, zero, zero)
+        return AnagramState(jnp.asarray(shift, dtype), jnp.asarray(MU_START, dtype), zero, zero, zero,
+                            jnp.asarray(False))
 
     def step(self, ls: LeastSquares, theta: jax.Array, state: AnagramState):
-        ls, r, factored, route = routes.factor(self, ls, theta)
+        ls, r, factored, route, dense = routes.factor(self, ls, theta, state.dense)
         fac = Factored(*factored)
         loss0 = 0.5 * jnp.dot(r, r)
         lam = state.mu * fac.s[0] ** 2 if self.damping == "lm" else 0.0
@@ -202,7 +204,7 @@ class Anagram(eqx.Module):
         shift, crawled = self._refine_damping(shift, chosen, loss0, state.crawled)
         mu = self._adapt_mu(fac, chosen, loss0, state.mu, act)
         new_state = AnagramState(shift, mu, jnp.where(act, 0, stalled),
-                                 state.actions + act.astype(jnp.int32), crawled)
+                                 state.actions + act.astype(jnp.int32), crawled, dense)
         cut = cuts.base * 10.0**chosen.shift
         info = step_info(chosen.loss, chosen.eta, fac.s, cut)
         info.update(rcond_used=cut / fac.s[0], cut_shift=chosen.shift, stalled=stalled,

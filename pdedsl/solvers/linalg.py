@@ -18,7 +18,8 @@ bench/README.md).
 A step needs less than U Σ Vᵀ: (Uᵀr, σ, Vᵀ, v ↦ Uᵀv) (`project_*` below, chosen by
 `routes.py`). The tall route takes the QR of [Φ̂ r] and never forms U; the wide route
 keeps Q as Householder reflectors and never forms Vᵀ; the randomized route computes a
-few singular triplets only.
+few singular triplets only; the sketch route is the randomized one while the σ above the
+cut fit in it, and the SVD where they do not.
 """
 
 from __future__ import annotations
@@ -187,16 +188,58 @@ def project_randomized(J: jax.Array, r: jax.Array, rank: int, power: int, seed: 
     Y = (Φ̂Φ̂ᵀ)^q Φ̂Ω, re-orthonormalised after each product; Φ̂ ≈ Q (QᵀΦ̂), and the SVD
     of the small QᵀΦ̂. σ beyond the sketch count as zero: exact when Φ̂'s numerical rank
     is below the sketch, a coarser truncation than the cut when it is not."""
-    N, P = J.shape
-    width = min(rank + OVERSAMPLE, N, P)
-    omega = jax.random.normal(jax.random.PRNGKey(seed), (P, width), J.dtype)
+    Q = _range(J, min(rank + OVERSAMPLE, *J.shape), power, seed)
+    Ub, s, Vt = jnp.linalg.svd(Q.T @ J, full_matrices=False)
+    left = lambda v: Ub.T @ (Q.T @ v)  # noqa: E731
+    return left(r), s, Vt, left
+
+
+def _range(J: jax.Array, width: int, power: int, seed: int = 0) -> jax.Array:
+    """An orthonormal basis (N × width) of Φ̂'s dominant range: Halko et al.'s range finder."""
+    omega = jax.random.normal(jax.random.PRNGKey(seed), (J.shape[1], width), J.dtype)
     Q, _ = jnp.linalg.qr(J @ omega)
     for _ in range(power):
         Z, _ = jnp.linalg.qr(J.T @ Q)
         Q, _ = jnp.linalg.qr(J @ Z)
-    Ub, s, Vt = jnp.linalg.svd(Q.T @ J, full_matrices=False)
-    left = lambda v: Ub.T @ (Q.T @ v)  # noqa: E731
-    return left(r), s, Vt, left
+    return Q
+
+
+# `auto` on a square-ish Φ̂ (neither side twice the other) of at least SKETCH_FROM on its
+# short side m: a randomized SVD of ⌈m / SKETCH_SHARE⌉ columns (one power iteration) while
+# the spectrum's σ above the cut fit in it, the full SVD from a step where they do not until
+# one where they fit again. The default networks of 2D problems keep 120 to 600 of the
+# 1020 σ of their Φ̂ above the cut (bench/recorded/robustness-sketch.md compares the routes).
+SKETCH_FROM = 600
+SKETCH_SHARE = 3
+
+
+def sketch_width(N: int, P: int) -> int:
+    return -(-min(N, P) // SKETCH_SHARE)
+
+
+def project_sketch(J: jax.Array, r: jax.Array, dense: jax.Array, rcond: float,
+                   atol: float | None):
+    """The sketch, or the full SVD where `dense`: ((Uᵀr, σ, Vᵀ, v ↦ Uᵀv), dense next).
+    The sketch's factors are padded with zeros to the SVD's m (a zero σ is cut). The next
+    step is dense when this step's σ at the sketch's last column is above the cut: the
+    sketch was full (it truncated coarser than the cut), or, after a dense step, would be."""
+    N, P = J.shape
+    m, width = min(N, P), sketch_width(N, P)
+
+    def full(_):
+        U, s, Vt = svd(J)
+        return U.T, s, Vt
+
+    def sketched(_):
+        Q = _range(J, width, power=1)
+        Ub, s, Vt = jnp.linalg.svd(Q.T @ J, full_matrices=False)
+        pad = m - width
+        return (jnp.pad((Q @ Ub).T, ((0, pad), (0, 0))), jnp.pad(s, (0, pad)),
+                jnp.pad(Vt, ((0, pad), (0, 0))))
+
+    Ut, s, Vt = jax.lax.cond(dense, full, sketched, None)
+    cut = atol if atol is not None else rcond * s[0]
+    return (Ut @ r, s, Vt, lambda v: Ut @ v), s[width - 1] > cut
 
 
 DENSE = {"svd": project_svd, "tall": project_tall, "wide": project_wide}

@@ -13,6 +13,10 @@ step records its route in the history column `route`, a code of `ROUTES`:
 | 5 | `krylov`: Golub-Kahan bidiagonalisation, matrix-free | `krylov` |
 | 6 | `devices`: QR per device, then of the stacked R's | `devices` > 1 |
 | 7 | `devices-chunked`: each device streams its rows | `devices` > 1 and `chunk` > 0 |
+| 8 | `sketch`: randomized SVD of ⌈m/3⌉ columns while the σ above the cut fit in it | `auto` where `svd` would be, with m = min(N, P) ≥ 600 |
+
+A `sketch` step that finds the σ above its cut too many for the sketch (or a dense one that
+finds them few enough) sets the next step's route: its steps record 8 or 0.
 
 With `devices` > 1 the points are spread over the devices (`pdedsl.sharding`) whatever
 the route; `randomized` and `krylov` then run on the sharded rows as they are. With
@@ -29,7 +33,8 @@ from ..least_squares import LeastSquares
 from ..sharding import Sharded, mesh
 from . import krylov, linalg
 
-ROUTES = ("svd", "tall", "wide", "randomized", "chunked", "krylov", "devices", "devices-chunked")
+ROUTES = ("svd", "tall", "wide", "randomized", "chunked", "krylov", "devices", "devices-chunked",
+          "sketch")
 CODES = {name: code for code, name in enumerate(ROUTES)}
 
 
@@ -45,7 +50,8 @@ def choose(linalg_setting: str, chunk: int, devices: int, N: int, P: int) -> str
         return "svd"
     if linalg_setting == "qr":
         return "tall" if N >= P else "wide"
-    return linalg.by_shape(N, P)
+    route = linalg.by_shape(N, P)
+    return "sketch" if route == "svd" and min(N, P) >= linalg.SKETCH_FROM else route
 
 
 def _second_stage(setting: str) -> str | None:
@@ -59,9 +65,10 @@ def _through_normal(s: jax.Array, Vt: jax.Array, transposed):
     return lambda v: inverse * (Vt @ transposed(v))
 
 
-def factor(solver, ls: LeastSquares, theta: jax.Array):
-    """(ls, r, (Uᵀr, σ, Vᵀ, v ↦ Uᵀv), route code) for the step at θ. The `ls` returned is
-    the one the rest of the step evaluates: sharded or chunked like the route's rows."""
+def factor(solver, ls: LeastSquares, theta: jax.Array, dense=False):
+    """(ls, r, (Uᵀr, σ, Vᵀ, v ↦ Uᵀv), route code, dense next) for the step at θ. The `ls`
+    returned is the one the rest of the step evaluates: sharded or chunked like the
+    route's rows. `dense`: the `sketch` route takes the full SVD this step."""
     route = choose(solver.linalg, solver.chunk, solver.devices, ls.size, theta.shape[0])
     if (solver.chunk or solver.devices > 1) and not ls.blocks:
         raise ValueError("chunk and devices build Φ̂ from each block's rows: this least-squares "
@@ -73,24 +80,29 @@ def factor(solver, ls: LeastSquares, theta: jax.Array):
     elif solver.chunk:
         ls = chunks.chunked(ls, solver.chunk)
     code = jnp.asarray(CODES[route], jnp.int32)
+    dense = jnp.asarray(dense)
+    if route == "sketch":
+        r, J = ls.jacobian(theta)
+        fac, after = linalg.project_sketch(J, r, dense, solver.rcond, solver.atol)
+        return ls, r, fac, jnp.where(dense, CODES["svd"], code), after
     if route == "krylov":
         r, fac = krylov.project(ls, theta, solver.rank)
-        return ls, r, fac, code
+        return ls, r, fac, code, dense
     if route == "chunked":
         r, R, transposed = chunks.triangle(ls, theta, solver.chunk)
         a, s, Vt, _ = linalg.from_triangle(R)
-        return ls, r, (a, s, Vt, _through_normal(s, Vt, transposed)), code
+        return ls, r, (a, s, Vt, _through_normal(s, Vt, transposed)), code, dense
     if route == "devices-chunked":
         r, S, transposed = sharded.streamed_triangles(theta)
         a, s, Vt, _ = linalg.from_triangle(jnp.linalg.qr(S, mode="r"))  # QR of the stack
-        return ls, r, (a, s, Vt, _through_normal(s, Vt, transposed)), code
+        return ls, r, (a, s, Vt, _through_normal(s, Vt, transposed)), code, dense
     r, J = ls.jacobian(theta)
     if route == "randomized":
-        return ls, r, linalg.project_randomized(J, r, solver.rank, solver.power), code
+        return ls, r, linalg.project_randomized(J, r, solver.rank, solver.power), code, dense
     if route == "devices":
         S, rotate = sharded.triangles(J, r)
         P = J.shape[1]
         a, s, Vt, left = linalg.project(S[:, :P], S[:, P], _second_stage(solver.linalg))
-        return ls, r, (a, s, Vt, lambda v: left(rotate(v))), code
-    return ls, r, linalg.project(J, r, route), code
+        return ls, r, (a, s, Vt, lambda v: left(rotate(v))), code, dense
+    return ls, r, linalg.project(J, r, route), code, dense
 
