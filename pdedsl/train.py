@@ -185,8 +185,24 @@ def train(
                 t0 = time.perf_counter()
                 points = _moved(adapt, ls, theta, points, stop, result)
                 training += time.perf_counter() - t0
+    if result.status == "max_steps":
+        result.reason += still_falling([row["loss"] for row in result.history])
     return _finish(result, solver, theta, training, info, last_spectrum,
                    points if adapt is not None else None)
+
+
+FALLING = 2.0  # a run whose loss fell this many times over its last quarter was still falling
+
+
+def still_falling(losses: list[float]) -> str:
+    """What a run that ran out of steps or time says when its loss was still falling: by
+    how much over its last quarter (at least 10 steps), so that more steps would go on."""
+    k = max(10, len(losses) // 4)
+    if len(losses) <= k or not losses[-1] > 0:
+        return ""
+    fell = losses[-k - 1] / losses[-1]
+    return (f"; its loss still fell {fell:.3g}-fold over the last {k} steps: more steps "
+            f"would go on" if fell >= FALLING else "")
 
 
 def _keep_spectrum(result: Result, k: int, spectrum, index: int, every: int) -> tuple:

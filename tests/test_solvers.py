@@ -193,6 +193,14 @@ def test_a_run_stops_at_its_floor_and_only_there(tiny):
     slow = drop + [drop[-1] * 0.995**k for k in range(1, 60)]
     result = _run(tiny, slow)
     assert result.status == "max_steps" and len(result.history) == len(slow)
+    assert result.reason == f"ran all {len(slow)} steps"  # 0.995^16: not still falling
+    # A run that ran out of steps while its loss fell tenfold every 22 steps says by how
+    # much it fell over its last quarter (16 of 64 steps): more steps would go on.
+    falling = drop + [drop[-1] * 0.9**k for k in range(1, 60)]
+    result = _run(tiny, falling)
+    assert result.status == "max_steps"
+    assert result.reason == (f"ran all {len(falling)} steps; its loss still fell "
+                             f"{0.9**-16:.3g}-fold over the last 16 steps: more steps would go on")
     # Falls that shrink twentyfold a step: the loss converges, and the run stops once
     # `patience` falls have shrunk and what is left to gain is below 1e-4 of the loss.
     floor = drop[-1] / 2
@@ -205,6 +213,7 @@ def test_a_run_stops_at_its_floor_and_only_there(tiny):
     still = [start * 0.9] * 30
     result = _run(tiny, still)
     assert result.status == "max_steps" and len(result.history) == len(still)
+    assert "still fell" not in result.reason
     # float64 rounding: a loss 1e-26 of its start ends the run at once.
     rounding = drop + [start * 1e-27, start * 1e-28]
     result = _run(tiny, rounding)
