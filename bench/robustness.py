@@ -160,7 +160,34 @@ def markdown(results: dict) -> str:
                                for r in runs)
             reached = sum(r["success"] for r in runs)
             lines.append(f"| {name} | {problem} | {reached}/{len(runs)} | {steps} | {finals} |")
+    if len(results["runs"]) == 2:
+        lines += ["", *side_by_side(results["runs"])]
     return "\n".join(lines) + "\n"
+
+
+def side_by_side(runs: dict) -> list[str]:
+    """Two strategies per problem: median steps and seconds to target (of the seeds both
+    reached) and the ratio of the seconds, second over first; then the median ratio."""
+    first, second = runs
+    lines = [f"| problem | N × P | steps to target ({first} / {second}) | s to target "
+             f"({first} / {second}) | s ratio |", "|---|---|---|---|---|"]
+    ratios = []
+    for problem in runs[second]:
+        pairs = [(a, b) for a, b in zip(runs[first].get(problem, []), runs[second][problem])
+                 if a["success"] and b["success"]]
+        if not pairs:
+            continue
+        med = lambda key, k: statistics.median(p[k][key] for p in pairs)  # noqa: E731
+        ratio = med("seconds_to_target", 1) / med("seconds_to_target", 0)
+        ratios.append(ratio)
+        lines.append(f"| {problem} | {pairs[0][0]['N']} × {pairs[0][0]['P']} | "
+                     f"{med('steps_to_target', 0):g} / {med('steps_to_target', 1):g} | "
+                     f"{med('seconds_to_target', 0):.1f} / {med('seconds_to_target', 1):.1f} | "
+                     f"{ratio:.2f} |")
+    if ratios:
+        lines += ["", f"median ratio of seconds to target, {second} / {first}: "
+                      f"{statistics.median(ratios):.2f} over {len(ratios)} problems"]
+    return lines
 
 
 def main(argv=None) -> dict:
