@@ -185,8 +185,6 @@ def train(
                 t0 = time.perf_counter()
                 points = _moved(adapt, ls, theta, points, stop, result)
                 training += time.perf_counter() - t0
-    if result.status == "max_steps":
-        result.reason += still_falling([row["loss"] for row in result.history])
     return _finish(result, solver, theta, training, info, last_spectrum,
                    points if adapt is not None else None)
 
@@ -216,8 +214,10 @@ def _keep_spectrum(result: Result, k: int, spectrum, index: int, every: int) -> 
 def _finish(result: Result, solver: Solver, theta, training: float, info, last_spectrum,
             points) -> Result:
     """The run's last θ, its training time, the points it ended on (when they moved), its
-    last spectrum and the filter of its last step."""
+    last spectrum, the filter of its last step, and whether its loss still fell."""
     result.theta, result.seconds = theta, training
+    if result.status == "max_steps":
+        result.reason += still_falling([row["loss"] for row in result.history])
     if points is not None:
         result.points = [np.asarray(x) for x in points]
     if last_spectrum is not None and result.spectrum[-1]["step"] != last_spectrum[0]:
