@@ -138,7 +138,7 @@ def read_observations(
     def fail(message: str, line: int, column: int) -> PdeError:
         return PdeError(message, filename=name, text=text, line=line, column=column)
 
-    rows = _rows(text)
+    rows = _rows(text, fail)
     if not rows:
         raise fail("the data file is empty: its first row must name the columns, "
                    f"e.g. {','.join([*variables, *unknowns[:1]])}", 1, 1)
@@ -202,22 +202,27 @@ class Row(NamedTuple):
     end: int
 
 
-def _rows(text: str) -> list[Row]:
-    """The lines that are not blank, split into cells."""
+def _rows(text: str, fail) -> list[Row]:
+    """The lines that are not blank, split into cells. A quoted cell must close on its
+    own line: the csv module would silently end it at the line's end instead."""
     rows = []
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
+            starts, open_quote = _field_starts(line)
+            if open_quote is not None:
+                raise fail('unterminated quote: a quoted cell must end with " on the '
+                           "same line", number, open_quote)
             values = next(csv.reader([line]))
-            starts = _field_starts(line)
             cells = [(v, starts[k] if k < len(starts) else 1) for k, v in enumerate(values)]
             rows.append(Row(number, cells, len(line) + 1))
     return rows
 
 
-def _field_starts(line: str) -> list[int]:
+def _field_starts(line: str) -> tuple[list[int], int | None]:
     """The column where each field of a CSV line starts, by the csv module's rules:
-    a quote opens a quoted field only at the field's start; `""` inside is a quote."""
-    starts, state = [1], "start"
+    a quote opens a quoted field only at the field's start; `""` inside is a quote.
+    Also the column of a quote still open at the line's end, or None."""
+    starts, state, opened = [1], "start", 0
     for index, char in enumerate(line):
         if state == "quoted":
             state = "closing" if char == '"' else "quoted"
@@ -225,12 +230,12 @@ def _field_starts(line: str) -> list[int]:
             starts.append(index + 2)
             state = "start"
         elif state == "start" and char == '"':
-            state = "quoted"
+            state, opened = "quoted", index + 1
         elif state == "closing" and char == '"':
             state = "quoted"
         else:
             state = "field"
-    return starts
+    return starts, (opened if state == "quoted" else None)
 
 
 def _caret(cell: Cell) -> int:
