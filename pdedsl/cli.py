@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 
 from . import __version__, runtime
 from .language import PdeError
@@ -132,7 +135,6 @@ def _add_run_options(parser) -> None:
 def run_solve(args) -> int:
     if args.devices is not None:
         _host_devices(args.devices)  # before JAX starts
-    from pathlib import Path
 
     from . import run
     from .language import parse_file
@@ -198,7 +200,6 @@ def _host_devices(count: int) -> None:
 
 def _train_and_write(train, folder, file: str, args, table: bool = True, title: str = "") -> str:
     """Train with a progress display, write the run folder and its figures, print the table."""
-    from pathlib import Path
 
     from . import run
     from .progress import Progress, final_table
@@ -208,40 +209,53 @@ def _train_and_write(train, folder, file: str, args, table: bool = True, title: 
             stop["steps"], first_step=first, seconds_before=before,
             seconds_budget=stop.get("seconds", float("inf")), note=stop.get("note", ""))
         solution = train(progress, on_start)
-    try:
-        run.write(folder, solution, file)
-    except OSError as error:
-        raise PdeError(f"the run ended ({solution.status}) but its folder could not be written: "
-                       f"{error.strerror}", filename=str(folder)) from None
-    summary = run.read_summary(folder)
-    if args.quiet:
-        print(folder)
-    elif table:
-        final_table(summary, str(folder))
-    for warning in summary.get("warnings", []) + summary.get("fitted_warnings", []):
-        print(f"pdedsl: warning: {warning}", file=sys.stderr)
-    _draw(folder, solution, args)
+    with _figures_beside(folder, solution, args):
+        try:
+            run.write(folder, solution, file)
+        except OSError as error:
+            raise PdeError(f"the run ended ({solution.status}) but its folder could not be "
+                           f"written: {error.strerror}", filename=str(folder)) from None
+        summary = run.read_summary(folder)
+        if args.quiet:
+            print(folder)
+        elif table:
+            final_table(summary, str(folder))
+        for warning in summary.get("warnings", []) + summary.get("fitted_warnings", []):
+            print(f"pdedsl: warning: {warning}", file=sys.stderr)
     if solution.status in ("diverged", "interrupted"):
         print(f"pdedsl: {solution.status}: {solution.reason}; wrote {folder}", file=sys.stderr)
     return solution.status
 
 
-def _draw(folder, solution, args) -> None:
-    """The figures, after the summary and the table: the results are there before them."""
-    if args.no_plots and not getattr(args, "analyze", False):
+@contextmanager
+def _figures_beside(folder, solution, args):
+    """Draw the figures in a second thread while the block writes the summary and prints
+    the table: the error estimate there is XLA's work, the figures are matplotlib's (Python).
+    Waits for them at the end; the results are on screen before the figures are."""
+    analyze = getattr(args, "analyze", False)
+    if args.no_plots and not analyze:
+        yield
         return
-    if not args.quiet:
-        print("drawing figures ...", end="", flush=True)
-    if not args.no_plots:
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        drawn = pool.submit(_draw, folder, solution, not args.no_plots, analyze)
+        yield
+        if not args.quiet:
+            print("drawing figures ...", end="", flush=True)
+        drawn.result()
+        if not args.quiet:
+            print(" done", flush=True)
+
+
+def _draw(folder, solution, plots: bool, analyze: bool) -> None:
+    if plots:
         from .plots import plot_run
 
         plot_run(folder, solution)
-    if getattr(args, "analyze", False):
+    if analyze:
         from .plots.kernels import plot_analysis
 
         plot_analysis(folder, solution)
-    if not args.quiet:
-        print(" done", flush=True)
 
 
 def _overrides(args) -> dict:
@@ -273,7 +287,6 @@ def _with_data(problem, paths: list[str]):
 
 def _check_same_problem(file: str, folder: str) -> None:
     import json
-    from pathlib import Path
 
     from .language import parse_file
     from .solution import CHECKPOINT_META
@@ -304,7 +317,6 @@ def run_plot(args) -> int:
 
 
 def _run_folder(folder: str):
-    from pathlib import Path
 
     from .solution import CHECKPOINT_META
 
@@ -330,7 +342,6 @@ def add_compare(commands) -> None:
 
 def run_compare(args) -> int:
     import json
-    from pathlib import Path
 
     from . import run
     from .language import parse_file

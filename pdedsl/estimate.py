@@ -45,6 +45,7 @@ from . import geometry
 from .adapt import ADAPT_STEPS, Resampler
 from .language.settings import SAMPLE
 from .least_squares import least_squares
+from .solvers import linalg
 from .solvers.filter import Filter
 
 # A run's points are too few for its solution when the residual on fresh points dwarfs the
@@ -100,8 +101,8 @@ def error_estimate(solution, filt: Filter | None = None, points=None) -> dict:
     def linearised(theta):
         r, J = ls.jacobian(theta)
         finite = jnp.isfinite(r).all() & jnp.isfinite(J).all()
-        U, s, Vt = jnp.linalg.svd(jnp.where(finite, J, 0), full_matrices=False)
-        delta = Vt.T @ (filt.factors(s) * (U.T @ r))
+        a, s, Vt = _factor(jnp.where(finite, J, 0), r)
+        delta = (filt.factors(s) * a) @ Vt
         values, change = jax.jvp(lambda t: jax.vmap(ls.to_model(t))(x), (theta,), (delta,))
         return r, finite, values, change
 
@@ -121,6 +122,13 @@ def error_estimate(solution, filt: Filter | None = None, points=None) -> dict:
     fresh, own = np.sqrt(sum(v * v for v in rms.values())), np.sqrt(2 * solution.loss)
     return {"l2_relative": {u: float(e) for u, e in zip(solution.unknowns, estimate)},
             "residual_rms": rms, "residual_ratio": float(fresh / own) if own > 0 else np.nan}
+
+
+def _factor(J: jax.Array, r: jax.Array):
+    """Uᵀr, σ, Vᵀ of Φ̃. The fresh points outnumber the parameters on most problems, and
+    there the QR of [Φ̃ r] first (`linalg.project_tall`) is faster than the SVD of Φ̃."""
+    N, P = J.shape
+    return (linalg.project_tall(J, r) if N >= P else linalg.project(J, r))[:3]
 
 
 def points_too_few(ratio: float, estimated: float) -> bool:
