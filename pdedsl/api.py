@@ -111,6 +111,8 @@ class Prepared:
                 callback({**row, "seconds": row["seconds"] + offset})
 
         start = self.theta if theta is None else theta
+        linearised = estimate.ahead(self.problem, self.config, self.compiled, self.model,
+                                    self.evaluation_points())
         result = self.run(solver, stop, start, first_step, shifted)
         if result.reason == NOT_FINITE_AT_START:
             result.reason += self.not_finite(start)
@@ -122,6 +124,7 @@ class Prepared:
             compile_seconds=result.compile_seconds + (previous.compile_seconds if previous else 0.0),
             seconds=result.seconds + offset, points=result.points or self.points, filter=result.filter,
             spectrum=(previous.spectrum if previous else []) + result.spectrum,
+            linearised=linearised,
         )
 
     def run(self, solver, stop: dict, theta: jax.Array, first_step: int,
@@ -202,12 +205,15 @@ class Prepared:
             return block.label
         return f"line {at.line}, '{source.text.splitlines()[at.line - 1].strip()}',"
 
+    def evaluation_points(self) -> np.ndarray:
+        """The points the errors are measured on (`Solution.evaluation_points`)."""
+        return geometry.domain_evaluation_points(self.problem, EVALUATION_POINTS, self.config.seed)
+
     def errors(self) -> Callable[[jax.Array], jax.Array] | None:
         """θ -> relative L2 error per unknown on the evaluation points, if exact is known."""
         if self.compiled.exact is None:
             return None
-        x = geometry.domain_evaluation_points(self.problem, EVALUATION_POINTS, self.config.seed)
-        x = jnp.asarray(x, self.theta.dtype)
+        x = jnp.asarray(self.evaluation_points(), self.theta.dtype)
         exact_fields = self.compiled.exact
 
         @jax.jit  # one compile, not one per operation

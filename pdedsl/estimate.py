@@ -37,6 +37,9 @@ finer grid has: 1.0e-3 (bench/recorded/accuracy.md has the runs).
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Callable, NamedTuple
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -44,7 +47,7 @@ import numpy as np
 from . import geometry
 from .adapt import ADAPT_STEPS, Resampler
 from .language.settings import SAMPLE
-from .least_squares import least_squares
+from .least_squares import flatten, least_squares
 from .solvers import linalg
 from .solvers.filter import Filter
 
@@ -64,7 +67,7 @@ CUT = 1e4  # the correction keeps σ > CUT·ε·σ_max: 2.2e-12 in float64, 1.2e
 def fresh_points(solution) -> list[np.ndarray]:
     """A second point set for the same blocks: a finer grid (Sobol points beyond 3D), or
     as many points drawn by the residual's density if the run moved its points."""
-    grid = _finer_grid(solution)
+    grid = finer_grid(solution.problem, solution.config, solution.compiled.blocks)
     resampler = Resampler.of(solution.problem, solution.compiled, solution.config)
     if resampler is None:
         return grid
@@ -74,10 +77,10 @@ def fresh_points(solution) -> list[np.ndarray]:
     return [np.asarray(p) for p in drawn]
 
 
-def _finer_grid(solution) -> list[np.ndarray]:
+def finer_grid(problem, config, blocks) -> list[np.ndarray]:
     """A grid finer than the run's by FINER per axis (Sobol points beyond 3D)."""
-    sample = dict(solution.config.sample)
-    d = len(solution.problem.names)
+    sample = dict(config.sample)
+    d = len(problem.names)
     if d in FINER:
         m = max(2, round(sample["interior"] ** (1 / d)))
         sample.update(method="grid", interior=round(FINER[d] * m + 1) ** d,
@@ -85,19 +88,23 @@ def _finer_grid(solution) -> list[np.ndarray]:
     else:
         sample.update(method="sobol", interior=2 * sample["interior"],
                       boundary=2 * sample["boundary"])
-    seed = solution.config.seed + FRESH_SEED
-    return geometry.sample_blocks(solution.problem, solution.compiled.blocks, sample, seed)
+    return geometry.sample_blocks(problem, blocks, sample, config.seed + FRESH_SEED)
 
 
-def error_estimate(solution, filt: Filter | None = None, points=None) -> dict:
-    """{'l2_relative': {unknown: estimate}, 'residual_rms': {block label: RMS residual},
-    'residual_ratio': the fresh points' RMS residual over the run's own (`too_few_points`)}."""
-    points = fresh_points(solution) if points is None else points
-    ls, theta = least_squares(solution.compiled, points, solution.model)
+class Linearised(NamedTuple):
+    """θ ↦ (r̃, finite, u(x), δu(x)) compiled for the fresh points, and their blocks' rows."""
+
+    call: Callable
+    rows: tuple[int, ...]
+
+
+def linearisation(compiled, model, points, x, filt: Filter | None = None) -> Linearised:
+    """The Jacobian on the fresh `points`, its factors, the correction δ and its effect
+    δu on the evaluation points `x`, compiled as one call for θ of `model`'s shape."""
+    ls, theta = least_squares(compiled, points, model)
     filt = filt or Filter("cut", CUT * float(jnp.finfo(theta.dtype).eps))
-    x = jnp.asarray(solution.evaluation_points, theta.dtype)
+    x = jnp.asarray(x, theta.dtype)
 
-    @jax.jit  # one compiled call: the Jacobian, its SVD, the step and its effect on u
     def linearised(theta):
         r, J = ls.jacobian(theta)
         finite = jnp.isfinite(r).all() & jnp.isfinite(J).all()
@@ -106,15 +113,41 @@ def error_estimate(solution, filt: Filter | None = None, points=None) -> dict:
         values, change = jax.jvp(lambda t: jax.vmap(ls.to_model(t))(x), (theta,), (delta,))
         return r, finite, values, change
 
-    r, finite, values, change = (np.asarray(a) for a in linearised(theta))
+    return Linearised(jax.jit(linearised).lower(theta).compile(), ls.rows)
+
+
+def ahead(problem, config, compiled, model, x) -> Future | None:
+    """`linearisation` on the fresh grid, compiled in a second thread while the run trains:
+    on an empty cache it compiles for seconds, and the step's own compile leaves the second
+    core idle. None for a run that moves its points: its fresh points follow its residual."""
+    if Resampler.of(problem, compiled, config) is not None:
+        return None
+    points = finer_grid(problem, config, compiled.blocks)
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(linearisation, compiled, model, points, x)
+    pool.shutdown(wait=False)
+    return future
+
+
+def error_estimate(solution, filt: Filter | None = None, points=None) -> dict:
+    """{'l2_relative': {unknown: estimate}, 'residual_rms': {block label: RMS residual},
+    'residual_ratio': the fresh points' RMS residual over the run's own (`too_few_points`)}."""
+    if points is None and filt is None and solution.linearised is not None:
+        linearised = solution.linearised.result()
+    else:
+        points = fresh_points(solution) if points is None else points
+        linearised = linearisation(solution.compiled, solution.model, points,
+                                   solution.evaluation_points, filt)
+    theta = jnp.asarray(np.asarray(flatten(solution.model)[0]))  # on the default device
+    r, finite, values, change = (np.asarray(a) for a in linearised.call(theta))
     if not finite:  # a diverged run's θ
         return {"l2_relative": {u: float("nan") for u in solution.unknowns},
                 "residual_rms": {b.label: float("nan") for b in solution.compiled.blocks},
                 "residual_ratio": float("nan")}
     norms = np.linalg.norm(values, axis=0)
-    norms = np.where(norms > 0, norms, np.sqrt(len(x)))
+    norms = np.where(norms > 0, norms, np.sqrt(len(values)))
     estimate = np.linalg.norm(change, axis=0) / norms
-    offsets = np.cumsum([0, *ls.rows])  # a mean condition's block is one row
+    offsets = np.cumsum([0, *linearised.rows])  # a mean condition's block is one row
     rms = {}
     for k, block in enumerate(solution.compiled.blocks):
         rows = r[offsets[k]:offsets[k + 1]]  # scaled by 1/√N_b: ‖rows‖ is the RMS
@@ -143,7 +176,8 @@ def may_be_too_few(solution) -> bool:
     points drawn as it drew its own, so it goes straight to the estimate."""
     if solution.config.sample.get("adapt") or not solution.loss > 0:
         return True
-    ls, theta = least_squares(solution.compiled, _finer_grid(solution), solution.model)
+    grid = finer_grid(solution.problem, solution.config, solution.compiled.blocks)
+    ls, theta = least_squares(solution.compiled, grid, solution.model)
     fresh = float(jnp.sqrt(2 * jax.jit(ls.loss)(theta)))
     return not fresh <= TOO_FEW * np.sqrt(2 * solution.loss)
 

@@ -8,6 +8,7 @@ a folder and loaded back without retraining.
 from __future__ import annotations
 
 import json
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -67,6 +68,8 @@ class Solution:
     filter: Filter | None = None
     points: list[np.ndarray] = field(default_factory=list, repr=False)
     spectrum: list[dict] = field(default_factory=list, repr=False)  # σ of Φ̂ and the cut, every few steps
+    # the error estimate's compiled call, compiled while the run trained (`estimate.ahead`)
+    linearised: Future | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def compiled(self) -> CompiledProblem:

@@ -58,11 +58,12 @@ def test_a_run_that_moved_its_points_is_measured_on_points_drawn_as_its_own_were
     """Fresh points follow the residual's density (a grid would miss a front the run
     moved its points to): as many as the finer grid has, not on it, and more of them
     where the residual is large (here at the kink of poisson1d_kink's solution)."""
-    from pdedsl.estimate import _finer_grid
+    from pdedsl.estimate import finer_grid
     from pdedsl.least_squares import least_squares
 
     moved = solve(POISSON.with_name("poisson1d_kink.pde"), steps=6, adapt=3)
-    fresh, grid = fresh_points(moved), _finer_grid(moved)
+    fresh = fresh_points(moved)
+    grid = finer_grid(moved.problem, moved.config, moved.compiled.blocks)
     assert [len(p) for p in fresh] == [len(p) for p in grid]
     interior = 0
     assert not np.isin(fresh[interior], grid[interior]).all()
