@@ -1,5 +1,6 @@
 """Every statement kind, and the two examples of the language reference against hand-written SymPy."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -232,3 +233,13 @@ def test_problem_symbols_are_plain():
     assert isinstance(p, Problem)
     assert all(isinstance(e, Equation) for e in p.equations)
     assert isinstance(one("laplacian(u) = 0\nu = 0 on x = 0").conditions[0], Condition)
+
+
+def test_many_constants_parse_quickly():
+    # Every expression resolves the constants declared so far: hundreds of them must
+    # not make a file take minutes (300 took over three before they were kept).
+    lines = "".join(f"const c{i} = c{i - 1} + 1\n" for i in range(1, 300))
+    started = time.perf_counter()
+    p = parse(f"x in [0, 1]\nunknown u(x)\nconst c0 = 1\n{lines}u_xx = c299\n")
+    assert time.perf_counter() - started < 20
+    assert p.constant_values()[Symbol("c299")] == 300

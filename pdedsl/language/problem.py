@@ -302,7 +302,7 @@ class Problem:
         """Each constant's value as an exact number, resolved in declaration order."""
         values: dict[sympy.Symbol, sympy.Expr] = {}
         for c in self.constants:
-            values[c.symbol] = c.value.subs(values)
+            values[c.symbol] = c.value.xreplace(values)
         return values
 
     def guesses(self) -> dict[str, float]:

@@ -50,6 +50,8 @@ class Scope:
     unknowns: dict[str, Unknown] = field(default_factory=dict)
     fitted: dict[str, Fitted] = field(default_factory=dict)
     regions: dict[str, ShapeSpec] = field(default_factory=dict)  # `region NAME = ...`
+    _values: dict[sympy.Symbol, sympy.Expr] = field(default_factory=dict, repr=False,
+                                                    compare=False)
 
     @classmethod
     def of(cls, problem: Problem) -> Scope:
@@ -73,11 +75,12 @@ class Scope:
         return [v for v in self.variables.values() if not v.is_time]
 
     def constant_values(self) -> dict[sympy.Symbol, sympy.Expr]:
-        """Each constant's value with earlier constants substituted, in order."""
-        values: dict[sympy.Symbol, sympy.Expr] = {}
-        for c in self.constants.values():
-            values[c.symbol] = c.value.subs(values)
-        return values
+        """Each constant's value with earlier constants substituted, in order. Constants
+        are only ever added, so the values found before are kept: every expression asks,
+        and a file may declare hundreds of constants."""
+        for c in list(self.constants.values())[len(self._values):]:
+            self._values[c.symbol] = c.value.xreplace(self._values)
+        return dict(self._values)
 
     def shorthand(self, text: str) -> tuple[str, str] | None:
         """`u_xy` -> ('u', 'xy') when u is an unknown and x, y declared one-letter
