@@ -61,6 +61,8 @@ CASES = [
      "the inner radius of an annulus must be positive, got 0", 1, 27),
     ("variable left out of the region", "z in [0, 1]\n(x, y) in disk((0, 0), 1)\n",
      "z is a spatial variable, but not one of the region's", 2, 1),
+    ("variable left out, the list to write", "z in [0, 1]\n(y, x) in disk((0, 0), 1)\n",
+     "every spatial variable is listed in '(y, x, z) in ...'", 2, 1),
     ("variable listed twice", "(x, x) in disk((0, 0), 1)\n", "variable 'x' is listed twice", 1, 5),
     ("not a name in the list", "(x, 1) in disk((0, 0), 1)\n",
      "a region statement lists its variables by name", 1, 5),

@@ -122,12 +122,12 @@ class Regions:
             if name in self.scope and name not in self.scope.variables:
                 raise self.error(self.scope.not_a_variable(name), token)
             tokens.append(token)
-        listed = {str(t) for t in tokens}
+        listed = [str(t) for t in tokens]  # in the written order: a set's would vary
         for v in self.scope.spatial:
             if v.name not in listed:
                 raise self.error(f"{v.name} is a spatial variable, but not one of the region's: "
                                  f"with a region, every spatial variable is listed in "
-                                 f"'({', '.join([v.name, *listed])}) in ...'", tree)
+                                 f"'({', '.join([*listed, v.name])}) in ...'", tree)
         return tokens
 
     def holds(self, variable: Variable, lower: float, upper: float, node) -> None:
