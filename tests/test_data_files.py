@@ -44,6 +44,8 @@ ERRORS = [
      2, 3),
     ("unterminated quote after a doubled quote", 't,x,u\n0,1,"2""\n', "unterminated quote",
      2, 5),
+    ("semicolons", "t;x;u\n0;1;2\n", "separated by commas, not ';'", 1, 2),
+    ("tabs", "t\tx\tu\n0\t1\t2\n", "separated by commas, not tabs", 1, 2),
     ("after quoted numbers", 't,x,u\n"0.5","3",1\n', "x = 3.0 is outside the domain", 2, 7),
     ("empty column name", "t,,u\n0,1,2\n", "empty column name", 1, 3),
     ("numbers in the header", "0,1,2\n0,1,2\n",

@@ -143,6 +143,7 @@ def read_observations(
         raise fail("the data file is empty: its first row must name the columns, "
                    f"e.g. {','.join([*variables, *unknowns[:1]])}", 1, 1)
     header = rows[0]
+    _check_separator(header, fail)
     names = [cell.strip() for cell, _ in header.cells]
     check_header(names, variables, unknowns,
                   lambda message, j: fail(message, header.line, _caret(header.cells[j])))
@@ -236,6 +237,18 @@ def _field_starts(line: str) -> tuple[list[int], int | None]:
         else:
             state = "field"
     return starts, (opened if state == "quoted" else None)
+
+
+def _check_separator(header: Row, fail) -> None:
+    """A header of one cell with ';' or a tab in it: a file written with another
+    separator, which the check of the names would report as one odd column name."""
+    if len(header.cells) != 1:
+        return
+    text, start = header.cells[0]
+    for separator, said in ((";", "';'"), ("\t", "tabs")):
+        if separator in text:
+            raise fail(f"the cells of a data file are separated by commas, not {said}",
+                       header.line, start + text.index(separator))
 
 
 def _caret(cell: Cell) -> int:
