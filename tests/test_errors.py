@@ -30,6 +30,8 @@ CASES = [
     ("missing comma between settings", E + "sample interior = 5 boundary = 3\n", "unexpected 'boundary', expected ',' or end of line", 5, 21),
     ("missing comma in a range", "x in [0 1]\n", "unexpected '1', expected ','", 1, 9),
     ("unicode minus", H + "u = 1 \u2212 x\n", "unexpected character '\u2212' (write '-')", 4, 7),
+    ("string left open", E + 'data "obs.csv\n', "unexpected character '\"' (a string must end with '\"' on the same line", 5, 6),
+    ("single quotes", E + "data 'obs.csv'\n", "a data file's path goes in double quotes", 5, 6),
     ("non-ASCII name", "const \u03b1 = 1\n", "(names and operators are ASCII", 1, 7),
     ("empty file", "", "the file states no problem (it is empty, or only comments", 1, 1),
     ("only comments", "# nothing\n\n   # here\n", "the file states no problem", 1, 1),

@@ -16,6 +16,10 @@ from .vocabulary import FUNCTIONS, KEYWORDS, STATEMENT_KEYWORDS
 # Characters that editors and copied formulas put in place of ASCII operators.
 LOOKALIKES = {"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00d7": "*", "\u00b7": "*",
               "\u22c5": "*", "\u00f7": "/", "\u00b2": "^2", "\u00b3": "^3", "\u03c0": "pi"}
+# Quotes: a closed "..." is a token, so a '"' that is not is a string left open.
+QUOTES = {'"': " (a string must end with '\"' on the same line: data \"obs.csv\")",
+          "'": " (a data file's path goes in double quotes, data \"obs.csv\"; "
+               "a derivative is written u_x or diff(u, x))"}
 
 
 def keyword_declared(token: Token, text: str) -> Token | None:
@@ -44,9 +48,12 @@ def cut_word(token: Token, text: str) -> tuple[str, str] | None:
 
 
 def character_hint(char: str) -> str:
-    """` (write '-')` for a look-alike of an operator; a note for other non-ASCII."""
+    """` (write '-')` for a look-alike of an operator; a note for quotes and for other
+    non-ASCII characters."""
     if char in LOOKALIKES:
         return f" (write '{LOOKALIKES[char]}')"
+    if char in QUOTES:
+        return QUOTES[char]
     if not char.isascii():
         return " (names and operators are ASCII; other characters only in comments)"
     return ""
