@@ -64,6 +64,8 @@ ERRORS = [
     ("long row", "t,x,u\n0,1,2,3\n", "too many values: the header names 3 columns", 2, 7),
     ("text in a number column", "t,x,u\n0,1,high\n",
      "'high' in column 'u' is not a number", 2, 5),
+    ("control character in a number", "t,x,u\n0,1,\x002\n",
+     "'\\x002' in column 'u' is not a number", 2, 5),
     ("python-only numeral", "t,x,u\n0,1,1_000\n", "'1_000' in column 'u' is not a number",
      2, 5),
     ("nan", "t,x,u\n0,1,NaN\n", "'NaN' in column 'u' is not a finite number", 2, 5),

@@ -272,7 +272,7 @@ def check_header(names: list[str], variables, unknowns, fail: Fail) -> None:
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else f"one of {', '.join(known)}"
-            raise fail(f"column '{name}' is not a variable or unknown of the problem "
+            raise fail(f"column '{_shown(name)}' is not a variable or unknown of the problem "
                        f"({hint})", j)
         if name in seen:
             raise fail(f"the header names '{name}' twice (column {seen[name] + 1} and "
@@ -306,13 +306,19 @@ def _numbers(row: Row, names: list[str], fail) -> list[float]:
             raise fail(f"'{text}' in column '{name}' is not a finite number",
                        row.line, column)
         if not NUMBER.fullmatch(text):
-            raise fail(f"'{text}' in column '{name}' is not a number", row.line, column)
+            raise fail(f"'{_shown(text)}' in column '{name}' is not a number", row.line, column)
         value = float(text)
         if not np.isfinite(value):
             raise fail(f"'{text}' in column '{name}' is too large for a float",
                        row.line, column)
         values.append(value)
     return values
+
+
+def _shown(text: str) -> str:
+    """A cell's text for a message, control characters escaped ('\\x00'): printed as
+    they are, they vanish and the message names something that looks fine."""
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 def make_observations(path, table, names, variables, unknowns, bounds, inside,
