@@ -9,7 +9,7 @@ region) raises ValueError, so the language can point at it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence, Union
 
 import numpy as np
@@ -41,12 +41,14 @@ class OnShape:
 class OnPlane:
     """`on x = a`: the part of the boundary on the line (plane) where coordinate `axis` is `value`.
 
-    `variable` is the coordinate's name, for messages.
+    `variable` is the coordinate's name, for messages; `written` the value as the file
+    wrote it (constants kept as symbols), so a constant's new value can move the plane.
     """
 
     axis: int
     value: float
     variable: str | None = None
+    written: object = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f"{self.variable or f'x{self.axis + 1}'} = {self.value:g}"

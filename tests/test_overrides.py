@@ -99,6 +99,27 @@ def test_a_constant_of_a_region_says_what_its_new_value_breaks(value, message):
         configure(parse(REGION), {"R": value})
 
 
+PLATE = """const L = 2
+region hole = disk((1, 1/2), 1/4)
+(x, y) in rectangle((0, 0), (L, 1)) minus hole
+unknown u(x, y)
+-laplacian(u) = 0
+u = 1 on x = 0
+u = 0 on x = L
+dn(u) = 0 on y = 0, y = 1, hole
+"""
+
+
+def test_a_constant_moves_the_planes_of_a_region_s_conditions():
+    # `on x = L` stayed at x = 2, and sampling stopped with a ValueError traceback
+    changed, _ = configure(parse(PLATE), {"L": "3"})
+    assert [str(s) for s in changed.conditions[1].selectors] == ["x = 3"]
+    with pytest.raises(PdeError) as info:
+        configure(parse(PLATE), {"L": "1/2"})
+    assert ("L = 1/2: the condition on line 8: no part of 'hole' is on the boundary"
+            in info.value.message)
+
+
 BOX = """const L = 1
 const k = 2
 const m = 1/k

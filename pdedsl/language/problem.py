@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal, Mapping
 import sympy
 
 from .operators import Mean, NormalDerivative, normal_derivative_along, normal_symbol
-from .region import Region, range_end
+from .region import Region, moved_selectors, range_end
 
 if TYPE_CHECKING:
     from .data import Observations
@@ -349,14 +349,25 @@ class Problem:
         return changed._with_region() if self.region is not None else changed
 
     def _with_region(self) -> Problem:
-        """The region rebuilt for the current constants, its variables' ranges following
-        (ValueError for a bad shape or a range that no longer holds it)."""
-        region = self.region.with_values(self.constant_values())
+        """The region rebuilt for the current constants, its variables' ranges and the
+        conditions' planes following (ValueError for a bad shape, a range that no longer
+        holds it or a condition's place no longer on its boundary)."""
+        values = self.constant_values()
+        region = self.region.with_values(values)
         box = dict(zip(region.variables, region.bounds()))
         variables = tuple(
             dataclasses.replace(v, lower=range_end(box[v.name][0]), upper=range_end(box[v.name][1]))
             if v.name in region.declared else v for v in self.variables)
-        problem = dataclasses.replace(self, region=region, variables=variables)
+        conditions = []
+        for c in self.conditions:
+            try:
+                selectors = moved_selectors(c.selectors, region.shape, values)
+            except ValueError as error:
+                line = f" on line {c.location.line}" if c.location else ""
+                raise ValueError(f"the condition{line}: {error}") from None
+            conditions.append(dataclasses.replace(c, selectors=selectors))
+        problem = dataclasses.replace(self, region=region, variables=variables,
+                                      conditions=tuple(conditions))
         for name, (lower, upper) in zip(problem.names, problem.bounds()):
             if name in box and not (lower <= box[name][0] + 1e-9 and box[name][1] <= upper + 1e-9):
                 raise ValueError(f"the region no longer fits in the range of {name}")

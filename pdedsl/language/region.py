@@ -16,7 +16,7 @@ from typing import Mapping
 import numpy as np
 import sympy
 
-from ..selection import check_region, region_bounds
+from ..selection import OnPlane, check_region, region_bounds, select
 from ..shapes import Annulus, Ball, Box, Disk, Intersect, Minus, Polygon, Rectangle, Shape, Union
 
 PRIMITIVES = {"disk": Disk, "annulus": Annulus, "rectangle": Rectangle, "polygon": Polygon,
@@ -74,6 +74,18 @@ class Region:
         shape = self.spec.build(values)
         check_region(shape, self.variables)
         return dataclasses.replace(self, shape=shape)
+
+
+def moved_selectors(selectors: tuple, shape: Shape, values) -> tuple:
+    """A condition's selectors for the constants' `values`: each plane `on x = L` where
+    L now is, as a box's face follows L; ValueError for a selector that no longer holds
+    part of the boundary."""
+    moved = tuple(dataclasses.replace(s, value=float(s.written.subs(values)))
+                  if isinstance(s, OnPlane) and s.written is not None else s
+                  for s in selectors)
+    for selector in moved:
+        select(shape, [selector])
+    return moved
 
 
 def range_end(value: float) -> sympy.Expr:

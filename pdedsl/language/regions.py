@@ -244,9 +244,10 @@ class Regions:
                     face = self.places.face(node, value_tree)
                     faces += [face] if face not in faces else []
                     continue
-                value = float(self.places.value(node, value_tree))
+                written = self.expressions.constant(value_tree, f"the value of {node}")
+                value = float(self.expressions.value(written, value_tree))
                 selector = OnPlane(self.region.variables.index(variable.name), value,
-                                   variable.name)
+                                   variable.name, written)
                 node = value_tree
             try:
                 select(self.region.shape, [selector])
