@@ -120,6 +120,20 @@ def test_a_constant_moves_the_planes_of_a_region_s_conditions():
             in info.value.message)
 
 
+@pytest.mark.parametrize("at, value, message", [
+    # the point trained outside the disk; the line stopped sampling with a traceback
+    ("x = a, y = a", "9/10", "a = 9/10: the point condition on line 6: the point x = a, "
+     "y = a is outside the region"),
+    ("x = a", "1", "a = 1: the point condition on line 6: no part of x = a lies inside"),
+])
+def test_a_constant_keeps_a_point_condition_in_the_region(at, value, message):
+    text = ("const a = 0\n(x, y) in disk((0, 0), 1)\nunknown u(x, y)\n-laplacian(u) = 0\n"
+            f"dn(u) = x on boundary\nu = 0 at {at}\n")
+    with pytest.raises(PdeError) as info:
+        configure(parse(text), {"a": value})
+    assert message in info.value.message
+
+
 BOX = """const L = 1
 const k = 2
 const m = 1/k

@@ -366,6 +366,11 @@ class Problem:
                 line = f" on line {c.location.line}" if c.location else ""
                 raise ValueError(f"the condition{line}: {error}") from None
             conditions.append(dataclasses.replace(c, selectors=selectors))
+        for c in self.point_conditions:
+            point = {name: float(value.subs(values)) for name, value in c.point.items()}
+            if (missed := region.misses(point, c.where)) is not None:
+                line = f" on line {c.location.line}" if c.location else ""
+                raise ValueError(f"the point condition{line}: {missed}")
         problem = dataclasses.replace(self, region=region, variables=variables,
                                       conditions=tuple(conditions))
         for name, (lower, upper) in zip(problem.names, problem.bounds()):

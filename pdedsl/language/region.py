@@ -16,7 +16,7 @@ from typing import Mapping
 import numpy as np
 import sympy
 
-from ..selection import OnPlane, check_region, region_bounds, select
+from ..selection import OnPlane, check_region, region_bounds, select, slice_grid
 from ..shapes import Annulus, Ball, Box, Disk, Intersect, Minus, Polygon, Rectangle, Shape, Union
 
 PRIMITIVES = {"disk": Disk, "annulus": Annulus, "rectangle": Rectangle, "polygon": Polygon,
@@ -74,6 +74,24 @@ class Region:
         shape = self.spec.build(values)
         check_region(shape, self.variables)
         return dataclasses.replace(self, shape=shape)
+
+    def misses(self, point: Mapping[str, float], written: str) -> str | None:
+        """Why a point condition's place is not in the region (a point outside it; a line
+        or plane that misses it or only touches it), or None."""
+        if set(self.variables) <= set(point):
+            x = np.array([[point[v] for v in self.variables]])
+            inside = bool(self.shape.contains(x)[0])  # the boundary included
+            return None if inside else f"the point {written} is outside the region"
+        return None if self._crosses(point) else (
+            f"no part of {written} lies inside the region (it misses the region or only touches it)")
+
+    def _crosses(self, point: Mapping[str, float]) -> bool:
+        """Whether the line or plane where the named variables take their values runs
+        through the region, not only along its outside or touching it at a point."""
+        fixed = {self.variables.index(v): value for v, value in point.items()
+                 if v in self.variables}
+        grid = slice_grid(region_bounds(self.shape), fixed)
+        return bool(self.shape.contains(grid).any())
 
 
 def moved_selectors(selectors: tuple, shape: Shape, values) -> tuple:

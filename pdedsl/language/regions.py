@@ -14,11 +14,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Callable
 
-import numpy as np
 from lark import Token, Tree
 
-from ..selection import (OnPlane, OnShape, WholeBoundary, check_region, region_bounds, select,
-                         slice_grid)
+from ..selection import OnPlane, OnShape, WholeBoundary, check_region, region_bounds, select
 from ..shapes import Shape
 from .expressions import ExpressionBuilder
 from .places import Places
@@ -265,24 +263,7 @@ class Regions:
                              "use it)", token)
         return OnShape(name)
 
-    def contains(self, point: dict[str, float]) -> bool:
-        """Whether a point naming every variable of the region lies in it (boundary included)."""
-        x = np.array([[point[v] for v in self.region.variables]])
-        return bool(self.region.shape.contains(x)[0])
-
     def misses(self, point: dict[str, float], written: str) -> str | None:
-        """Why a point condition's place is not in the region (a point outside it; a line
-        or plane that misses it or only touches it), or None."""
-        if set(self.region.variables) <= set(point):
-            return None if self.contains(point) else f"the point {written} is outside the region"
-        return None if self.crosses(point) else (
-            f"no part of {written} lies inside the region (it misses the region or only touches it)")
-
-    def crosses(self, point: dict[str, float]) -> bool:
-        """Whether the line or plane where the named variables take their values runs
-        through the region, not only along its outside or touching it at a point."""
-        names = self.region.variables
-        fixed = {names.index(v): value for v, value in point.items() if v in names}
-        grid = slice_grid(region_bounds(self.region.shape), fixed)
-        return bool(self.region.shape.contains(grid).any())
+        """Why a point condition's place is not in the region, or None."""
+        return self.region.misses(point, written)
 
