@@ -7,7 +7,7 @@ import pytest
 import sympy
 
 from pdedsl.config import configure
-from pdedsl.language import PdeError, parse
+from pdedsl.language import PdeError, parse, parse_file
 from pdedsl.language.expression import parse_value
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,6 +132,15 @@ def test_a_constant_keeps_a_point_condition_in_the_region(at, value, message):
     with pytest.raises(PdeError) as info:
         configure(parse(text), {"a": value})
     assert message in info.value.message
+
+
+def test_a_constant_keeps_the_data_in_the_region(tmp_path):
+    """The observation at (0.5, 0.5) was outside the disk of radius 0.6, and trained."""
+    (tmp_path / "obs.csv").write_text("x,y,u\n0.5,0.5,0\n")
+    (tmp_path / "p.pde").write_text("const R = 1\n(x, y) in disk((0, 0), R)\nunknown u(x, y)\n"
+                                    "-laplacian(u) = 1\nu = 0 on boundary\ndata \"obs.csv\"\n")
+    with pytest.raises(PdeError, match="R = 3/5: the data of .*obs.csv hold points outside"):
+        configure(parse_file(tmp_path / "p.pde"), {"R": "0.6"})
 
 
 BOX = """const L = 1

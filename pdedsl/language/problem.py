@@ -351,7 +351,7 @@ class Problem:
     def _with_region(self) -> Problem:
         """The region rebuilt for the current constants, its variables' ranges and the
         conditions' planes following (ValueError for a bad shape, a range that no longer
-        holds it or a condition's place no longer on its boundary)."""
+        holds it, or a condition's place, a point or an observation no longer on it)."""
         values = self.constant_values()
         region = self.region.with_values(values)
         box = dict(zip(region.variables, region.bounds()))
@@ -366,17 +366,25 @@ class Problem:
                 line = f" on line {c.location.line}" if c.location else ""
                 raise ValueError(f"the condition{line}: {error}") from None
             conditions.append(dataclasses.replace(c, selectors=selectors))
-        for c in self.point_conditions:
-            point = {name: float(value.subs(values)) for name, value in c.point.items()}
-            if (missed := region.misses(point, c.where)) is not None:
-                line = f" on line {c.location.line}" if c.location else ""
-                raise ValueError(f"the point condition{line}: {missed}")
+        self._check_points(region, values)
         problem = dataclasses.replace(self, region=region, variables=variables,
                                       conditions=tuple(conditions))
         for name, (lower, upper) in zip(problem.names, problem.bounds()):
             if name in box and not (lower <= box[name][0] + 1e-9 and box[name][1] <= upper + 1e-9):
                 raise ValueError(f"the region no longer fits in the range of {name}")
         return problem
+
+    def _check_points(self, region: Region, values) -> None:
+        """Each point condition's place and each observation still in the (new) region."""
+        for c in self.point_conditions:
+            point = {name: float(value.subs(values)) for name, value in c.point.items()}
+            if (missed := region.misses(point, c.where)) is not None:
+                line = f" on line {c.location.line}" if c.location else ""
+                raise ValueError(f"the point condition{line}: {missed}")
+        for data in self.observations:
+            columns = [data.variables.index(v) for v in region.variables]
+            if not region.shape.contains(data.points[:, columns]).all():
+                raise ValueError(f"the data of {data.path} hold points outside the region")
 
     def with_guesses(self, **values: float) -> Problem:
         """A copy with some fitted constants given new first guesses."""
