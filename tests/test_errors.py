@@ -106,6 +106,12 @@ CASES = [
     # derivatives
     ("dn in an equation", H + "dn(u) = 0\n", "dn(...) (the normal derivative) is allowed only in conditions", 4, 1),
     ("dn in exact", E + "exact u = dn(x)\n", "allowed only in conditions", 5, 11),
+    ("dn on the initial slice", "x in [0, 1]\ntime t in [0, 1]\nunknown u(x, t)\nu_t = u_xx\n"
+     "u = 0 on boundary\ndn(u) = 0 on t = 0\n", "a slice of the time variable t has none", 6, 14),
+    ("dn on a region's initial slice", "(x, y) in disk((0, 0), 1)\ntime t in [0, 1]\n"
+     "unknown u(x, y, t)\nu_t = laplacian(u)\nu = 0 on boundary\ndn(u) + u = 0 on t = 0\n",
+     "a slice of the time variable t has none", 6, 18),
+    ("fullwidth digit", "x in [0, \uff11]\n", "unexpected character '\uff11'", 1, 10),
     ("shorthand wrt foreign variable", "x in [0, 1]\ny in [0, 1]\nunknown u(x)\nu_y = 0\n",
      "'u_y': u does not depend on y", 4, 1),
     ("diff wrt foreign variable", "x in [0, 1]\ny in [0, 1]\nunknown u(x)\ndiff(u, y) = 0\n",

@@ -26,6 +26,7 @@ from .problem import (
     Location,
     Mean,
     MeanCondition,
+    NormalDerivative,
     PointCondition,
     Problem,
     Settings,
@@ -243,13 +244,28 @@ class StatementBuilder:
     def statement_condition(self, tree: Tree) -> None:
         lhs, rhs, where = tree.children
         eq = self.expressions.equation(lhs, rhs, Context("condition", "a condition"))
+        selectors = None
         if self.regions.region is not None:
             faces, selectors = self.regions.places_of(where)
             written = [WrittenFace(face, where, False) for face in faces]
-            self.stated.conditions.append((eq, written, where, _location(tree), tuple(selectors)))
-            return
-        written = self.places.faces(where)
-        self.stated.conditions.append((eq, written, where, _location(tree), None))
+            selectors = tuple(selectors)
+        else:
+            written = self.places.faces(where)
+        if eq.has(NormalDerivative):
+            self.refuse_normal_in_time(written)
+        self.stated.conditions.append((eq, written, where, _location(tree), selectors))
+
+    def refuse_normal_in_time(self, written: list[WrittenFace]) -> None:
+        """`dn(...)` is the spatial outward normal: a time slice has none."""
+        for w in written:
+            if self.scope.variables[w.face.variable].is_time:
+                t = w.face.variable
+                raise self.error(
+                    f"dn(...) on {t} = ...: the normal derivative is along the domain's "
+                    f"outward normal in space, and a slice of the time variable {t} has none; "
+                    f"write the time derivative instead, as in diff(u, {t})",
+                    w.node,
+                )
 
     def statement_point_condition(self, tree: Tree) -> None:
         lhs, rhs, point = tree.children
