@@ -59,17 +59,22 @@ def add_check(commands) -> None:
     check.add_argument("--latex", action="store_true", help="print LaTeX instead of Unicode")
     check.add_argument("--strict", action="store_true",
                        help="treat warnings as errors (exit status 2)")
+    check.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                       help="check with a constant or a setting overridden, as solve would run it")
     check.set_defaults(run=run_check)
 
 
 def run_check(args) -> int:
     """Print the problem, then the warnings (an exact solution that does not satisfy
     the equations, a missing initial condition, ...) to stderr; with --strict a
-    warning is an error and nothing is printed but the errors."""
+    warning is an error and nothing is printed but the errors. With --set, the
+    overrides are checked (and constants put in) as `solve` would."""
     from .language import parse_file, verify
     from .language.show import show
 
     problem = parse_file(args.file)
+    if args.set:
+        problem = _configured(problem, _overrides(args))
     warnings = verify(problem)
     if args.strict and warnings:
         for warning in warnings:
@@ -85,6 +90,25 @@ def run_check(args) -> int:
     for warning in warnings:
         print(warning, file=sys.stderr)
     return 0
+
+
+def _configured(problem, overrides: dict):
+    """The problem as `solve` would run it with `overrides`: constants put in, and the
+    settings shown with the overridden ones changed (the others as the file wrote them)."""
+    import dataclasses
+
+    from .config import configure
+
+    problem, config = configure(problem, overrides)
+    s = problem.settings
+    solver = config.solver if "solver" in overrides else s.solver
+    tables = [dict(s.solver_options) if solver == s.solver else {}, dict(s.model), dict(s.sample)]
+    for table, chosen in zip(tables, (config.solver_options, config.model, config.sample)):
+        table.update({name: chosen[name] for name in overrides if name in chosen})
+    solver = solver or (config.solver if tables[0] else None)
+    seed = config.seed if "seed" in overrides else s.seed
+    return dataclasses.replace(problem, settings=dataclasses.replace(
+        s, solver=solver, solver_options=tables[0], model=tables[1], sample=tables[2], seed=seed))
 
 
 def _can_print_unicode(stream) -> bool:

@@ -66,6 +66,21 @@ def test_check_in_process_errors_return_2(tmp_path, capsys):
     assert "bad.pde:3:1: error: dn(...)" in capsys.readouterr().err
 
 
+def test_check_with_overrides_shows_them_and_checks_them(capsys):
+    """--set puts a constant's value in and shows the overridden settings, as solve
+    would run them; a bad override is the same error as at solve."""
+    heat = str(EXAMPLES / "heat.pde")
+    assert main(["check", heat, "--set", "kappa=1/2", "--set", "rcond=1e-8", "--set", "seed=3"]) == 0
+    out = capsys.readouterr().out
+    assert "κ = 1/2" in out and "rcond = 1e-08, cut = schedule" in out and "seed 3" in out
+    assert main(["check", str(EXAMPLES / "laplace.pde"), "--set", "rcond=1e-9"]) == 0
+    assert "solver anagram(rcond = 1e-09)" in capsys.readouterr().out
+    assert main(["check", heat, "--set", "kapa=1"]) == 2
+    assert "no setting or constant named 'kapa'" in capsys.readouterr().err
+    result = run("check", heat, "--set", "kappa=1/2")
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+
+
 PROBE = """
 import json, sys, time
 clock = time.process_time  # CPU seconds: a machine busy with other work does not count
