@@ -219,6 +219,7 @@ def green_function(solution, x, y=None, *, unknown: str | None = None,
     """
     t = _tangent(solution)
     k = _unknown_index(t.problem, unknown)
+    x = geometry.user_points(x, t.problem.names)
     block = t.interior_block(equation)
     rows = t.rows(block)
     U, s, Vt, f = t.svd
@@ -228,7 +229,7 @@ def green_function(solution, x, y=None, *, unknown: str | None = None,
         right = U[rows].T * (np.sqrt(n) / t.volume)  # k × N_b: f(Σ)Uᵀ after the features
         G = (t.features(x, k) @ Vt.T * f) @ right
     else:
-        y = np.asarray(_points(y, t.theta.dtype))
+        y = geometry.user_points(y, t.problem.names)
         operator = (t.operator_features(y, equation) @ Vt.T) * np.sqrt(f / s)
         G = t.whitened(x, k) @ operator.T / t.volume
     return G, np.asarray(y)
@@ -245,6 +246,7 @@ class Resolved:
         return tuple(u.name for u in self.tangent.problem.unknowns)
 
     def predict(self, points) -> dict[str, np.ndarray]:
+        points = geometry.user_points(points, self.tangent.problem.names)
         values = self.tangent.linearised(self.delta, points)
         return {name: values[:, k] for k, name in enumerate(self.unknowns)}
 

@@ -240,3 +240,21 @@ def domain_volume(problem: Problem) -> float:
         return regions.volume(problem)
     bounds = np.array(problem.bounds())
     return float(np.prod(bounds[:, 1] - bounds[:, 0]))
+
+
+def user_points(points, names: Sequence[str]) -> np.ndarray:
+    """Points given from Python as an (M, d) array, columns in the variable order `names`;
+    a 1-D array is M points of a one-variable problem. Another shape is a ValueError:
+    the network reads its columns by index, and a missing one would be read silently
+    from another column (an index past the end is clamped)."""
+    try:
+        x = np.asarray(points, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"points must be numbers in an (M, {len(names)}) array (columns "
+                         f"{', '.join(names)}), not {type(points).__name__}") from None
+    if x.ndim == 1 and len(names) == 1:
+        x = x[:, None]
+    if x.ndim != 2 or x.shape[1] != len(names):
+        raise ValueError(f"points must be an (M, {len(names)}) array, columns "
+                         f"{', '.join(names)}; got shape {x.shape}")
+    return x

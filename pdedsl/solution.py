@@ -118,16 +118,17 @@ class Solution:
         return self.uncertainty.standard_error if self.uncertainty else None
 
     def predict(self, points) -> dict[str, np.ndarray]:
-        """Each unknown at `points` (M × d, columns in the problem's variable order)."""
-        values = _evaluate(self.model, _as_points(points, self.model))
+        """Each unknown at `points` (M × d, columns in the problem's variable order; a
+        1-D array in a one-variable problem); another shape is a ValueError."""
+        values = _evaluate(self.model, _as_points(points, self.model, self.problem))
         return {name: np.asarray(values[:, k]) for k, name in enumerate(self.unknowns)}
 
     def exact(self, points) -> dict[str, np.ndarray] | None:
         """The exact solution at `points`, or None when the file gives none."""
         if self.compiled.exact is None:
             return None
-        values = np.asarray(self._exact_values(jnp.asarray(_as_points(points, self.model),
-                                                           jnp.float64)))
+        x = jnp.asarray(geometry.user_points(points, self.problem.names), jnp.float64)
+        values = np.asarray(self._exact_values(x))
         return {name: values[:, k] for k, name in enumerate(self.unknowns)}
 
     @cached_property
@@ -313,7 +314,6 @@ def _evaluate(model: Model, x: jax.Array) -> jax.Array:
     return jax.vmap(model)(x)
 
 
-def _as_points(points, model: Model) -> jax.Array:
+def _as_points(points, model: Model, problem: Problem) -> jax.Array:
     dtype = jax.tree.leaves(eqx.filter(model, eqx.is_inexact_array))[0].dtype
-    x = jnp.asarray(points, dtype)
-    return x[:, None] if x.ndim == 1 else x
+    return jnp.asarray(geometry.user_points(points, problem.names), dtype)

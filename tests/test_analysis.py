@@ -145,6 +145,20 @@ def test_resolve_refuses_a_nonlinear_problem_and_bad_sources():
         solution.resolve(["1", "2"])
 
 
+@pytest.mark.parametrize("shape", [(3,), (3, 1), (3, 3), (2, 2, 2)])
+def test_points_of_the_wrong_shape_are_refused_not_read_from_another_column(shape):
+    solution = untrained(LAPLACE_2D)
+    points = np.full(shape, 0.5)
+    for call in (solution.predict, solution.exact, solution.resolve("1").predict,
+                 lambda x: solution.green_function(x)):
+        with pytest.raises(ValueError, match=r"\(M, 2\) array, columns x, y"):
+            call(points)
+    with pytest.raises(ValueError, match="must be numbers"):
+        solution.predict("x")
+    assert solution.predict([[0.5, 0.5]])["u"].shape == (1,)
+    assert untrained(POISSON_1D).predict([0.0, 0.5, 1.0])["u"].shape == (3,)
+
+
 @pytest.mark.parametrize("equation, linear", [
     ("-u_xx = 1", True),
     ("-(1 + x^2)*u_xx + exp(x)*u_x + sin(x)*u = 1", True),
