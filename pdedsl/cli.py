@@ -376,6 +376,10 @@ def run_compare(args) -> int:
     solvers = [s.strip() for s in args.solvers.split(",") if s.strip()] if args.solvers else list(REGISTRY)
     if not solvers:
         raise PdeError("--solvers names no solver", filename="pdedsl")
+    twice = sorted({name for name in solvers if solvers.count(name) > 1})
+    if twice:  # each solver has one folder, one curve and one colour: a second run overwrites
+        raise PdeError(f"--solvers names {', '.join(twice)} more than once: each solver runs "
+                       "once, into its own folder", filename="pdedsl")
     for name in solvers:
         run.check_solver(name)
     overrides = _overrides(args)

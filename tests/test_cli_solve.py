@@ -333,6 +333,14 @@ def test_compare_draws_every_solver_on_one_figure(tmp_path):
     assert width >= 800 and height >= 500
 
 
+def test_compare_refuses_a_solver_named_twice(tmp_path, capsys):
+    from pdedsl.cli import main
+
+    out = tmp_path / "cmp"
+    assert main(["compare", str(POISSON), "--solvers", "adam,anagram,adam", "--out", str(out)]) == 2
+    assert "--solvers names adam more than once" in capsys.readouterr().err
+    assert not out.exists()
+
 def test_a_plain_log_ends_with_the_step_the_run_ended_on():
     # A log (not a terminal) prints at most one line a second; a run that stops early
     # must still show its last step, before the table.
