@@ -204,6 +204,18 @@ def test_1d_figures_have_a_panel_per_source_and_the_textbook_overlay():
     assert len(axis.get_lines()) == 2 + 2 + 2  # G, textbook, source marker per source
 
 
+def test_1d_figures_name_the_source_by_its_variable_not_by_a_y_the_problem_may_have():
+    from pdedsl.plots.kernels import green_figure, kernel_figure
+
+    ode = "time t in [0, 2]\nunknown y(t)\ny_t = -y\ny = 1 on t = 0\n"
+    solution = untrained(ode, interior=10, boundary=1)
+    (axis,) = green_figure(solution, sources=[[0.5]]).axes
+    assert [text.get_text() for text in axis.get_legend().get_texts()] == ["source at t = 0.5"]
+    assert axis.get_ylabel() == "G(t, source)"
+    panel = kernel_figure(solution.tangent, "ntk").axes[0]
+    assert panel.get_title().startswith("source at t = ") and panel.get_ylabel() == "NTK(t, source)"
+
+
 # ------------------------------------------------------------------ trained runs
 @pytest.fixture(scope="module")
 def poisson_1d():

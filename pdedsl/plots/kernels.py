@@ -71,8 +71,8 @@ def kernel_figure(tangent, kind: str, unknown: str | None = None, title: str = "
     panels = figure.subplots(4, 4, sharex=True, sharey=True)
     if not plane.flat:
         for panel, y, v in zip(panels.ravel(), sources, values):
-            plane.draw(panel, v, None, y, label=f"source y = {plane.describe(y)}")
-        plane.label_axes(panels, f"{name}(x, y)")
+            plane.draw(panel, v, None, y, label=f"source at {plane.describe(y)}")
+        plane.label_axes(panels, f"{name}({plane.names[plane.h]}, source)")
     else:
         top = np.max(np.abs(values), axis=1)
         scaled = values / np.where(top > 0, top, 1.0)[:, None]
@@ -111,13 +111,13 @@ def green_figure(solution, *, unknown: str | None = None, sources=None, referenc
         panel = figure.subplots()
         for k, y in enumerate(sources):
             colour = f"C{k}"
-            panel.plot(plane.axis, G[:, k], color=colour, label=f"y = {plane.describe(y)}")
+            panel.plot(plane.axis, G[:, k], color=colour, label=f"source at {plane.describe(y)}")
             if reference is not None:
                 panel.plot(plane.axis, reference(plane.axis, y[plane.h]), color="black",
                            linestyle="--", linewidth=1, label="textbook" if k == 0 else None)
             panel.axvline(y[plane.h], color=colour, linewidth=0.5, alpha=0.5)
         panel.set_xlabel(plane.names[plane.h])
-        panel.set_ylabel("G(x, y)")
+        panel.set_ylabel(f"G({plane.names[plane.h]}, source)")
         panel.grid(True, alpha=0.4)
         panel.legend(loc="best", fontsize="small")
     else:
@@ -225,8 +225,11 @@ class _Plane:
             panel.set_ylabel(self.names[self.v] if self.flat else quantity)
 
     def describe(self, y) -> str:
+        """A source point as its variables' values: named on a line ('t = 0.25', not
+        'y = 0.25', which reads as a variable or an unknown called y), in the axes'
+        order on a plane."""
         if not self.flat:
-            return f"{y[self.h]:.3g}"
+            return f"{self.names[self.h]} = {y[self.h]:.3g}"
         return f"({y[self.h]:.2g}, {y[self.v]:.2g})"
 
     def _scale(self, axis: int, fractions: np.ndarray) -> np.ndarray:
