@@ -194,6 +194,26 @@ def test_a_region_is_blank_outside_with_its_outline_and_its_points_drawn():
     assert points_figure(untrained(POISSON).problem, [], [], "box") is None
 
 
+TWO_BALLS = """\
+(x, y, z) in ball((0, 0, 0), 1) union ball((5, 0, 0), 1)
+unknown u(x, y, z)
+-laplacian(u) = 1
+u = 0 on boundary
+"""
+
+
+def test_slices_pass_through_the_region_when_the_centre_of_its_box_is_outside_it():
+    from pdedsl.plots.fields import field_figures
+
+    figure = field_figures(untrained(TWO_BALLS, interior=50, boundary=20), "b.pde")["u"]
+    panels = [a for a in figure.axes if a.images]
+    assert [(a.get_xlabel(), a.get_ylabel()) for a in panels] == [("x", "y"), ("y", "z")]
+    for panel in panels:  # the y-z slice at x = 2.5, between the balls, drew nothing
+        assert np.isfinite(np.ma.filled(panel.get_images()[0].get_array(), np.nan)).any()
+    x = float(panels[1].get_title().split("x = ")[1])
+    assert min(abs(x), abs(x - 5)) <= 1
+
+
 DISK_NEUMANN = """\
 (x, y) in disk((0, 0), 1)
 unknown u(x, y)

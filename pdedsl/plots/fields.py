@@ -24,6 +24,7 @@ def field_figures(solution, file: str) -> dict[str, Figure]:
     problem = solution.problem
     names = [v.name for v in problem.variables]
     bounds = np.array(problem.bounds())
+    centre = slice_centre(problem)
     l2 = solution.l2_relative_error or {}
     figures = {}
     for unknown in problem.unknowns:
@@ -32,16 +33,17 @@ def field_figures(solution, file: str) -> dict[str, Figure]:
         if unknown.name in l2:
             title += f", relative L2 error {l2[unknown.name]:.2e}"
         if len(axes) == 1:
-            figures[unknown.name] = _line_figure(solution, unknown.name, axes[0], names, bounds, title)
+            figures[unknown.name] = _line_figure(solution, unknown.name, axes[0], names, bounds, centre, title)
         else:
             pairs = _slices(axes, problem)
-            figures[unknown.name] = _heatmap_figure(solution, unknown.name, pairs, names, bounds, title)
+            figures[unknown.name] = _heatmap_figure(solution, unknown.name, pairs, names, bounds, centre,
+                                                       title)
     return figures
 
 
-def _line_figure(solution, name, axis, names, bounds, title) -> Figure:
+def _line_figure(solution, name, axis, names, bounds, centre, title) -> Figure:
     x = np.linspace(*bounds[axis], LINE_POINTS)
-    points = _points(bounds, {axis: x})
+    points = _points(centre, {axis: x})
     predicted, exact = _values(solution, name, points)
     rows = 2 if exact is not None else 1
     figure = Figure(figsize=(7, 3 + 2.4 * (rows - 1)), layout="constrained")
@@ -62,7 +64,7 @@ def _line_figure(solution, name, axis, names, bounds, title) -> Figure:
     return figure
 
 
-def _heatmap_figure(solution, name, pairs, names, bounds, title) -> Figure:
+def _heatmap_figure(solution, name, pairs, names, bounds, centre, title) -> Figure:
     """One row per slice (horizontal axis, vertical axis, where the others sit)."""
     exact_known = solution.compiled.exact is not None
     columns = 3 if exact_known else 1
@@ -72,12 +74,12 @@ def _heatmap_figure(solution, name, pairs, names, bounds, title) -> Figure:
         gh = np.linspace(*bounds[h], GRID_POINTS)
         gv = np.linspace(*bounds[v], GRID_POINTS)
         H, V = np.meshgrid(gh, gv)  # rows follow the vertical axis
-        points = _points(bounds, {h: H.ravel(), v: V.ravel()})
+        points = _points(centre, {h: H.ravel(), v: V.ravel()})
         predicted, exact = _values(solution, name, points)
         outside = ~inside(solution.problem, points)
         predicted = np.where(outside, np.nan, predicted)
         exact = None if exact is None else np.where(outside, np.nan, exact)
-        at = _where_others(names, bounds, (h, v))
+        at = _where_others(names, centre, (h, v))
         extent = (*bounds[h], *bounds[v])
         style = dict(origin="lower", extent=extent, aspect=_aspect(bounds[h], bounds[v]))
         shape = H.shape
@@ -124,6 +126,30 @@ def draw_outline(panel, problem, horizontal: str, vertical: str, **style) -> Non
         panel.plot(line[:, 0], line[:, 1], **{"color": "black", "linewidth": 0.8, **style})
 
 
+def slice_centre(problem) -> np.ndarray:
+    """The point every slice of a figure passes through: the centre of the box, or, on
+    a region whose centre lies outside it (a hole, the gap between two pieces), the
+    point inside nearest to it, so that no slice misses the region and draws blank."""
+    centre = np.array(problem.bounds()).mean(axis=1)
+    return moved_inside(problem, centre[None])[0]
+
+
+def moved_inside(problem, points: np.ndarray) -> np.ndarray:
+    """Sources outside a region (in a hole) moved to the nearest of a grid inside it."""
+    outside = ~inside(problem, points)
+    if not outside.any():
+        return points
+    from ..sampling import interior_points
+
+    columns = [problem.names.index(v) for v in problem.region.variables]
+    grid = interior_points(problem.region.shape, 4096, "grid", np.random.default_rng(0))
+    moved = points.copy()
+    for k in np.flatnonzero(outside):
+        nearest = np.argmin(np.linalg.norm(grid - points[k, columns], axis=1))
+        moved[k, columns] = grid[nearest]
+    return moved
+
+
 def _slices(axes: list[int], problem) -> list[tuple[int, int]]:
     """(horizontal, vertical) variable pairs: time upwards; in 3+ variables, pairs
     that together cover every variable (x-y, then z-w, ...)."""
@@ -144,10 +170,10 @@ def _pairs(axes: list[int]) -> list[tuple[int, int]]:
     return pairs
 
 
-def _points(bounds: np.ndarray, columns: dict[int, np.ndarray]) -> np.ndarray:
-    """Points with the given columns, every other variable at the centre of its range."""
+def _points(centre: np.ndarray, columns: dict[int, np.ndarray]) -> np.ndarray:
+    """Points with the given columns, every other variable at its value in `centre`."""
     n = len(next(iter(columns.values())))
-    points = np.tile(bounds.mean(axis=1), (n, 1))
+    points = np.tile(centre, (n, 1))
     for axis, values in columns.items():
         points[:, axis] = values
     return points
@@ -159,8 +185,8 @@ def _values(solution, name, points):
     return predicted, (exact[name] if exact is not None else None)
 
 
-def _where_others(names, bounds, shown) -> str:
-    others = [f"{names[k]} = {bounds[k].mean():.3g}" for k in range(len(names)) if k not in shown]
+def _where_others(names, centre, shown) -> str:
+    others = [f"{names[k]} = {centre[k]:.3g}" for k in range(len(names)) if k not in shown]
     return f"\nat {', '.join(others)}" if others else ""
 
 

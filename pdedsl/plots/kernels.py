@@ -22,7 +22,7 @@ from matplotlib.colors import LogNorm, SymLogNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
-from .fields import draw_outline, inside
+from .fields import draw_outline, inside, moved_inside, slice_centre
 
 LINE_POINTS = 201
 GRID_POINTS = 48  # per axis, per panel
@@ -174,7 +174,7 @@ class _Plane:
         self.flat = len(axes) >= 2
         self.h = axes[0]
         self.v = axes[1] if self.flat else None
-        self.centre = self.bounds.mean(axis=1)
+        self.centre = slice_centre(problem)
         n = GRID_POINTS if self.flat else LINE_POINTS
         self.axis = np.linspace(*self.bounds[self.h], n)
         self.vertical = np.linspace(*self.bounds[self.v], n) if self.flat else None
@@ -186,7 +186,7 @@ class _Plane:
             fractions = (np.arange(per_axis**2) + 0.5) / per_axis**2
             return self._at({self.h: self._scale(self.h, fractions)})
         H, V = np.meshgrid(self._scale(self.h, fractions), self._scale(self.v, fractions[::-1]))
-        return _moved_inside(self.problem, self._at({self.h: H.ravel(), self.v: V.ravel()}))
+        return moved_inside(self.problem, self._at({self.h: H.ravel(), self.v: V.ravel()}))
 
     def evaluation_points(self) -> np.ndarray:
         if not self.flat:
@@ -242,22 +242,6 @@ class _Plane:
         for axis, values in columns.items():
             points[:, axis] = values
         return points
-
-
-def _moved_inside(problem, points: np.ndarray) -> np.ndarray:
-    """Sources outside a region (in a hole) moved to the nearest of a grid inside it."""
-    outside = ~inside(problem, points)
-    if not outside.any():
-        return points
-    from ..sampling import interior_points
-
-    columns = [problem.names.index(v) for v in problem.region.variables]
-    grid = interior_points(problem.region.shape, 4096, "grid", np.random.default_rng(0))
-    moved = points.copy()
-    for k in np.flatnonzero(outside):
-        nearest = np.argmin(np.linalg.norm(grid - points[k, columns], axis=1))
-        moved[k, columns] = grid[nearest]
-    return moved
 
 
 def _symlog(values: np.ndarray, top: float | None = None) -> SymLogNorm:
