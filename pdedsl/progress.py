@@ -145,7 +145,7 @@ def final_table(summary: dict, folder: str, stream: TextIO | None = None) -> Non
     for name, value in (summary.get("error_estimate") or {}).items():
         table.add_row(f"estimated error {name}", _number(value))
     for name, fitted in (summary.get("fitted") or {}).items():
-        table.add_row(f"fitted {name}", _fitted(fitted))
+        table.add_row(f"fitted {name}", fitted_text(fitted))
     table.add_row("folder", str(folder))
     Console(file=stream or sys.stdout).print(table)
 
@@ -170,7 +170,7 @@ def comparison_table(rows: list[dict], title: str, stream: TextIO | None = None)
     Console(file=stream or sys.stdout).print(table)
 
 
-def _fitted(fitted: dict) -> str:
+def fitted_text(fitted: dict) -> str:
     """`0.2500001 ± 3.1e-07  (exact 0.25, relative error 4.0e-07)`."""
     value, standard = fitted["value"], fitted["standard_error"]
     text = "-" if value is None else f"{value:.10g}"

@@ -61,6 +61,19 @@ def test_html_summary_states_the_run(solution):
     assert float(cells["loss"]) == pytest.approx(solution.loss, rel=1e-3)
     image = re.search(r"src='data:image/png;base64,([A-Za-z0-9+/=]+)'", page)
     assert base64.b64decode(image[1]).startswith(b"\x89PNG\r\n\x1a\n")
+    assert float(cells["estimated error u"]) == pytest.approx(solution.error_estimate["u"], rel=1e-3)
+
+
+def test_html_summary_of_an_inverse_problem_states_its_fitted_constant():
+    from pdedsl.api import prepare
+    from pdedsl.solution import Solution
+
+    text = "x in [0, 1]\nunknown u(x)\nfit c = 1\nu = c\nexact c = 2\n"
+    p = prepare(text, data={"x": [0.5], "u": [2.0]}, width=4, depth=1, interior=8)
+    solution = Solution(problem=p.problem, config=p.config, model=p.model, points=p.points)
+    cells = dict(re.findall(r"<th[^>]*>(.*?)</th><td[^>]*>(.*?)</td>", solution._repr_html_()))
+    assert cells["fitted c"].startswith("1 ± ")
+    assert "(exact 2, relative error 5.000e-01)" in cells["fitted c"]
 
 
 def test_the_tutorial_notebook_runs(tmp_path, monkeypatch):

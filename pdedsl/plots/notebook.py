@@ -54,13 +54,27 @@ def summary_html(solution) -> str:
         ("loss", _number(solution.loss)),
     ]
     for label, errors in (("relative L2", solution.l2_relative_error),
-                          ("max |error|", solution.max_abs_error)):
+                          ("max |error|", solution.max_abs_error),
+                          ("estimated error", solution.error_estimate)):
         rows += [(f"{label} {name}", _number(value)) for name, value in (errors or {}).items()]
+    rows += _fitted_rows(solution)
     table = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
                     f"<td style='text-align:left'>{html.escape(v)}</td></tr>" for k, v in rows)
     image = png_data_uri(figure(solution, "solution")) if solution.unknowns else ""
     picture = f"<img src='{image}' alt='the trained solution' style='max-width:100%'>" if image else ""
     return f"<div><table>{table}</table>{picture}</div>"
+
+
+def _fitted_rows(solution) -> list[tuple[str, str]]:
+    """An inverse problem's fitted constants as `pdedsl solve`'s table shows them (value ±
+    standard error, exact value and relative error): the result such a run is for."""
+    if not solution.problem.fitted:
+        return []
+    from ..progress import fitted_text
+    from ..run import fitted_summary
+
+    table, _ = fitted_summary(solution)
+    return [(f"fitted {name}", fitted_text(fitted)) for name, fitted in table.items()]
 
 
 def png_data_uri(fig: Figure, dpi: int = INLINE_DPI) -> str:
@@ -70,5 +84,5 @@ def png_data_uri(fig: Figure, dpi: int = INLINE_DPI) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _number(value: float) -> str:
-    return f"{value:.3e}" if math.isfinite(value) else str(value)
+def _number(value: float | None) -> str:
+    return f"{value:.3e}" if value is not None and math.isfinite(value) else str(value)
