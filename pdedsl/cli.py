@@ -167,7 +167,7 @@ def run_solve(args) -> int:
     if args.resume:
         _run_folder(args.resume)
         previous = run.read_summary(args.resume) if (Path(args.resume) / run.SUMMARY).exists() else {}
-        file = args.file or previous.get("file") or str(args.resume)
+        file = args.file or previous.get("file") or _checkpoint_file(args.resume)
         if args.file:
             _check_same_problem(args.file, args.resume)
         if args.data:
@@ -185,6 +185,20 @@ def run_solve(args) -> int:
     _writable(folder)
     status = _train_and_write(train, folder, file, args)
     return EXIT[status]
+
+
+def _checkpoint_file(folder: str) -> str:
+    """The problem's file as the checkpoint names it ('<input>' for text given to `solve`
+    in Python), for a run folder written by `Solution.save` alone (no summary.json): the
+    folder's own name is no file."""
+    import json
+
+    from .solution import CHECKPOINT_META
+
+    try:
+        return str(json.loads((Path(folder) / CHECKPOINT_META).read_text())["file"])
+    except (ValueError, KeyError, TypeError):
+        return "<input>"  # a damaged checkpoint: loading it says so
 
 
 def _writable(folder) -> None:

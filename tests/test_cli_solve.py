@@ -169,6 +169,17 @@ def test_resume_continues_the_step_count(base_run, tmp_path):
     assert summary["config"]["model"] == before["config"]["model"]
 
 
+def test_resume_of_a_folder_saved_from_python_names_the_problems_file(tmp_path, capsys):
+    from pdedsl import prepare
+    from pdedsl.cli import main
+    from pdedsl.solution import Solution
+
+    start = prepare(POISSON, width=4, depth=1, interior=8)
+    folder = Solution(problem=start.problem, config=start.config, model=start.model).save(
+        tmp_path / "saved")  # a checkpoint, no summary.json
+    assert main(["solve", "--resume", str(folder), "--steps", "1", "--no-plots", "--quiet"]) == 0
+    assert json.loads((folder / "summary.json").read_text())["file"] == str(POISSON)
+
 @pytest.mark.parametrize("args, message", [
     (["--set", "width=9"], "cannot change the model when resuming"),
     (["--set", "a=2"], "cannot change the constants when resuming"),
