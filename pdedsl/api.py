@@ -30,7 +30,7 @@ from .least_squares import LeastSquares, fitted_values, flatten, least_squares
 from .model import Model, build_model
 from .solution import EVALUATION_POINTS, Solution
 from .solvers import make_solver
-from .train import NOT_FINITE_AT_START, Result, StopRules, train
+from .train import NOT_FINITE_AT_START, InterruptFlag, Result, StopRules, train
 
 
 @dataclass
@@ -66,7 +66,12 @@ class Prepared:
             raise PdeError(f"callback must be a function of one history row, not "
                            f"{type(callback).__name__}", filename="pdedsl")
         solution = self._train(theta, previous, callback, on_start)
-        return self.refined(solution, callback, on_start)
+        try:
+            return self.refined(solution, callback, on_start)
+        except KeyboardInterrupt:  # Ctrl-C after the last step: the trained run is kept
+            return dataclasses.replace(
+                solution, status="interrupted",
+                reason=f"interrupted after step {solution.steps}, while checking its points")
 
     def refined(self, solution: Solution, callback=None, on_start=None) -> Solution:
         """A run whose points proved too few for its solution (`estimate.too_few_points`:
@@ -114,6 +119,16 @@ class Prepared:
         linearised = estimate.ahead(self.problem, self.config, self.compiled, self.model,
                                     self.evaluation_points())
         result = self.run(solver, stop, start, first_step, shifted)
+        with InterruptFlag() as pressed:  # Ctrl-C after the last step: the run is kept
+            solution = self._solution(result, start, previous, linearised)
+        if pressed.is_set() and solution.status in ("converged", "max_steps"):
+            solution = dataclasses.replace(solution, status="interrupted",
+                                           reason=f"interrupted after step {solution.steps}")
+        return solution
+
+    def _solution(self, result: Result, start, previous: Solution | None, linearised) -> Solution:
+        """The Solution of a piece of training (a resumed run's history and clock go on)."""
+        offset = previous.seconds if previous else 0.0
         if result.reason == NOT_FINITE_AT_START:
             result.reason += self.not_finite(start)
         history = [{**row, "seconds": row["seconds"] + offset} for row in result.history]

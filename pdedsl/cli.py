@@ -241,6 +241,7 @@ def _train_and_write(train, folder, file: str, args, table: bool = True, title: 
 
     from . import run
     from .progress import Progress, final_table
+    from .train import InterruptFlag
 
     with Progress(quiet=args.quiet, title=title or Path(file).name) as progress:
         on_start = lambda stop, first, before: progress.start(
@@ -248,11 +249,15 @@ def _train_and_write(train, folder, file: str, args, table: bool = True, title: 
             seconds_budget=stop.get("seconds", float("inf")), note=stop.get("note", ""))
         solution = train(progress, on_start)
     with _figures_beside(folder, solution, args):
-        try:
-            run.write(folder, solution, file)
-        except OSError as error:
-            raise PdeError(f"the run ended ({solution.status}) but its folder could not be "
-                           f"written: {error.strerror}", filename=str(folder)) from None
+        with InterruptFlag() as pressed:  # Ctrl-C while writing: the folder is written first
+            try:
+                run.write(folder, solution, file)
+            except OSError as error:
+                raise PdeError(f"the run ended ({solution.status}) but its folder could not be "
+                               f"written: {error.strerror}", filename=str(folder)) from None
+        if pressed.is_set():
+            print(f"pdedsl: interrupted after writing {folder}", file=sys.stderr)
+            raise KeyboardInterrupt
         summary = run.read_summary(folder)
         if args.quiet:
             print(folder)

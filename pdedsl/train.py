@@ -155,7 +155,7 @@ def train(
     result = Result(theta, compile_seconds=time.perf_counter() - started,
                     reason=f"ran all {stop.steps} steps")
     training, last_spectrum, info, initial_loss = 0.0, None, None, math.nan
-    with _InterruptFlag() as interrupted:
+    with InterruptFlag() as interrupted:
         for k in range(first_step + 1, first_step + stop.steps + 1):
             t0 = time.perf_counter()
             moving = () if adapt is None else (tuple(points),)
@@ -315,7 +315,7 @@ def _scalar(value):
     return int(value) if np.issubdtype(value.dtype, np.integer) else float(value)
 
 
-class _InterruptFlag:
+class InterruptFlag:
     """While active, Ctrl-C sets a flag (checked after each step) instead of raising."""
 
     def __enter__(self) -> threading.Event:

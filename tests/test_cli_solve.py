@@ -236,6 +236,48 @@ def test_ctrl_c_stops_after_a_step_and_writes_everything(tmp_path):
     assert np.all(np.isfinite(solution.predict(np.linspace(0, 1, 11))["u"]))
 
 
+def test_ctrl_c_after_the_last_step_keeps_the_trained_run(monkeypatch):
+    from pdedsl import estimate, prepare
+
+    def pressed(solution):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(estimate, "may_be_too_few", pressed)  # the check of the points
+    solution = prepare(POISSON, steps=2, width=4, depth=1, interior=8).train()
+    assert solution.status == "interrupted" and solution.steps == 2
+    assert solution.reason == "interrupted after step 2, while checking its points"
+
+    from pdedsl.api import Prepared
+
+    made = Prepared._solution
+
+    def signalled(*args):  # Ctrl-C while the trained model is put together
+        os.kill(os.getpid(), signal.SIGINT)
+        return made(*args)
+
+    monkeypatch.setattr(Prepared, "_solution", signalled)
+    solution = prepare(POISSON, steps=2, width=4, depth=1, interior=8).train()
+    assert (solution.status, solution.reason) == ("interrupted", "interrupted after step 2")
+
+
+def test_ctrl_c_while_the_folder_is_written_writes_it_first(tmp_path, monkeypatch, capsys):
+    from pdedsl import run
+    from pdedsl.cli import main
+
+    summary = run.summary
+
+    def pressed(*args):
+        os.kill(os.getpid(), signal.SIGINT)
+        return summary(*args)
+
+    monkeypatch.setattr(run, "summary", pressed)
+    out = tmp_path / "run"
+    assert main(["solve", str(POISSON), "--steps", "2", *SMALL, "--set", "refine=1", "--quiet",
+                 "--no-plots", "--out", str(out)]) == 130
+    assert json.loads((out / "summary.json").read_text())["steps"] == 2
+    assert len(history_rows(out)) == 2
+    assert f"interrupted after writing {out}" in capsys.readouterr().err
+
 def test_divergence_keeps_the_last_good_checkpoint(tmp_path):
     source = tmp_path / "diverging.pde"
     source.write_text(DIVERGING)
