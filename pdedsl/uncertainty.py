@@ -62,6 +62,8 @@ def fitted_uncertainty(tangent, problem, rcond: float) -> Uncertainty:
     scale = np.asarray(model.fitted_scale, dtype=float)
     p = np.asarray(model.fitted, dtype=float)
     columns = slice(len(tangent.theta) - len(names), len(tangent.theta))  # p: θ's last entries
+    if not np.all(np.isfinite(tangent.jacobian)):
+        return _undetermined(names, scale * p)
     U, sigma, Vt = tangent.full_svd
     keep = sigma > rcond * sigma[0]
     a = U[:, keep] @ (Vt[keep, columns] / sigma[keep, None])  # (N, m): row p_j of Φ̂⁺
@@ -81,6 +83,15 @@ def fitted_uncertainty(tangent, problem, rcond: float) -> Uncertainty:
                 f"{100 * se[j] / max(abs(value[j]), 1e-300):.0f}% of its value {value[j]:.6g}")
     return Uncertainty(dict(zip(names, map(float, value))), dict(zip(names, map(float, se))),
                        dict(zip(names, map(float, seen))), warnings)
+
+
+def _undetermined(names: list[str], value: np.ndarray) -> Uncertainty:
+    """No standard error where Φ̂ is not finite (a run that diverged on a NaN derivative,
+    such as sqrt's at 0): its SVD does not exist, and the run must still be reported."""
+    nan = dict.fromkeys(names, float("nan"))
+    warning = ("the residuals' derivatives are not finite at the final model: no standard "
+               "error for " + ", ".join(names))
+    return Uncertainty(dict(zip(names, map(float, value))), nan, dict(nan), [warning])
 
 
 def _row_variances(tangent, fitted: int) -> np.ndarray:

@@ -259,6 +259,23 @@ def test_a_constant_no_residual_can_see_is_flagged():
     assert warning.startswith("c is poorly determined")
 
 
+def test_a_run_whose_derivatives_are_not_finite_is_still_reported(tmp_path):
+    """sqrt(x*u^2) at x = 0 has a NaN derivative: such a run diverges at once, and its
+    summary (the fitted constant, with no standard error) must still be written."""
+    import json
+
+    from pdedsl import run
+
+    text = ("x in [0, 1]\nunknown u(x)\nfit c = 1\n-u_xx = c*pi^2*sin(pi*x)\n"
+            "u + sqrt(x*u^2) = 0 on x = 0\nu = 0 on x = 1\n")
+    p = prepare(text, data={"x": [0.5], "u": [2.0]}, width=4, depth=1, interior=8)
+    solution = Solution(problem=p.problem, config=p.config, model=p.model, points=p.points,
+                        status="diverged")
+    summary = json.loads((run.write(tmp_path, solution) / "summary.json").read_text())
+    assert summary["fitted"]["c"]["value"] == 1 and summary["fitted"]["c"]["standard_error"] is None
+    assert summary["fitted_warnings"] == ["the residuals' derivatives are not finite at the final "
+                                          "model: no standard error for c"]
+
 def test_the_figure_draws_each_constant_and_its_error():
     from pdedsl.plots.fitted import fitted_figure
 
