@@ -40,6 +40,7 @@ from sympy.core.function import AppliedUndef
 
 from . import geometry
 from .compile import lower_function
+from .language.errors import PdeError
 from .language.expression import parse_expression
 from .language.problem import Mean, Problem
 from .least_squares import flatten, least_squares
@@ -117,6 +118,13 @@ class Tangent:
 
     @cached_property
     def _factor(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        bad = np.count_nonzero(~np.isfinite(self.jacobian))
+        if bad:  # NumPy would say only "SVD did not converge"
+            source = self.problem.source
+            raise PdeError(f"the residuals' derivatives are not finite at this model ({bad} "
+                           f"of the {self.jacobian.size} entries of the Jacobian, as where a run "
+                           "diverged on sqrt(0)): the NTK, NNTK and Green's function need them",
+                           filename=source.name if source else "<input>")
         return np.linalg.svd(self.jacobian, full_matrices=False)
 
     @cached_property

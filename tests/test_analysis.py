@@ -191,6 +191,25 @@ def test_pdedsl_analyze_writes_the_figures_of_a_run_folder(tmp_path):
     assert main(["analyze", str(tmp_path)]) == 2  # not a run folder
 
 
+# sqrt(x*u^2) at x = 0: a finite residual whose derivative is NaN (the run diverges at once)
+NAN_DERIVATIVE = POISSON_1D.replace("u = 0 on x = 0, x = 1",
+                                    "u + sqrt(x*u^2) = 0 on x = 0\nu = 0 on x = 1")
+
+
+def test_analysis_of_a_model_whose_derivatives_are_not_finite_is_a_message(tmp_path, capsys):
+    from pdedsl.cli import main
+
+    folder = untrained(NAN_DERIVATIVE).save(tmp_path / "run")
+    assert main(["analyze", str(folder)]) == 2
+    assert "the residuals' derivatives are not finite at this model" in capsys.readouterr().err
+    source = tmp_path / "nan.pde"
+    source.write_text(NAN_DERIVATIVE)
+    out = tmp_path / "solved"
+    assert main(["solve", str(source), "--steps", "2", "--set", "width=4", "--set", "depth=1",
+                 "--analyze", "--quiet", "--out", str(out)]) == 1  # diverged, as the run did
+    assert "warning: no analysis figures: the residuals' derivatives" in capsys.readouterr().err
+    assert (out / "summary.json").exists() and (out / "solution_u.png").exists()
+
 def test_1d_figures_have_a_panel_per_source_and_the_textbook_overlay():
     from pdedsl.plots.kernels import green_figure, kernel_figure
 
