@@ -245,6 +245,8 @@ class Solution:
         (folder / CHECKPOINT_META).write_text(json.dumps(meta, indent=1))
         if self.config.sample.get("adapt") and self.points:
             np.savez(folder / MOVED_POINTS, *[np.asarray(p) for p in self.points])
+        else:  # an earlier run's in this folder would be loaded as this run's points
+            (folder / MOVED_POINTS).unlink(missing_ok=True)
         return folder
 
     @classmethod

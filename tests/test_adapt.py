@@ -125,6 +125,15 @@ def test_a_run_that_moves_its_points_trains_and_keeps_them(tmp_path):
     assert np.array_equal(analysis.collocation_points(loaded)[0], solution.points[0])
 
 
+def test_a_run_saved_over_one_that_moved_its_points_does_not_load_them(tmp_path):
+    moved = prepare(PEAKED, adapt=5, width=4, depth=1, interior=16)
+    folder = Solution(problem=moved.problem, config=moved.config, model=moved.model,
+                      points=moved.points).save(tmp_path / "run")
+    still = prepare(EXAMPLES / "heat.pde", width=4, depth=1, interior=16, boundary=8)
+    Solution(problem=still.problem, config=still.config, model=still.model,
+             points=still.points).save(folder)  # the same folder, another problem
+    assert Solution.load(folder).points == []  # its points are sampled, not the 1D run's
+
 def test_candidates_are_many_more_than_the_points():
     prepared, resampler, _ = _moved(EXAMPLES / "poisson1d.pde")
     assert len(resampler.candidates_of(1)[0]) == CANDIDATES * len(prepared.points[0])
