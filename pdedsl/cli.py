@@ -411,8 +411,16 @@ def run_compare(args) -> int:
     for name in solvers:
         given = {**_for_solver(overrides, name), "solver": name}
         train = lambda callback, on_start: run.solve(problem, given, callback, on_start)
-        status = _train_and_write(train, folder / name, args.file, args, table=False,
-                                  title=f"{Path(args.file).name} [{name}]")
+        try:
+            status = _train_and_write(train, folder / name, args.file, args, table=False,
+                                      title=f"{Path(args.file).name} [{name}]")
+        except KeyboardInterrupt:  # Ctrl-C while a solver compiled: the finished ones are kept
+            if not rows:
+                raise
+            print(f"pdedsl: interrupted during {name}; the comparison has the solvers before it",
+                  file=sys.stderr)
+            status = "interrupted"
+            break
         rows.append(run.read_summary(folder / name))
         histories[name] = run.read_history(folder / name / run.HISTORY)
         if status == "interrupted":

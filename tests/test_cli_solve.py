@@ -394,6 +394,26 @@ def test_compare_refuses_a_solver_named_twice(tmp_path, capsys):
     assert "--solvers names adam more than once" in capsys.readouterr().err
     assert not out.exists()
 
+def test_compare_interrupted_while_the_next_solver_compiles_keeps_those_done(tmp_path, monkeypatch,
+                                                                           capsys):
+    from pdedsl import run
+    from pdedsl.cli import main
+
+    solve = run.solve
+
+    def pressed_at_adam(problem, given, *rest):
+        if given["solver"] == "adam":
+            raise KeyboardInterrupt  # as Ctrl-C during its compile does
+        return solve(problem, given, *rest)
+
+    monkeypatch.setattr(run, "solve", pressed_at_adam)
+    out = tmp_path / "cmp"
+    assert main(["compare", str(POISSON), "--solvers", "anagram,adam,lbfgs", "--steps", "2",
+                 *SMALL, "--quiet", "--out", str(out)]) == 130
+    assert [r["solver"] for r in json.loads((out / "comparison.json").read_text())] == ["anagram"]
+    assert (out / "comparison.png").exists()
+    assert "interrupted during adam" in capsys.readouterr().err
+
 def test_a_plain_log_ends_with_the_step_the_run_ended_on():
     # A log (not a terminal) prints at most one line a second; a run that stops early
     # must still show its last step, before the table.
