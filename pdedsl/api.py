@@ -9,7 +9,6 @@ parse -> configure (settings, overrides, defaults) -> compile -> sample -> model
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -259,8 +258,9 @@ def load_problem(path_or_text: str | Path | Problem) -> Problem:
     if not isinstance(path_or_text, (str, Path)):
         raise PdeError(f"expected a .pde file's path, its text or a Problem, not "
                        f"{type(path_or_text).__name__} {path_or_text!r:.40}", filename="pdedsl")
-    if isinstance(path_or_text, Path) or ("\n" not in path_or_text and (
-            path_or_text.endswith(".pde") or os.path.exists(path_or_text))):
+    if isinstance(path_or_text, Path) or "\n" not in path_or_text:
+        # a problem states one statement per line, several of them: one line is a path
+        # ("problem.txt" missing: "no such file", not a syntax error in its name)
         return parse_file(path_or_text)  # (a folder: "is a directory, not a file")
     return parse(path_or_text)
 

@@ -222,6 +222,14 @@ def test_solve_of_a_folder_or_with_a_callback_that_is_not_one(tmp_path):
         solve(ROOT / "examples" / "poisson1d.pde", steps=1, callback=5)
 
 
+@pytest.mark.parametrize("name", ["problem.txt", "runs/heat", "nope"])
+def test_solve_of_a_missing_file_says_no_such_file_whatever_its_suffix(tmp_path, monkeypatch, name):
+    from pdedsl import solve
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(PdeError, match=f"^{name}: error: no such file"):
+        solve(name, steps=1)
+
 def test_numpy_numbers_are_settings_and_bad_constants_say_so():
     """NumPy's integers are whole numbers; NaN and True are no constant's value; a fitted
     constant's first guess given as text is read as the file reads a constant."""
