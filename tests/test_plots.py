@@ -88,6 +88,14 @@ def test_comparison_draws_one_colour_per_solver():
     assert len(comparison_figure({"a": no_exact}, "t").axes) == 2
 
 
+def test_comparison_names_a_solver_that_did_no_step():
+    from pdedsl.plots.training import comparison_figure
+
+    figure = comparison_figure({"anagram": [], "adam": HISTORY}, "title")
+    legend = [t.get_text() for t in figure.axes[1].get_legend().get_texts()]
+    assert legend == ["anagram: no step done", "adam"]
+
+
 def test_1d_figure_draws_prediction_exact_and_error():
     from pdedsl.plots.fields import field_figures
 

@@ -45,6 +45,8 @@ def comparison_figure(histories: dict[str, list[dict]], title: str) -> Figure:
     panels = np.atleast_2d(figure.subplots(len(rows), 2, sharey="row", sharex="col"))
     styles = ["-", "--", ":", "-."]
     for k, (solver, history) in enumerate(histories.items()):
+        if not history:  # diverged before its first step: in the legend, not left out
+            panels[0, 1].plot([], [], color=f"C{k}", label=f"{solver}: no step done")
         for j, x in enumerate(("step", "seconds")):
             _line(panels[0, j], history, x, "loss", color=f"C{k}", label=solver)
             for m, name in enumerate(errors if len(rows) > 1 else []):
