@@ -178,10 +178,15 @@ class Prepared:
                 or first.seconds >= stop["seconds"]):
             return first
         later = {"steps": stop["steps"] - hold, "seconds": stop["seconds"] - first.seconds}
-        rest = train(self.ls, solver, first.theta, StopRules(**{**stop, **later}),
-                     errors=errors, **measured, columns=columns,
-                     callback=lambda row: callback(_later(row, first.seconds)),
-                     first_step=first_step + hold, adapt=adapt, points=first.points)
+        try:
+            rest = train(self.ls, solver, first.theta, StopRules(**{**stop, **later}),
+                         errors=errors, **measured, columns=columns,
+                         callback=lambda row: callback(_later(row, first.seconds)),
+                         first_step=first_step + hold, adapt=adapt, points=first.points)
+        except KeyboardInterrupt:  # Ctrl-C while the step with the constants compiled
+            done = first.history[-1]["step"] if first.history else first_step
+            return dataclasses.replace(first, status="interrupted",
+                                       reason=f"interrupted after step {done}")
         reason = rest.reason.replace(f"ran all {later['steps']} steps",
                                      f"ran all {stop['steps']} steps")
         return dataclasses.replace(

@@ -147,6 +147,23 @@ def test_every_solver_moves_the_constant_toward_the_truth(solver, options):
     assert solution.fitted_error["k"] == pytest.approx(abs(k - 2) / 2)
 
 
+def test_ctrl_c_when_the_constants_are_released_keeps_the_held_steps(monkeypatch):
+    from pdedsl import api
+
+    calls = []
+
+    def pressed_at_release(*args, **kwargs):  # Ctrl-C while the second step compiles
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return train(*args, **kwargs)
+
+    train = api.train
+    monkeypatch.setattr(api, "train", pressed_at_release)
+    solution = tiny(steps=5, hold=2).train()
+    assert (solution.status, solution.reason, solution.steps) == (
+        "interrupted", "interrupted after step 2", 2)
+
 def test_hold_keeps_the_constant_at_its_guess_then_releases_it():
     solution = tiny(steps=8, hold=3).train()
     values = [row["fit_k"] for row in solution.history]
