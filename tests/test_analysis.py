@@ -235,6 +235,16 @@ def test_1d_figures_name_the_source_by_its_variable_not_by_a_y_the_problem_may_h
     assert panel.get_title().startswith("source at t = ") and panel.get_ylabel() == "NTK(t, source)"
 
 
+def test_kernel_figures_say_where_the_variables_off_their_plane_sit():
+    from pdedsl.plots.kernels import green_figure, kernel_figure
+
+    heat = ("time t in [0, 1]\nx in [0, 2]\ny in [0, 1]\nunknown u(t, x, y)\n"
+            "u_t - laplacian(u) = 0\nu = 0 on boundary\nu = 1 on t = 0\n")
+    solution = untrained(heat, interior=27, boundary=12)
+    assert green_figure(solution, title="G")._suptitle.get_text() == "G, at y = 0.5"
+    assert kernel_figure(solution.tangent, "ntk", title="K")._suptitle.get_text() == "K, at y = 0.5"
+    assert green_figure(untrained(LAPLACE_2D), title="G")._suptitle.get_text() == "G"
+
 # ------------------------------------------------------------------ trained runs
 @pytest.fixture(scope="module")
 def poisson_1d():

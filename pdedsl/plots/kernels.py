@@ -81,7 +81,7 @@ def kernel_figure(tangent, kind: str, unknown: str | None = None, title: str = "
             image = plane.draw(panel, v, norm, y, label=f"source {plane.describe(y)}, max {t:.2g}")
         plane.label_axes(panels, name)
         _colorbar(figure, image, panels, f"{name}(x, source) / its max |{name}| in the panel", 0.6)
-    figure.suptitle(title or name)
+    figure.suptitle((title or name) + plane.elsewhere())
     return figure
 
 
@@ -132,7 +132,7 @@ def green_figure(solution, *, unknown: str | None = None, sources=None, referenc
             panel.set_visible(False)
         plane.label_axes(panels.reshape(rows, columns), "G")
         _colorbar(figure, image, panels, "G(x, source)", 0.8)
-    figure.suptitle(title or "Green's function")
+    figure.suptitle((title or "Green's function") + plane.elsewhere())
     return figure
 
 
@@ -231,6 +231,13 @@ class _Plane:
         if not self.flat:
             return f"{self.names[self.h]} = {y[self.h]:.3g}"
         return f"({y[self.h]:.2g}, {y[self.v]:.2g})"
+
+    def elsewhere(self) -> str:
+        """Where the variables off the line or plane sit (', at z = 0.5'), as the field
+        figures say: the sources and the curves are there; '' when there are none."""
+        shown = {self.h, self.v}
+        others = [f"{n} = {self.centre[k]:.3g}" for k, n in enumerate(self.names) if k not in shown]
+        return f", at {', '.join(others)}" if others else ""
 
     def _scale(self, axis: int, fractions: np.ndarray) -> np.ndarray:
         lower, upper = self.bounds[axis]
