@@ -414,6 +414,16 @@ def test_compare_interrupted_while_the_next_solver_compiles_keeps_those_done(tmp
     assert (out / "comparison.png").exists()
     assert "interrupted during adam" in capsys.readouterr().err
 
+def test_compare_keeps_the_solvers_done_when_a_later_one_refuses_its_settings(tmp_path, capsys):
+    from pdedsl.cli import main
+
+    out = tmp_path / "cmp"  # devices is anagram's setting, and this process sees one device
+    assert main(["compare", str(POISSON), "--solvers", "adam,anagram", "--steps", "2", *SMALL,
+                 "--set", "devices=64", "--quiet", "--no-plots", "--out", str(out)]) == 2
+    assert [r["solver"] for r in json.loads((out / "comparison.json").read_text())] == ["adam"]
+    err = capsys.readouterr().err
+    assert "devices = 64, but JAX sees" in err and "anagram did not run" in err
+
 def test_a_plain_log_ends_with_the_step_the_run_ended_on():
     # A log (not a terminal) prints at most one line a second; a run that stops early
     # must still show its last step, before the table.
