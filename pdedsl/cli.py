@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--version", action="version", version=f"pdedsl {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    from .cli_compare import add_compare  # it uses this module's run helpers
     add_check(commands)
     add_solve(commands)
     add_plot(commands)
@@ -191,14 +192,20 @@ def _checkpoint_file(folder: str) -> str:
     """The problem's file as the checkpoint names it ('<input>' for text given to `solve`
     in Python), for a run folder written by `Solution.save` alone (no summary.json): the
     folder's own name is no file."""
+    return str(_checkpoint_meta(folder).get("file", "<input>"))
+
+
+def _checkpoint_meta(folder: str) -> dict:
+    """The checkpoint's metadata; {} when it is damaged (loading it says so)."""
     import json
 
     from .solution import CHECKPOINT_META
 
     try:
-        return str(json.loads((Path(folder) / CHECKPOINT_META).read_text())["file"])
-    except (ValueError, KeyError, TypeError):
-        return "<input>"  # a damaged checkpoint: loading it says so
+        meta = json.loads((Path(folder) / CHECKPOINT_META).read_text())
+    except ValueError:
+        return {}
+    return meta if isinstance(meta, dict) else {}
 
 
 def _writable(folder) -> None:
@@ -332,17 +339,11 @@ def _with_data(problem, paths: list[str]):
 
 
 def _check_same_problem(file: str, folder: str) -> None:
-    import json
-
     from .language import parse_file
-    from .solution import CHECKPOINT_META
 
     text = parse_file(file).source.text
-    try:
-        saved = json.loads((Path(folder) / CHECKPOINT_META).read_text()).get("text")
-    except (ValueError, AttributeError):
-        return  # a damaged checkpoint: loading it says so
-    if text != saved:
+    meta = _checkpoint_meta(folder)
+    if meta and text != meta.get("text"):
         raise PdeError(f"this file differs from the problem of the run in {folder}; "
                        "resume without FILE, or start a new run", filename=file)
 
@@ -369,90 +370,6 @@ def _run_folder(folder: str):
     if not (Path(folder) / CHECKPOINT_META).is_file():
         raise PdeError(f"not a run folder (no {CHECKPOINT_META})", filename=folder)
     return Path(folder)
-
-
-# ----------------------------------------------------------------------- compare
-def add_compare(commands) -> None:
-    compare = commands.add_parser(
-        "compare", help="run several solvers on one problem; one figure and one table",
-        description="Run each solver on FILE (each in DIR/<solver>, a full run folder), then draw "
-        "them on one figure against step and against seconds (DIR/comparison.png) with a table "
-        "(DIR/comparison.json).",
-    )
-    compare.add_argument("file", help="the .pde file")
-    compare.add_argument("--solvers", help="comma-separated solver names (default: every available one)")
-    compare.add_argument("--out", metavar="DIR", help="the folder (default: runs/<file>-compare-<time>)")
-    _add_run_options(compare)
-    compare.set_defaults(run=run_compare)
-
-
-def run_compare(args) -> int:
-    import json
-
-    from . import run
-    from .language import parse_file
-    from .progress import comparison_table
-    from .solvers import REGISTRY
-
-    problem = _with_data(parse_file(args.file), args.data)
-    solvers = [s.strip() for s in args.solvers.split(",") if s.strip()] if args.solvers else list(REGISTRY)
-    if not solvers:
-        raise PdeError("--solvers names no solver", filename="pdedsl")
-    twice = sorted({name for name in solvers if solvers.count(name) > 1})
-    if twice:  # each solver has one folder, one curve and one colour: a second run overwrites
-        raise PdeError(f"--solvers names {', '.join(twice)} more than once: each solver runs "
-                       "once, into its own folder", filename="pdedsl")
-    for name in solvers:
-        run.check_solver(name)
-    overrides = _overrides(args)
-    folder = Path(args.out) if args.out else run.default_folder(Path(args.file).stem + "-compare.pde")
-    _writable(folder)
-    rows, histories, status = [], {}, "max_steps"
-    for name in solvers:
-        given = {**_for_solver(overrides, name), "solver": name}
-        train = lambda callback, on_start: run.solve(problem, given, callback, on_start)
-        try:
-            status = _train_and_write(train, folder / name, args.file, args, table=False,
-                                      title=f"{Path(args.file).name} [{name}]")
-        except KeyboardInterrupt:  # Ctrl-C while a solver compiled: the finished ones are kept
-            if not rows:
-                raise
-            print(f"pdedsl: interrupted during {name}; the comparison has the solvers before it",
-                  file=sys.stderr)
-            status = "interrupted"
-            break
-        except PdeError as error:  # a setting only this solver takes (devices = 2): the same
-            if not rows:
-                raise
-            print(f"{error}\npdedsl: {name} did not run; the comparison has the solvers before it",
-                  file=sys.stderr)
-            status = "error"
-            break
-        rows.append(run.read_summary(folder / name))
-        histories[name] = run.read_history(folder / name / run.HISTORY)
-        if status == "interrupted":
-            break
-    title = f"{Path(args.file).name}: " + ", ".join(histories)
-    (folder / "comparison.json").write_text(json.dumps(rows, indent=1) + "\n")
-    if not args.no_plots:
-        from .plots import plot_comparison
-
-        plot_comparison(histories, title, folder / "comparison.png")
-    if args.quiet:
-        print(folder)
-    else:
-        comparison_table(rows, title)
-        print(folder)
-    return {"interrupted": INTERRUPTED, "error": 2}.get(status, 0)
-
-
-def _for_solver(overrides: dict, solver: str) -> dict:
-    """The overrides that concern `solver`: `--set rcond=...` goes to the solvers that
-    have an rcond, and not to Adam; every other name goes to all (and is checked there)."""
-    from .language.settings import SOLVERS
-
-    solver_settings = {name for options in SOLVERS.values() for name in options}
-    return {k: v for k, v in overrides.items() if k not in solver_settings or k in SOLVERS[solver]}
 
 
 # ----------------------------------------------------------------------- analyze

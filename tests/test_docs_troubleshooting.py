@@ -1,7 +1,7 @@
 """docs/troubleshooting.md covers how a run can end and every refusal outside the file.
 
 Each status and each reason the training loop writes, and each input error that the
-command line and the run's configuration raise (cli.py, config.py, run.py, sharding.py,
+command line and the run's configuration raise (cli.py, cli_compare.py, config.py, run.py, sharding.py,
 constraint.py), is on the page: a new refusal or stop reason fails here until the page
 says what it means and what to do.
 """
@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = (ROOT / "docs" / "troubleshooting.md").read_text()
-RAISERS = ["cli.py", "config.py", "run.py", "sharding.py", "constraint.py"]
+RAISERS = ["cli.py", "cli_compare.py", "config.py", "run.py", "sharding.py", "constraint.py"]
 LITERAL = re.compile(r"PdeError\(\s*f?\"([^\"]+)\"")
 # a reason: the string after a status, one that `result.reason` is set to, or a failure's
 REASON = re.compile(r"(?:\"(?:converged|max_steps|diverged|interrupted)\",\s*\(?|"

@@ -79,7 +79,7 @@ def _heatmap_figure(solution, name, pairs, names, bounds, centre, title) -> Figu
         outside = ~inside(solution.problem, points)
         predicted = np.where(outside, np.nan, predicted)
         exact = None if exact is None else np.where(outside, np.nan, exact)
-        at = _where_others(names, centre, (h, v))
+        at = where_others(names, centre, (h, v))
         extent = (*bounds[h], *bounds[v])
         style = dict(origin="lower", extent=extent, aspect=_aspect(bounds[h], bounds[v]))
         shape = H.shape
@@ -185,9 +185,11 @@ def _values(solution, name, points):
     return predicted, (exact[name] if exact is not None else None)
 
 
-def _where_others(names, centre, shown) -> str:
+def where_others(names, centre, shown, before: str = "\n") -> str:
+    """Where the variables off the shown axes sit ('at z = 0.5'), after `before`; ''
+    when every variable is shown."""
     others = [f"{names[k]} = {centre[k]:.3g}" for k in range(len(names)) if k not in shown]
-    return f"\nat {', '.join(others)}" if others else ""
+    return f"{before}at {', '.join(others)}" if others else ""
 
 
 def _aspect(horizontal, vertical) -> str | float:

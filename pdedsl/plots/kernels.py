@@ -22,7 +22,7 @@ from matplotlib.colors import LogNorm, SymLogNorm
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
-from .fields import draw_outline, inside, moved_inside, slice_centre
+from .fields import draw_outline, inside, moved_inside, slice_centre, where_others
 
 LINE_POINTS = 201
 GRID_POINTS = 48  # per axis, per panel
@@ -234,10 +234,8 @@ class _Plane:
 
     def elsewhere(self) -> str:
         """Where the variables off the line or plane sit (', at z = 0.5'), as the field
-        figures say: the sources and the curves are there; '' when there are none."""
-        shown = {self.h, self.v}
-        others = [f"{n} = {self.centre[k]:.3g}" for k, n in enumerate(self.names) if k not in shown]
-        return f", at {', '.join(others)}" if others else ""
+        figures say: the sources and the curves are there."""
+        return where_others(self.names, self.centre, {self.h, self.v}, ", ")
 
     def _scale(self, axis: int, fractions: np.ndarray) -> np.ndarray:
         lower, upper = self.bounds[axis]
