@@ -252,20 +252,8 @@ class StatementBuilder:
         else:
             written = self.places.faces(where)
         if eq.has(NormalDerivative):
-            self.refuse_normal_in_time(written)
+            self.places.refuse_normal_in_time(written)
         self.stated.conditions.append((eq, written, where, _location(tree), selectors))
-
-    def refuse_normal_in_time(self, written: list[WrittenFace]) -> None:
-        """`dn(...)` is the spatial outward normal: a time slice has none."""
-        for w in written:
-            if self.scope.variables[w.face.variable].is_time:
-                t = w.face.variable
-                raise self.error(
-                    f"dn(...) on {t} = ...: the normal derivative is along the domain's "
-                    f"outward normal in space, and a slice of the time variable {t} has none; "
-                    f"write the time derivative instead, as in diff(u, {t})",
-                    w.node,
-                )
 
     def statement_point_condition(self, tree: Tree) -> None:
         lhs, rhs, point = tree.children

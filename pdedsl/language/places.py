@@ -106,6 +106,18 @@ class Places:
                 node,
             )
 
+    def refuse_normal_in_time(self, written: list[WrittenFace]) -> None:
+        """`dn(...)` is the spatial outward normal: a time slice has none."""
+        for w in written:
+            if self.scope.variables[w.face.variable].is_time:
+                t = w.face.variable
+                raise self.error(
+                    f"dn(...) on {t} = ...: the normal derivative is along the domain's "
+                    f"outward normal in space, and a slice of the time variable {t} has none; "
+                    f"write the time derivative instead, as in diff(u, {t})",
+                    w.node,
+                )
+
     # ------------------------------------------------------------ at ...
     def point(self, tree: Tree) -> dict[str, sympy.Expr]:
         """`x = 1/2, y = 0`: each named spatial variable's value, inside its range."""
