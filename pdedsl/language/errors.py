@@ -65,5 +65,7 @@ def located(kind: str, message: str, filename: str, text: str | None, line: int 
     lines = (text or "").splitlines() or [""]  # an empty file: an empty line
     if not 1 <= line <= len(lines):
         return head
-    source_line = lines[line - 1].expandtabs(1)
+    source_line = "".join(c if c.isprintable() else "\ufffd"  # nothing a terminal acts on
+                          for c in lines[line - 1].expandtabs(1))
     return f"{head}\n    {source_line}\n    {' ' * (column - 1)}^"
+

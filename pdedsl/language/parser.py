@@ -7,6 +7,7 @@ module's grammar (syntax), `build` (meaning, SymPy), `check` (the whole problem)
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -285,32 +286,71 @@ def parse(text: str, filename: str = "<input>", *, read_data: bool = True) -> Pr
     return problem
 
 
+MAX_BYTES = 4 * MAX_CHARS  # a UTF-8 character takes at most 4 bytes: more is too large
+# Bytes no text file holds: the C0 controls and DEL, but for tab, the line ends and form feed.
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _place(data: bytes, offset: int) -> tuple[int, int]:
+    """(line, column) of the byte at `offset`, columns counted in characters."""
+    before = data[:offset].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    line_start = before.rfind(b"\n") + 1
+    return before.count(b"\n") + 1, len(before[line_start:].decode("utf-8", "replace")) + 1
+
+
+def _binary(data: bytes, filename: str) -> PdeError | None:
+    """A file with NUL or other control bytes (an image, an archive) is no text: said
+    with where, never with its line (its bytes would go to the terminal)."""
+    found = _CONTROL.search(data)
+    if found is None:
+        return None
+    if b"\0" in data:
+        line, column = _place(data, data.index(b"\0"))
+        what = f"NUL bytes (the first at line {line}, column {column})"
+    else:
+        line, column = _place(data, found.start())
+        what = f"the control byte 0x{data[found.start()]:02x} (at line {line}, column {column})"
+    return PdeError(f"not a text file: it contains {what}", filename=filename)
+
+
 def _not_utf8(error: UnicodeDecodeError, data: bytes, filename: str) -> PdeError:
     """The line and column of the first byte that is not UTF-8, with that line shown."""
-    before = data[: error.start]
-    line = before.count(b"\n") + 1
-    line_start = before.rfind(b"\n") + 1
-    column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
-    text = data.decode("utf-8", errors="replace")
+    line, column = _place(data, error.start)
+    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
     return PdeError(
         f"not a text file (UTF-8): byte 0x{data[error.start]:02x} ({error.reason})",
         filename=filename, text=text, line=line, column=column,
     )
 
 
-def parse_file(path: str | os.PathLike) -> Problem:
-    """A checked Problem from a `.pde` file; a missing or unreadable file is a PdeError."""
-    name = os.fspath(path)
+def _read(name: str) -> bytes:
+    """The file's bytes (at most MAX_BYTES + 1 of them); a missing or unreadable file,
+    or one too large for a .pde file, is a PdeError."""
     try:
-        data = Path(name).read_bytes()
-        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        with open(name, "rb") as file:
+            data = file.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise PdeError("no such file", filename=name) from None
     except IsADirectoryError:
         raise PdeError("is a directory, not a file", filename=name) from None
-    except UnicodeDecodeError as error:
-        raise _not_utf8(error, data, name) from None
     except OSError as error:
         raise PdeError(f"cannot read the file: {error.strerror or error}", filename=name) \
             from None
+    problem = _binary(data, name)
+    if problem is not None:
+        raise problem
+    if len(data) > MAX_BYTES:
+        raise PdeError(f"the file is too large (more than {MAX_BYTES} bytes; a .pde file "
+                       f"holds at most {MAX_CHARS} characters)", filename=name)
+    return data
+
+
+def parse_file(path: str | os.PathLike) -> Problem:
+    """A checked Problem from a `.pde` file; a missing or unreadable file is a PdeError."""
+    name = os.fspath(path)
+    data = _read(name)
+    try:
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as error:
+        raise _not_utf8(error, data, name) from None
     return parse(text, filename=name)

@@ -1,0 +1,58 @@
+"""Input that is not a .pde problem at all (a binary file, an empty path, a number
+given as the text): one clear error, never a traceback, never the raw bytes echoed."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from pdedsl.language import PdeError, parse, parse_file
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"
+
+
+def _check(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pdedsl", "check", *args], cwd=cwd,
+                          capture_output=True, text=True, errors="replace")
+
+
+@pytest.mark.parametrize("data, said", [
+    (PNG, "not a text file: it contains NUL bytes (the first at line 3, column 1)"),
+    (bytes(range(256)), "not a text file: it contains NUL bytes (the first at line 1, column 1)"),
+    (b"x in [0, 1]\nunknown \x1b[31mu(x)\n", "not a text file: it contains the control "
+     "byte 0x1b (at line 2, column 9)"),
+])
+def test_a_binary_file_is_named_so_without_its_bytes(tmp_path, data, said):
+    path = tmp_path / "picture.png"
+    path.write_bytes(data)
+    with pytest.raises(PdeError) as info:
+        parse_file(path)
+    assert str(info.value) == f"{path}: {'error'}: {said}"
+    assert info.value.line is None and info.value.text is None
+
+
+def test_random_bytes_on_the_command_line(tmp_path):
+    path = tmp_path / "noise.pde"
+    path.write_bytes(os.urandom(4096) + b"\x00")
+    result = _check(str(path))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"{path}: error: not a text file: it contains ")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_the_line_shown_holds_no_control_characters():
+    """A character the terminal would act on (a C1 control, a bidirectional override)
+    is shown as U+FFFD, one column wide like the character, so the caret stays put."""
+    with pytest.raises(PdeError) as info:
+        parse("x in [0, 1]\nunknown \u009b\u202eu(x)\n")
+    shown = str(info.value).splitlines()
+    assert shown[1:] == ["    unknown \ufffd\ufffdu(x)", "            ^"]
+
+
+def test_an_enormous_file_is_not_read_whole(tmp_path):
+    path = tmp_path / "big.pde"
+    path.write_bytes(b"# " + b"a" * 5_000_000 + b"\n")
+    with pytest.raises(PdeError, match="the file is too large"):
+        parse_file(path)
