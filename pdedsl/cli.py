@@ -177,7 +177,7 @@ def run_solve(args) -> int:
         folder = Path(args.out or args.resume)
         train = lambda callback, on_start: run.resume(args.resume, overrides, callback, on_start)
     else:
-        if not args.file:
+        if args.file is None:  # (an empty path: parse_file says so)
             raise PdeError("give a .pde file to solve (or --resume DIR)", filename="pdedsl")
         problem = _with_data(parse_file(args.file), args.data)  # input errors before JAX
         file = args.file

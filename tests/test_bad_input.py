@@ -12,8 +12,8 @@ from pdedsl.language import PdeError, parse, parse_file
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"
 
 
-def _check(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pdedsl", "check", *args], cwd=cwd,
+def _check(*args: str, cwd=None, command="check") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pdedsl", command, *args], cwd=cwd,
                           capture_output=True, text=True, errors="replace")
 
 
@@ -56,3 +56,13 @@ def test_an_enormous_file_is_not_read_whole(tmp_path):
     path.write_bytes(b"# " + b"a" * 5_000_000 + b"\n")
     with pytest.raises(PdeError, match="the file is too large"):
         parse_file(path)
+
+
+def test_an_empty_path_is_named_so(tmp_path):
+    with pytest.raises(PdeError) as info:
+        parse_file("")
+    assert str(info.value) == "pdedsl: error: the path is empty: give a .pde file's path"
+    for command in ("check", "solve", "compare"):
+        result = _check("", cwd=tmp_path, command=command)
+        assert (result.returncode, result.stderr) == (
+            2, "pdedsl: error: the path is empty: give a .pde file's path\n"), command

@@ -348,6 +348,8 @@ def _read(name: str) -> bytes:
 def parse_file(path: str | os.PathLike) -> Problem:
     """A checked Problem from a `.pde` file; a missing or unreadable file is a PdeError."""
     name = os.fspath(path)
+    if not name:
+        raise PdeError("the path is empty: give a .pde file's path", filename="pdedsl")
     data = _read(name)
     try:
         text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
