@@ -21,7 +21,7 @@ from . import estimate, geometry, runtime
 from .adapt import Resampler
 from .compile import CompiledProblem, compile_problem, statement_of
 from .config import Config, check_memory, configure
-from .language.errors import PdeError
+from .language.errors import PdeError, wrong_type
 from .language.parser import parse, parse_file
 from .language.problem import Problem
 from .language.tables import observations_for
@@ -261,8 +261,7 @@ def load_problem(path_or_text: str | Path | Problem) -> Problem:
     if isinstance(path_or_text, Problem):
         return path_or_text
     if not isinstance(path_or_text, (str, Path)):
-        raise PdeError(f"expected a .pde file's path, its text or a Problem, not "
-                       f"{type(path_or_text).__name__} {path_or_text!r:.40}", filename="pdedsl")
+        raise wrong_type("a .pde file's path, its text or a Problem", path_or_text)
     if isinstance(path_or_text, Path) or "\n" not in path_or_text:
         # a problem states one statement per line, several of them: one line is a path
         # ("problem.txt" missing: "no such file", not a syntax error in its name)

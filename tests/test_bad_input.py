@@ -66,3 +66,24 @@ def test_an_empty_path_is_named_so(tmp_path):
         result = _check("", cwd=tmp_path, command=command)
         assert (result.returncode, result.stderr) == (
             2, "pdedsl: error: the path is empty: give a .pde file's path\n"), command
+
+
+@pytest.mark.parametrize("value, said", [
+    (3, "expected the text of a .pde file (a str), not int 3"),
+    (None, "expected the text of a .pde file (a str), not NoneType None"),
+    (b"x in [0, 1]\n", "expected the text of a .pde file (a str), not bytes b'x in [0, 1]\\n'"),
+])
+def test_parse_takes_text_only(value, said):
+    import pdedsl
+
+    with pytest.raises(PdeError) as info:
+        pdedsl.parse(value)
+    assert str(info.value) == f"pdedsl: error: {said}"
+
+
+@pytest.mark.parametrize("value", [3, None, ["a.pde"], b"a.pde"])
+def test_parse_file_takes_a_path_only(value):
+    with pytest.raises(PdeError) as info:
+        parse_file(value)
+    assert info.value.message.startswith("expected a .pde file's path (a str or a Path), not ")
+    assert info.value.filename == "pdedsl"

@@ -69,3 +69,9 @@ def located(kind: str, message: str, filename: str, text: str | None, line: int 
                           for c in lines[line - 1].expandtabs(1))
     return f"{head}\n    {source_line}\n    {' ' * (column - 1)}^"
 
+
+def wrong_type(expected: str, value: object) -> PdeError:
+    """An argument of the wrong kind given from Python (`parse(3)`):
+    `pdedsl: error: expected EXPECTED, not int 3`."""
+    return PdeError(f"expected {expected}, not {type(value).__name__} {value!r:.40}",
+                    filename="pdedsl")

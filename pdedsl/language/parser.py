@@ -17,7 +17,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 from ..runtime import cache_folder
 from .build import build
 from .check import check
-from .errors import PdeError
+from .errors import PdeError, wrong_type
 from .problem import Problem
 from .hints import (character_hint, cut_word, juxtaposition_hint, keyword_declared,
                     misspelt_keyword, one_variable_region_hint)
@@ -273,6 +273,8 @@ def parse(text: str, filename: str = "<input>", *, read_data: bool = True) -> Pr
 
     The files of `data` statements are read now (paths relative to `filename`'s
     folder), unless `read_data` is False (then the Problem holds no observations)."""
+    if not isinstance(text, str):
+        raise wrong_type("the text of a .pde file (a str)", text)
     text = text.removeprefix("\ufeff")  # a byte-order mark some editors write first
     tree = parse_tree(text, filename)
     try:
@@ -347,6 +349,8 @@ def _read(name: str) -> bytes:
 
 def parse_file(path: str | os.PathLike) -> Problem:
     """A checked Problem from a `.pde` file; a missing or unreadable file is a PdeError."""
+    if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
+        raise wrong_type("a .pde file's path (a str or a Path)", path)
     name = os.fspath(path)
     if not name:
         raise PdeError("the path is empty: give a .pde file's path", filename="pdedsl")
