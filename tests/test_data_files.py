@@ -51,7 +51,7 @@ ERRORS = [
     ("numbers in the header", "0,1,2\n0,1,2\n",
      "the first row must name the columns (e.g. t,x,u), not hold numbers", 1, 1),
     ("variable missing", "t,u\n0,1\n",
-     "no column for the variable 'x': every variable of the problem needs one (t, x)", 1, 1),
+     "no column for the variable 'x', which the observed unknown u(t, x) depends on", 1, 1),
     ("no unknown", "t,x\n0,1\n",
      "no column for an unknown: name at least one of u, v", 1, 1),
     ("duplicate column", "t,x,u,x\n0,1,2,3\n",

@@ -1,10 +1,11 @@
 """Observations for inverse problems: measured values of unknowns at points.
 
 A `data "obs.csv"` statement names a CSV file whose first row names the columns
-(every variable of the problem and one or more unknowns, in any order) and whose
-other rows are observations, one per row. `read_observations` turns it into plain
-NumPy arrays; a mistake inside the file is reported at the file's own line and
-column. Tables given from Python are read by `tables.py`, by the same rules.
+(one or more unknowns and the variables they depend on, in any order; the problem's
+other variables may have one too) and whose other rows are observations, one per row.
+`read_observations` turns it into plain NumPy arrays; a mistake inside the file is
+reported at the file's own line and column. Tables given from Python are read by
+`tables.py`, by the same rules.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ NOT_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
 
 Inside = Callable[[np.ndarray], np.ndarray]  # (n, d) points -> (n,) bools
 Bounds = Sequence[tuple[float, float]]
+# The unknowns: their names (each over every variable) or name -> its variables.
+Unknowns = Sequence[str] | Mapping[str, Sequence[str]]
 Fail = Callable[[str, int], PdeError]  # (message, column index) -> the error to raise
 
 
@@ -37,9 +40,10 @@ class Observations:
     """The rows of one data source.
 
     `points` is (n, d) in the problem's variable order; `values[name]` is (n,) for each
-    observed unknown, listed in `unknowns` in the problem's order. `path` is the file
-    read (absolute), or a name for data given from Python; `location` is where the
-    `data` statement was written, if it was.
+    observed unknown, listed in `unknowns` in the problem's order. `measured`: the
+    variables with a column (default all); the others, which no observed unknown reads,
+    hold the middle of their range. `path` is the file read (absolute), or a name for
+    data given from Python; `location` is where the `data` statement was, if it was.
     """
 
     path: str
@@ -48,6 +52,11 @@ class Observations:
     points: np.ndarray
     values: Mapping[str, np.ndarray] = field(default_factory=dict)
     location: Location | None = None
+    measured: tuple[str, ...] | None = None
+
+    def __post_init__(self):
+        if self.measured is None:
+            object.__setattr__(self, "measured", tuple(self.variables))
 
     @property
     def count(self) -> int:
@@ -57,9 +66,9 @@ class Observations:
         """Equal when every field is, arrays compared by value (so Problems compare)."""
         if not isinstance(other, Observations):
             return NotImplemented
-        return ((self.path, self.variables, self.unknowns, self.location)
-                == (other.path, other.variables, other.unknowns, other.location)
-                and np.array_equal(self.points, other.points)
+        plain = [(o.path, o.variables, o.unknowns, o.location, o.measured)
+                 for o in (self, other)]
+        return (plain[0] == plain[1] and np.array_equal(self.points, other.points)
                 and all(np.array_equal(self.values[u], other.values[u])
                         for u in self.unknowns))
 
@@ -71,7 +80,7 @@ class Observations:
                 "unknowns": list(self.unknowns), "points": self.points.tolist(),
                 "values": {u: self.values[u].tolist() for u in self.unknowns},
                 "location": [self.location.line, self.location.column] if self.location
-                else None}
+                else None, "measured": list(self.measured)}
 
     @classmethod
     def from_json(cls, data: dict) -> Observations:
@@ -80,17 +89,25 @@ class Observations:
         for array in (points, *values.values()):
             array.setflags(write=False)
         location = Location(*data["location"]) if data.get("location") else None
+        measured = tuple(data.get("measured") or data["variables"])  # older runs: all
         return cls(data["path"], tuple(data["variables"]), tuple(data["unknowns"]), points,
-                   values, location)
+                   values, location, measured)
 
 
 def region_inside(variables: Sequence[str], region) -> Inside | None:
     """Whether points (columns in `variables` order, time included) lie in the
-    problem's region (its boundary included); None for a box, whose ranges suffice."""
+    problem's region (its boundary included); None for a box, whose ranges suffice.
+    Its `variables` are the region's: points of a source without a column for one of
+    them are checked against the ranges only."""
     if region is None:
         return None
     columns = [list(variables).index(v) for v in region.variables]
-    return lambda points: region.shape.contains(np.asarray(points)[:, columns])
+
+    def inside(points: np.ndarray) -> np.ndarray:
+        return region.shape.contains(np.asarray(points)[:, columns])
+
+    inside.variables = tuple(region.variables)
+    return inside
 
 
 def resolve_path(written: str, pde_file: str | os.PathLike | None) -> Path:
@@ -116,7 +133,7 @@ def _base_folder(pde_file: str | os.PathLike | None) -> Path | None:
 def read_observations(
     written: str,
     variables: Sequence[str],
-    unknowns: Sequence[str],
+    unknowns: Unknowns,
     *,
     pde_file: str | os.PathLike | None = None,
     bounds: Bounds | None = None,
@@ -126,6 +143,7 @@ def read_observations(
 ) -> Observations:
     """The observations in the CSV file `written` (the path as the `.pde` file says it).
 
+    `unknowns`: each with its variables (a name alone depends on every variable).
     `bounds` (one (lower, upper) per variable) and `inside` (points -> bools, for
     regions) say where the domain is; a point outside it is an error. Errors about the
     statement itself (no such file) are made by `statement_error(message)`, so they can
@@ -141,7 +159,7 @@ def read_observations(
     rows = _rows(text, fail)
     if not rows:
         raise fail("the data file is empty: its first row must name the columns, "
-                   f"e.g. {','.join([*variables, *unknowns[:1]])}", 1, 1)
+                   f"e.g. {_example(variables, unknowns)}", 1, 1)
     header = rows[0]
     _check_separator(header, fail)
     names = [cell.strip() for cell, _ in header.cells]
@@ -257,10 +275,25 @@ def _caret(cell: Cell) -> int:
     return start + len(text) - len(text.lstrip()) if text.strip() else start
 
 
-def check_header(names: list[str], variables, unknowns, fail: Fail) -> None:
-    """Check the header's names: every variable needs a column, at least
-    one unknown must be observed, and nothing else may be named."""
-    known = [*variables, *unknowns]
+def depends(variables: Sequence[str], unknowns: Unknowns) -> dict[str, tuple[str, ...]]:
+    """Each unknown's variables, in the problem's order (a name alone: all of them)."""
+    if isinstance(unknowns, Mapping):
+        return {u: tuple(v for v in variables if v in over) for u, over in unknowns.items()}
+    return {u: tuple(variables) for u in unknowns}
+
+
+def _example(variables: Sequence[str], unknowns: Unknowns) -> str:
+    """A header for the first unknown: 't,x,u'."""
+    name, over = next(iter(depends(variables, unknowns).items()))
+    return ",".join([*over, name])
+
+
+def check_header(names: list[str], variables, unknowns: Unknowns, fail: Fail) -> None:
+    """Check the header's names: at least one unknown must be observed, each variable
+    an observed unknown depends on needs a column, and nothing else may be named (a
+    variable no observed unknown depends on may be)."""
+    over = depends(variables, unknowns)
+    known = [*variables, *over]
     seen: dict[str, int] = {}
     for j, name in enumerate(names):
         if not name:
@@ -268,7 +301,7 @@ def check_header(names: list[str], variables, unknowns, fail: Fail) -> None:
                        f"unknown ({', '.join(known)})", j)
         if NUMBER.fullmatch(name):
             raise fail("the first row must name the columns "
-                       f"(e.g. {','.join([*variables, *unknowns[:1]])}), not hold numbers", j)
+                       f"(e.g. {_example(variables, unknowns)}), not hold numbers", j)
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else f"one of {', '.join(known)}"
@@ -278,13 +311,16 @@ def check_header(names: list[str], variables, unknowns, fail: Fail) -> None:
             raise fail(f"the header names '{name}' twice (column {seen[name] + 1} and "
                        f"column {j + 1})", j)
         seen[name] = j
-    for variable in variables:
-        if variable not in seen:
-            raise fail(f"no column for the variable '{variable}': every variable of the "
-                       f"problem needs one ({', '.join(variables)})", 0)
-    if not any(u in seen for u in unknowns):
+    observed = [u for u in over if u in seen]
+    if not observed:
         raise fail("no column for an unknown: name at least one of "
-                   f"{', '.join(unknowns)}", 0)
+                   f"{', '.join(over)}", 0)
+    for variable in variables:
+        needs = [f"{u}({', '.join(over[u])})" for u in observed if variable in over[u]]
+        if variable not in seen and needs:
+            raise fail(f"no column for the variable '{variable}', which the observed "
+                       f"unknown {needs[0]} depends on: a data file needs a column for "
+                       "each variable of the unknowns it observes", 0)
 
 
 def _numbers(row: Row, names: list[str], fail) -> list[float]:
@@ -322,34 +358,43 @@ def _shown(text: str) -> str:
 
 
 def make_observations(path, table, names, variables, unknowns, bounds, inside,
-                  fail_cell, location) -> Observations:
+                      fail_cell, location) -> Observations:
     """Observations from an (n, columns) table named by `names`, after the domain check.
-    `fail_cell(message, row, column index)` makes the error for one value."""
+    `fail_cell(message, row, column index)` makes the error for one value. A variable
+    without a column (no observed unknown depends on it) takes the middle of its range."""
     column = {name: j for j, name in enumerate(names)}
-    points = np.ascontiguousarray(table[:, [column[v] for v in variables]], dtype=float)
-    _check_domain(points, variables, bounds, inside,
+    measured = tuple(v for v in variables if v in column)
+    middle = [0.0] * len(variables) if bounds is None else [(a + b) / 2 for a, b in bounds]
+    points = np.empty((len(table), len(variables)))
+    for i, v in enumerate(variables):
+        points[:, i] = table[:, column[v]] if v in column else middle[i]
+    _check_domain(points, variables, measured, bounds, inside,
                   lambda message, row, i: fail_cell(message, row, column[variables[i]]))
-    observed = tuple(u for u in unknowns if u in column)
+    observed = tuple(u for u in depends(variables, unknowns) if u in column)
     values = {u: np.ascontiguousarray(table[:, column[u]], dtype=float) for u in observed}
     points.setflags(write=False)
     for array in values.values():
         array.setflags(write=False)
-    return Observations(path, tuple(variables), observed, points, values, location)
+    return Observations(path, tuple(variables), observed, points, values, location,
+                        measured)
 
 
-def _check_domain(points, variables, bounds, inside, fail) -> None:
-    """Every point in the closed domain: each coordinate within its range, then the
-    whole point inside the region (`fail(message, row, variable index)`)."""
+def _check_domain(points, variables, measured, bounds, inside, fail) -> None:
+    """Every point in the closed domain: each measured coordinate within its range,
+    then the whole point inside the region when every variable of the region is
+    measured (`fail(message, row, variable index)`)."""
     if bounds is not None:
         for i, (name, (lower, upper)) in enumerate(zip(variables, bounds)):
             out = np.flatnonzero((points[:, i] < lower) | (points[:, i] > upper))
-            if out.size:
+            if name in measured and out.size:
                 row = int(out[0])
                 raise fail(f"{name} = {float(points[row, i])!r} is outside the domain "
                            f"({name} in [{lower:g}, {upper:g}])", row, i)
-    if inside is not None:
+    if inside is not None and set(getattr(inside, "variables", variables)) <= set(measured):
         out = np.flatnonzero(~np.asarray(inside(points), dtype=bool))
         if out.size:
             row = int(out[0])
-            where = ", ".join(f"{v} = {float(x)!r}" for v, x in zip(variables, points[row]))
-            raise fail(f"the point ({where}) is outside the domain", row, 0)
+            where = ", ".join(f"{v} = {float(x)!r}" for v, x in zip(variables, points[row])
+                              if v in measured)
+            raise fail(f"the point ({where}) is outside the domain", row,
+                       variables.index(measured[0]))

@@ -61,7 +61,8 @@ class Inverse:
         bounds = [(float(v.lower.subs(values)), float(v.upper.subs(values)))
                   for v in scope.variables.values()]
         return tuple(
-            read_observations(str(path)[1:-1], list(scope.variables), list(scope.unknowns),
+            read_observations(str(path)[1:-1], list(scope.variables),
+                              {u.name: u.variables for u in scope.unknowns.values()},
                               pde_file=filename, bounds=bounds, inside=inside,
                               location=Location(path.line, path.column),
                               statement_error=lambda message, p=path: self.error(message, p))

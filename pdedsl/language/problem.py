@@ -383,7 +383,8 @@ class Problem:
                 raise ValueError(f"the point condition{line}: {missed}")
         for data in self.observations:
             columns = [data.variables.index(v) for v in region.variables]
-            if not region.shape.contains(data.points[:, columns]).all():
+            if set(region.variables) <= set(data.measured) and \
+                    not region.shape.contains(data.points[:, columns]).all():
                 raise ValueError(f"the data of {data.path} hold points outside the region")
 
     def with_guesses(self, **values: float) -> Problem:

@@ -47,6 +47,8 @@ def _points_inside(problem, values, ranges) -> None:
                                  f"[{low:g}, {high:g}]")
     for observations in problem.observations:
         for name, column in zip(observations.variables, observations.points.T):
+            if name not in observations.measured:  # no column for it: a filler
+                continue
             low, high = ranges[name]
             if column.size and not (low <= column.min() and column.max() <= high):
                 raise ValueError(f"the data of {observations.path} hold {name} outside its "

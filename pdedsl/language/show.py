@@ -115,7 +115,7 @@ def _observations(observations) -> str:
     if path.startswith(".."):
         path = observations.path
     return (f"{path}: {count} observation{'s' if count != 1 else ''} of "
-            f"{', '.join(observations.unknowns)} at ({', '.join(observations.variables)})")
+            f"{', '.join(observations.unknowns)} at ({', '.join(observations.measured)})")
 
 
 def _region(problem: Problem, inside: str) -> list[str]:

@@ -9,15 +9,15 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .data import (Bounds, Inside, Observations, check_header, make_observations,
-                   read_observations, region_inside)
+from .data import (Bounds, Inside, Observations, Unknowns, check_header,
+                   make_observations, read_observations, region_inside)
 from .errors import PdeError
 
 
 def observations_from_table(
     table,
     variables: Sequence[str],
-    unknowns: Sequence[str],
+    unknowns: Unknowns,
     *,
     columns: Sequence[str] | None = None,
     bounds: Bounds | None = None,
@@ -53,7 +53,7 @@ def observations_for(problem, data) -> tuple[Observations, ...]:
         raise PdeError(f"data: expected {KINDS}, not {_what(data)}", filename="<data>")
     items = [data] if _single(data) else list(data)
     variables = [v.name for v in problem.variables]
-    unknowns = [u.name for u in problem.unknowns]
+    unknowns = {u.name: u.variables for u in problem.unknowns}
     bounds = problem.bounds()
     inside = region_inside(variables, problem.region)
     found = []
