@@ -269,6 +269,23 @@ def load_problem(path_or_text: str | Path | Problem) -> Problem:
     return parse(path_or_text)
 
 
+def _with_measurements(problem: Problem, data) -> Problem:
+    """The problem with the measurements `data` gives in place of its own. None at all in
+    place of the file's (`data=[]`) would drop them unsaid: an error."""
+    found = observations_for(problem, data)
+    if not found and problem.observations:
+        lines = problem.source.text.splitlines() if problem.source else []
+        statements = ", ".join(
+            f"line {o.location.line}: {lines[o.location.line - 1].strip()}"
+            if o.location and o.location.line <= len(lines) else o.path
+            for o in problem.observations)
+        s = "s" if len(problem.observations) > 1 else ""
+        raise PdeError(f"data gives no measurements, in place of those of the file's data "
+                       f"statement{s} ({statements}): give measurements, or leave data out "
+                       "to train on the file's", filename="pdedsl")
+    return problem.with_observations(found)
+
+
 def prepare(path_or_text: str | Path | Problem, *, data=None, **overrides) -> Prepared:
     """Everything `solve` does before training: parse, apply the overrides, compile,
     sample the points, build the model and the least-squares problem (a `Prepared`).
@@ -276,7 +293,7 @@ def prepare(path_or_text: str | Path | Problem, *, data=None, **overrides) -> Pr
     runtime.setup()
     problem = load_problem(path_or_text)
     if data is not None:
-        problem = problem.with_observations(observations_for(problem, data))
+        problem = _with_measurements(problem, data)
     problem, config = configure(problem, overrides)
     compiled = compile_problem(problem)
     points = geometry.sample_blocks(problem, compiled.blocks, config.sample, config.seed)
@@ -294,8 +311,8 @@ def solve(path_or_text: str | Path | Problem, *, data=None, callback=None,
     `data` replaces the measurements of the file's `data` statements: a CSV path
     (relative to the working directory), a table (a dict of arrays or a DataFrame,
     columns named after the variables and unknowns), a pair (2-D array, column names),
-    or a list of these. `callback(row)` sees each step's history row as it is made
-    (used for progress bars).
+    or a list of these (not an empty one where the file has data). `callback(row)`
+    sees each step's history row as it is made (used for progress bars).
     """
     return prepare(path_or_text, data=data, **overrides).train(callback=callback)
 

@@ -333,6 +333,8 @@ def _with_data(problem, paths: list[str]):
     """The problem with the measurements of `--data` files in place of its own."""
     if not paths:
         return problem
+    if "" in paths:  # (else 'no such data file' with no name)
+        raise PdeError("--data: the path is empty: give a CSV file's path", filename="pdedsl")
     from .language.tables import observations_for
 
     return problem.with_observations(observations_for(problem, paths))

@@ -5,10 +5,13 @@ import os
 import subprocess
 import sys
 
+from pathlib import Path
+
 import pytest
 
 from pdedsl.language import PdeError, parse, parse_file
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"
 
 
@@ -87,3 +90,25 @@ def test_parse_file_takes_a_path_only(value):
         parse_file(value)
     assert info.value.message.startswith("expected a .pde file's path (a str or a Path), not ")
     assert info.value.filename == "pdedsl"
+
+
+@pytest.mark.parametrize("empty", [[], ()])
+def test_no_measurements_in_place_of_the_files(empty):
+    """`data=[]` would train an inverse problem on no measurements at all, the file's
+    dropped without a word: refused, naming what it would drop."""
+    import pdedsl
+
+    with pytest.raises(PdeError) as info:
+        pdedsl.prepare(EXAMPLES / "inverse_heat.pde", data=empty, steps=1)
+    assert info.value.filename == "pdedsl"
+    assert info.value.message.startswith(
+        "data gives no measurements, in place of those of the file's data statement "
+        "(line 14: data \"data/heat.csv\"): give measurements, or leave data out to train on the file's")
+
+
+def test_an_empty_data_path_is_named_so(capsys):
+    from pdedsl.cli import main
+
+    assert main(["solve", str(EXAMPLES / "inverse_heat.pde"), "--data", ""]) == 2
+    assert capsys.readouterr().err == (
+        "pdedsl: error: --data: the path is empty: give a CSV file's path\n")
