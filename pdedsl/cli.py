@@ -247,6 +247,7 @@ def _train_and_write(train, folder, file: str, args, table: bool = True, title: 
     """Train with a progress display, write the run folder and its figures, print the table."""
 
     from . import run
+    from .plots import remove_figures
     from .progress import Progress, final_table
     from .train import InterruptFlag
 
@@ -255,6 +256,7 @@ def _train_and_write(train, folder, file: str, args, table: bool = True, title: 
             stop["steps"], first_step=first, seconds_before=before,
             seconds_budget=stop.get("seconds", float("inf")), note=stop.get("note", ""))
         solution = train(progress, on_start)
+    remove_figures(folder)  # an earlier run's, once trained: this run draws its own
     with _figures_beside(folder, solution, args):
         with InterruptFlag() as pressed:  # Ctrl-C while writing: the folder is written first
             try:

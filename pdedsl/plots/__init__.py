@@ -5,14 +5,20 @@ error against step and seconds), `solution_<unknown>.png` per unknown, for an in
 problem `fitted.png` (the fitted constants against step) and, on a 2D region,
 `points.png` (the collocation points and the normals of each condition). Each
 module draws one kind of figure and returns a matplotlib Figure; only this file
-writes files. (Green-kernel and NTK figures go in `kernels.py`.)
+writes files. (Green-kernel and NTK figures go in `kernels.py`.) `remove_figures`
+removes them all, and the kernel figures, before a new run draws its own.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 DPI = 110
+_NAME = "[A-Za-z][A-Za-z0-9_]*"  # an unknown's name
+# Every figure a run folder may hold: plot_run's, then plot_analysis's (kernels.py).
+FIGURES = re.compile(rf"(training|solution_{_NAME}|fitted|points"
+                     rf"|n?ntk_(initial|trained)(_{_NAME})?|green(_{_NAME})?|spectrum)\.png")
 
 
 def plot_run(folder: str | Path, solution=None) -> list[Path]:
@@ -43,6 +49,28 @@ def plot_run(folder: str | Path, solution=None) -> list[Path]:
         if figure is not None:
             written.append(save(figure, folder / "points.png"))
     return written
+
+
+def remove_figures(folder: str | Path) -> list[Path]:
+    """Remove the figures an earlier run drew in `folder`, so that none is left beside a
+    new run's that it does not draw again (the solution of an unknown it lacks, the fitted
+    constants it has not, kernels of another model). Only in a run folder (it holds a
+    checkpoint), only the names in FIGURES: any other file stays."""
+    from ..language.errors import PdeError
+    from ..solution import CHECKPOINT_META
+
+    folder = Path(folder)
+    if not (folder / CHECKPOINT_META).is_file():
+        return []
+    removed = [path for path in sorted(folder.iterdir())
+               if FIGURES.fullmatch(path.name) and path.is_file()]
+    for path in removed:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            raise PdeError(f"the run folder could not be written: cannot remove the earlier "
+                           f"run's {path.name} ({error.strerror})", filename=str(folder)) from None
+    return removed
 
 
 def plot_comparison(histories: dict[str, list[dict]], title: str, path: str | Path) -> Path:
