@@ -169,6 +169,41 @@ def test_a_constant_says_what_its_new_value_breaks(name, value, message):
     assert changed.bounds() == [(0.0, 2.0)]
 
 
+SCALED = """const L = 1
+x in [0, L]
+unknown u(x)
+-u_xx = 2
+u = 0 on x = 0, x = L
+exact u = x*(L - x)
+"""
+
+
+@pytest.mark.parametrize("value, reaches", [("1e300", "2.5e+599 at x = 5e+299"),
+                                            ("1e100", "2.5e+199 at x = 5e+99")])
+def test_a_scale_whose_exact_solution_overflows_is_refused(value, reaches):
+    """`--set L=1e300` trained with 'L2 u nan' in the progress: the exact solution's
+    squares overflow a double, so its error cannot be measured (nor its problem held)."""
+    with pytest.raises(PdeError) as info:
+        configure(parse(SCALED), {"L": value})
+    assert info.value.message.endswith(  # (after 'L = 1000...0', the value as configure has it)
+        f": the exact solution of u reaches {reaches}: beyond 1e+150, its "
+        "squares overflow a double, so no error can be measured against it")
+    changed, _ = configure(parse(SCALED), {"L": "1e20"})
+    assert changed.bounds() == [(0.0, 1e20)]
+
+
+def test_the_overflow_is_said_by_check_set(tmp_path, capsys):
+    from pdedsl.cli import main
+
+    (tmp_path / "scaled.pde").write_text(SCALED)
+    assert main(["check", str(tmp_path / "scaled.pde"), "--set", "L=1e300"]) == 2
+    said = capsys.readouterr().err
+    assert said.startswith(f"{tmp_path / 'scaled.pde'}: error: L = ")
+    assert said.endswith(": the exact solution of u reaches 2.5e+599 at x = 5e+299: beyond "
+                         "1e+150, its squares overflow a double, so no error can be measured "
+                         "against it\n")
+
+
 def test_a_new_range_must_still_hold_the_points_and_the_data(tmp_path):
     """Training ran with the point and the measurements outside the shrunken range."""
     (tmp_path / "obs.csv").write_text("x,u\n0.75,1\n")

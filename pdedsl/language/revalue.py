@@ -33,6 +33,32 @@ def check_values(problem) -> None:
                 f"the {kind.strip()}{_on_line(statement)}")
     for name, expr in problem.exact.items():
         _finite(expr, values, f"the exact solution of {name}")
+        _within_scale(problem, values, name, expr)
+
+
+LARGEST_SOLUTION = 1e150  # beyond, an exact solution's squares summed over points overflow
+
+
+def _within_scale(problem, values, name: str, expr: sympy.Expr) -> None:
+    """The exact solution at the middle of the domain's box and of each face no larger than
+    LARGEST_SOLUTION: `--set L=1e300` with `exact u = x*(L - x)` makes it 2.5e599, and
+    the run's error against it NaN (nor does a double hold such a problem's terms)."""
+    ends = {v.symbol: (magnitude.resolve(v.lower, values), magnitude.resolve(v.upper, values))
+            for v in problem.variables}
+    middle = {symbol: (low + high) / 2 for symbol, (low, high) in ends.items()}
+    for point in [middle, *({**middle, s: end} for s, pair in ends.items() for end in pair)]:
+        try:
+            value = magnitude.resolve(expr, {**values, **point})
+        except magnitude.TooLarge:
+            continue  # exp(-x^2) at a huge x: a double holds it (as 0)
+        size = magnitude.log_size(value)
+        if math.isfinite(size) and size > math.log(LARGEST_SOLUTION):
+            at = ", ".join(f"{symbol} = {float(v):.3g}" for symbol, v in point.items())
+            exponent = math.floor(size / math.log(10))
+            reaches = f"{math.exp(size - exponent * math.log(10)):.3g}e+{exponent}"
+            raise ValueError(f"the exact solution of {name} reaches {reaches} at {at}: "
+                             f"beyond {LARGEST_SOLUTION:g}, its squares overflow a double, so "
+                             "no error can be measured against it")
 
 
 def _points_inside(problem, values, ranges) -> None:
