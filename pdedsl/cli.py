@@ -162,7 +162,6 @@ def run_solve(args) -> int:
         _host_devices(args.devices)  # before JAX starts
 
     from . import run
-    from .language import parse_file
 
     overrides = _overrides(args)
     if args.resume:
@@ -179,7 +178,7 @@ def run_solve(args) -> int:
     else:
         if args.file is None:  # (an empty path: parse_file says so)
             raise PdeError("give a .pde file to solve (or --resume DIR)", filename="pdedsl")
-        problem = _with_data(parse_file(args.file), args.data)  # input errors before JAX
+        problem = _problem(args)  # input errors before training
         file = args.file
         folder = Path(args.out) if args.out else run.default_folder(args.file)
         train = lambda callback, on_start: run.solve(problem, overrides, callback, on_start)
@@ -329,6 +328,19 @@ def _overrides(args) -> dict:
                                filename="pdedsl")
             overrides[name] = getattr(args, name)
     return overrides
+
+
+def _problem(args):
+    """The problem of a new run (solve, compare), with --data's measurements; `check`'s
+    warning of an exact solution for only some unknowns (whose errors then go unreported)
+    goes to stderr before training."""
+    from .language import parse_file
+    from .language.wellposed import Reporter, partial_exact
+
+    problem = _with_data(parse_file(args.file), args.data)
+    for warning in partial_exact(problem, Reporter(problem)):
+        print(warning, file=sys.stderr)
+    return problem
 
 
 def _with_data(problem, paths: list[str]):

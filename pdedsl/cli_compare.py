@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli import INTERRUPTED, _add_run_options, _overrides, _train_and_write, _with_data, _writable
+from .cli import INTERRUPTED, _add_run_options, _overrides, _problem, _train_and_write, _writable
 from .language import PdeError
 
 EXIT = {"interrupted": INTERRUPTED, "error": 2}  # the other statuses: 0
@@ -30,11 +30,10 @@ def run_compare(args) -> int:
     import json
 
     from . import run
-    from .language import parse_file
     from .progress import comparison_table
     from .solvers import REGISTRY
 
-    problem = _with_data(parse_file(args.file), args.data)
+    problem = _problem(args)
     solvers = [s.strip() for s in args.solvers.split(",") if s.strip()] if args.solvers else list(REGISTRY)
     if not solvers:
         raise PdeError("--solvers names no solver", filename="pdedsl")

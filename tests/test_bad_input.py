@@ -112,3 +112,30 @@ def test_an_empty_data_path_is_named_so(capsys):
     assert main(["solve", str(EXAMPLES / "inverse_heat.pde"), "--data", ""]) == 2
     assert capsys.readouterr().err == (
         "pdedsl: error: --data: the path is empty: give a CSV file's path\n")
+
+
+PARTIAL = """\
+x in [0, 1]
+unknown u(x)
+unknown v(x)
+-u_xx = 1
+-v_xx = u
+u = 0 on x = 0, x = 1
+v = 0 on x = 0, x = 1
+exact u = x*(1 - x)/2
+"""
+
+
+def test_solve_repeats_the_warning_of_a_partial_exact_solution(tmp_path, capsys):
+    """`check` warned that v has no exact solution (no error of v is reported); `solve`
+    said nothing of it."""
+    from pdedsl.cli import main
+
+    pde = tmp_path / "partial.pde"
+    pde.write_text(PARTIAL)
+    assert main(["check", str(pde)]) == 0
+    warned = capsys.readouterr().err
+    assert "an exact solution is given for u but not for v" in warned
+    assert main(["solve", str(pde), "--steps", "1", "--set", "width=4", "--set", "depth=1",
+                 "--no-plots", "--quiet", "--out", str(tmp_path / "run")]) == 0
+    assert warned in capsys.readouterr().err
