@@ -160,51 +160,28 @@ def _add_run_options(parser) -> None:
 def run_solve(args) -> int:
     if args.devices is not None:
         _host_devices(args.devices)  # before JAX starts
+    overrides = _overrides(args)
+    if not args.resume:
+        if args.file is None:  # (an empty path: parse_file says so)
+            raise PdeError("give a .pde file to solve (or --resume DIR)", filename="pdedsl")
+        problem = _problem(args)  # input errors before JAX
 
     from . import run
 
-    overrides = _overrides(args)
     if args.resume:
-        _run_folder(args.resume)
-        previous = run.read_summary(args.resume) if (Path(args.resume) / run.SUMMARY).exists() else {}
-        file = args.file or previous.get("file") or _checkpoint_file(args.resume)
-        if args.file:
-            _check_same_problem(args.file, args.resume)
+        file = run.resumed_file(_run_folder(args.resume), args.file)
         if args.data:
             raise PdeError("--data cannot change the measurements of a run being resumed",
                            filename="pdedsl")
         folder = Path(args.out or args.resume)
         train = lambda callback, on_start: run.resume(args.resume, overrides, callback, on_start)
     else:
-        if args.file is None:  # (an empty path: parse_file says so)
-            raise PdeError("give a .pde file to solve (or --resume DIR)", filename="pdedsl")
-        problem = _problem(args)  # input errors before training
         file = args.file
         folder = Path(args.out) if args.out else run.default_folder(args.file)
         train = lambda callback, on_start: run.solve(problem, overrides, callback, on_start)
     _writable(folder)
     status = _train_and_write(train, folder, file, args)
     return EXIT[status]
-
-
-def _checkpoint_file(folder: str) -> str:
-    """The problem's file as the checkpoint names it ('<input>' for text given to `solve`
-    in Python), for a run folder written by `Solution.save` alone (no summary.json): the
-    folder's own name is no file."""
-    return str(_checkpoint_meta(folder).get("file", "<input>"))
-
-
-def _checkpoint_meta(folder: str) -> dict:
-    """The checkpoint's metadata; {} when it is damaged (loading it says so)."""
-    import json
-
-    from .solution import CHECKPOINT_META
-
-    try:
-        meta = json.loads((Path(folder) / CHECKPOINT_META).read_text())
-    except ValueError:
-        return {}
-    return meta if isinstance(meta, dict) else {}
 
 
 def _writable(folder) -> None:
@@ -352,16 +329,6 @@ def _with_data(problem, paths: list[str]):
     from .language.tables import observations_for
 
     return problem.with_observations(observations_for(problem, paths))
-
-
-def _check_same_problem(file: str, folder: str) -> None:
-    from .language import parse_file
-
-    text = parse_file(file).source.text
-    meta = _checkpoint_meta(folder)
-    if meta and text != meta.get("text"):
-        raise PdeError(f"this file differs from the problem of the run in {folder}; "
-                       "resume without FILE, or start a new run", filename=file)
 
 
 # -------------------------------------------------------------------------- plot

@@ -25,9 +25,10 @@ from typing import Callable
 from . import __version__
 from .api import prepare
 from .language.errors import PdeError
+from .language.parser import parse_file
 from .language.settings import MODELS, SAMPLE, SOLVERS
 from .least_squares import flatten
-from .solution import Solution
+from .solution import CHECKPOINT_META, Solution
 from .solvers import REGISTRY
 
 SUMMARY = "summary.json"
@@ -91,6 +92,30 @@ def resume(folder: str | Path, overrides: dict, callback: Callable[[dict], None]
     if previous.points:  # a run that moved its points (adapt) goes on from where they are
         prepared = prepared.on_points(previous.points)
     return prepared.train(theta=theta, previous=previous, callback=callback, on_start=on_start)
+
+
+def resumed_file(folder: str | Path, file: str | None) -> str:
+    """The problem's file of the run in `folder` being resumed: `file` when given (it must
+    state the run's problem), else the summary's, else the checkpoint's ('<input>' for text
+    given to `solve` in Python; a folder written by `Solution.save` alone has no summary,
+    and its own name is no file)."""
+    meta = _checkpoint_meta(folder)
+    if file:
+        if meta and parse_file(file).source.text != meta.get("text"):
+            raise PdeError(f"this file differs from the problem of the run in {folder}; "
+                           "resume without FILE, or start a new run", filename=file)
+        return file
+    previous = read_summary(folder) if (Path(folder) / SUMMARY).exists() else {}
+    return previous.get("file") or str(meta.get("file", "<input>"))
+
+
+def _checkpoint_meta(folder: str | Path) -> dict:
+    """The checkpoint's metadata; {} when it is damaged (loading it says so)."""
+    try:
+        meta = json.loads((Path(folder) / CHECKPOINT_META).read_text())
+    except ValueError:
+        return {}
+    return meta if isinstance(meta, dict) else {}
 
 
 def write(folder: str | Path, solution: Solution, file: str | None = None) -> Path:
