@@ -165,6 +165,8 @@ def run_solve(args) -> int:
         if args.file is None:  # (an empty path: parse_file says so)
             raise PdeError("give a .pde file to solve (or --resume DIR)", filename="pdedsl")
         problem = _problem(args)  # input errors before JAX
+        if args.devices is None:
+            _setting_devices(problem, overrides)
 
     from . import run
 
@@ -203,20 +205,34 @@ def _writable(folder) -> None:
 MAX_HOST_DEVICES = 64
 
 
-def _host_devices(count: int) -> None:
+def _host_devices(count: int, given: str = "--devices") -> None:
     """Ask XLA for `count` CPU devices (it reads XLA_FLAGS once, when JAX starts; the
-    flag changes nothing on an accelerator's own devices)."""
+    flag changes nothing on an accelerator's own devices). `given`: who asked."""
     import os
 
     if count < 1:
         raise PdeError(f"--devices must be at least 1, not {count}", filename="pdedsl")
     if count > MAX_HOST_DEVICES:  # XLA's CPU collectives time out or crash beyond
-        raise PdeError(f"--devices {count}: at most {MAX_HOST_DEVICES} (on a CPU each device is "
+        raise PdeError(f"{given} {count}: at most {MAX_HOST_DEVICES} (on a CPU each device is "
                        f"a thread of XLA; this machine has {os.cpu_count()} cores)",
                        filename="pdedsl")
     flags = os.environ.get("XLA_FLAGS", "")
     if "xla_force_host_platform_device_count" not in flags:
         os.environ["XLA_FLAGS"] = f"{flags} --xla_force_host_platform_device_count={count}".strip()
+
+
+def _setting_devices(problem, overrides: dict) -> None:
+    """The setting `devices` (the file's, or --set's) applied as --devices is: XLA makes
+    host devices only if asked before JAX starts. Settings that do not configure are
+    left for the solve to refuse, with its own messages."""
+    from .config import configure
+
+    try:
+        devices = configure(problem, overrides)[1].solver_options.get("devices", 1)
+    except PdeError:
+        return
+    if devices > 1:
+        _host_devices(devices, "devices =")
 
 
 def _train_and_write(train, folder, file: str, args, table: bool = True, title: str = "") -> str:

@@ -119,6 +119,23 @@ def test_pdedsl_solve_on_four_devices_runs_a_3d_problem(tmp_path, flag):
     assert float(rows[-1]["loss"]) < float(rows[0]["loss"])
 
 
+@pytest.mark.parametrize("where", ["file", "set"])
+def test_pdedsl_solve_makes_the_devices_the_setting_names(tmp_path, where):
+    """`devices = 2` in the file (or --set devices=2) on a CPU was refused, pointing to
+    --devices: the command reads the setting before JAX starts and asks XLA as --devices does."""
+    text = POISSON + "solver anagram(devices = 2)\n" if where == "file" else POISSON
+    (tmp_path / "p.pde").write_text(text)
+    given = ["--set", "devices=2"] if where == "set" else []
+    env = {k: v for k, v in FOUR.items() if k != "XLA_FLAGS"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pdedsl", "solve", "p.pde", *given, "--steps", "1", "--quiet",
+         "--no-plots", "--out", "run"], env=env, cwd=tmp_path, capture_output=True, text=True,
+        timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["config"]["solver_options"]["devices"] == 2
+
+
 def test_more_devices_than_jax_sees_is_an_input_error(tmp_path):
     """Without the flag JAX has one CPU device: a clear message, not a traceback."""
     code = ("from pdedsl import solve\n"
