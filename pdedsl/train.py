@@ -39,13 +39,14 @@ NOT_FINITE_AT_START = "the loss is not finite at the start"
 #   before the stall detector finds its way is not a floor: this rule waits until the
 #   loss has fallen by DROP.
 # - a converging tail: `patience` steps in a row whose falls, each smaller than the loss,
-#   shrink, each at most a fraction r ≤ SHRINK of the one before, so that the rest of
-#   the geometric series (the last fall × r / (1 - r)) is less than FLAT of the loss:
-#   the loss is within FLAT of its limit. On laplace.pde the falls shrink about
-#   eightfold a step once the loss is near its floor, where the rule above waits for
-#   four falls below 1e-4 of the loss. A loss that falls slowly and unevenly (heat.pde's
-#   with its cut fixed: 0.16 % a step on average from step 250 to 450, the error still
-#   falling) shrinks its falls by less than half, or not every step.
+#   shrink (`patience` + 1 falls), each at most a fraction r ≤ SHRINK of the one before,
+#   so that the rest of the geometric series (the last fall × r / (1 - r)) is less than
+#   FLAT of the loss: the loss is within FLAT of its limit. On laplace.pde the falls
+#   shrink about eightfold a step once the loss is near its floor. A loss that falls
+#   slowly and unevenly (heat.pde's with its cut fixed: 0.16 % a step on average from
+#   step 250 to 450, the error still falling) shrinks its falls by less than half, or not
+#   every step; three falls in a row that halve are not enough to tell (heat.pde stopped
+#   at step 156 and 6.9e-8 on three, where it reaches 8.9e-9; bench/recorded/patience.md).
 ROUNDING = 1e-26
 FLAT = 1e-4
 SHRINK = 0.5
@@ -83,7 +84,7 @@ class StopRules:
     initial_loss: float = math.nan
     previous: float = math.nan
     flat_steps: int = 0
-    falls: tuple[float, ...] = ()  # the last `patience` falls of the loss
+    falls: tuple[float, ...] = ()  # the last `patience` + 1 falls of the loss
 
     def start(self, initial_loss: float) -> None:
         self.initial_loss = self.previous = initial_loss
@@ -96,7 +97,7 @@ class StopRules:
               errors: Sequence[float] = ()) -> tuple[str, str] | None:
         flat = loss > (1 - FLAT) * self.previous
         self.flat_steps = self.flat_steps + 1 if flat else 0
-        self.falls = (*self.falls, self.previous - loss)[-self.patience:]
+        self.falls = (*self.falls, self.previous - loss)[-self.patience - 1:]
         self.previous = min(loss, self.previous)
         if loss <= self.tol:
             return "converged", f"loss {loss:.3g} ≤ tol {self.tol:g}"
@@ -121,7 +122,7 @@ class StopRules:
         `patience` steps (a geometric series); infinite unless they all shrank, each less
         than the loss itself (a fast fall just before a slow one is no sign of a limit)."""
         falls = self.falls
-        if len(falls) < max(self.patience, 2) or min(falls) <= 0 or max(falls) >= loss:
+        if len(falls) <= self.patience or min(falls) <= 0 or max(falls) >= loss:
             return math.inf
         ratio = max(b / a for a, b in zip(falls, falls[1:]))
         return falls[-1] * ratio / (1 - ratio) if ratio <= SHRINK else math.inf

@@ -202,12 +202,14 @@ def test_a_run_stops_at_its_floor_and_only_there(tiny):
     assert result.reason == (f"ran all {len(falling)} steps; its loss still fell "
                              f"{0.9**-16:.3g}-fold over the last 16 steps: more steps would go on")
     # Falls that shrink twentyfold a step: the loss converges, and the run stops once
-    # `patience` falls have shrunk and what is left to gain is below 1e-4 of the loss.
+    # the falls have shrunk `patience` times in a row (`patience` + 1 falls) and what is
+    # left to gain is below 1e-4 of the loss.
     floor = drop[-1] / 2
     tail = drop + [floor * (1 + 0.05**k) for k in range(1, 40)]
-    result = _run(tiny, tail, patience=4)
-    assert result.status == "converged" and "the loss converges to" in result.reason
-    assert len(result.history) == 5 + 4
+    for patience in (3, 4):
+        result = _run(tiny, tail, patience=patience)
+        assert result.status == "converged" and "the loss converges to" in result.reason
+        assert len(result.history) == 5 + patience + 1
     assert float(result.reason.split("converges to ")[1].split()[0]) == pytest.approx(floor, rel=1e-3)
     # A start that sits still (the loss not yet a millionth of its start) is no floor.
     still = [start * 0.9] * 30

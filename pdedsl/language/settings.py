@@ -148,9 +148,9 @@ _SCALE = {
 # is finer in 1D (`solver_defaults`). ENGD's cut ≈ its authors' lstsq(G, ∇L). Adam's loss is not monotone (it rose for 2000 steps on
 # Laplace 2D), so only its step count stops it.
 SOLVERS: dict[str, dict[str, Option]] = {
-    "anagram": {**_stop(150, 4), **_hold(10),
+    "anagram": {**_stop(150, 3), **_hold(10),
                 **_cut(1e-8, f" (ANaGRAM's default in 1D: {RCOND_1D:g})"), **_ANAGRAM, **_SCALE},
-    "engd": {**_stop(500, 4), **_hold(10), **_cut(1e-7)},
+    "engd": {**_stop(500, 3), **_hold(10), **_cut(1e-7)},
     "adam": {
         **_stop(20000, 20000), **_hold(1000),
         "lr": Option(float, "initial learning rate", 1e-3, above=0),

@@ -1,0 +1,174 @@
+"""The floor rule's patience: where each example would stop with another `patience`.
+
+    .venv/bin/python bench/patience.py [--examples laplace,heat] [--patience 3] [--seeds 1]
+    .venv/bin/python bench/patience.py --replay bench/recorded/patience-runs.json --patience 3
+
+Each example is solved once with the defaults (the file's own settings kept). Its losses
+step by step are fed, as the run makes them, to a second set of stop rules that differ
+only in `patience`; the step where those would have stopped the run, and the error there,
+are read off the same run. A training run is deterministic, so this is the run the other
+patience gives, up to the step where it stops (a run that stops later than the defaults
+is not replayed: its row says so). Only the first piece of a run is replayed: a run the
+defaults go on to refine on more points, or an inverse problem's first `hold` steps, is
+compared up to there. Writes
+OUT/patience-runs.json (each run with its losses and errors step by step) and
+OUT/patience.md. `--replay RUNS` reads such a file instead of running anything and
+applies today's stop rules with `--patience` to its losses: the runs of one version of
+the rules replayed under another.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "recorded"
+KEPT = ("step", "loss", "seconds", "eta")  # of each history row, with the errors
+
+
+def replay(path: Path, patience: int, seed: int) -> dict:
+    """One defaults run of `path` and where stop rules with `patience` would have ended it."""
+    from pdedsl.api import prepare
+    from pdedsl.train import StopRules
+
+    prepared = prepare(path, seed=seed)
+    options = prepared.config.solver_options
+    shadow = StopRules(steps=options["steps"], tol=options["tol"], patience=patience,
+                       seconds=math.inf, target=options["target"])
+    shadow.start(float(prepared.ls.loss(prepared.theta)))
+    state = {"pieces": 0, "stop": None, "rows": [], "first_piece": 0}
+
+    def on_start(*_):
+        state["pieces"] += 1
+        if state["pieces"] == 2:
+            state["first_piece"] = len(state["rows"])
+
+    # an inverse problem trains its fields alone for `hold` steps, then starts its stop
+    # rules anew with the constants free: only that first piece is replayed
+    hold = options["hold"] if prepared.problem.fitted else math.inf
+
+    def callback(row):
+        state["rows"].append(row)
+        if row["step"] == hold:
+            state["pieces"] += 1
+            state["first_piece"] = len(state["rows"])
+        if state["pieces"] > 1 or state["stop"] is not None:
+            return
+        errors = [v for k, v in row.items() if k.startswith("l2_")]
+        ending = shadow.check(row["loss"], 0.0, errors)
+        if ending is not None:
+            state["stop"] = (row["step"], max(errors, default=math.nan), ending[1])
+
+    solution = prepared.train(callback=callback, on_start=on_start)
+    rows = state["rows"]
+    final = max((v for k, v in rows[-1].items() if k.startswith("l2_")), default=math.nan)
+    record = {"example": path.stem, "seed": seed, "steps": solution.steps, "error": final,
+              "status": solution.status, "seconds": solution.seconds,
+              "reason": solution.reason, "pieces": state["pieces"],
+              "first_piece": state["first_piece"] or len(rows),
+              "initial_loss": shadow.initial_loss,
+              "history": [{k: v for k, v in r.items() if k in KEPT or k.startswith("l2_")}
+                          for r in rows]}
+    return with_stop(record, state["stop"])
+
+
+def with_stop(record: dict, stop: tuple | None) -> dict:
+    """The record with where the other stop rules ended it (if they did, no later)."""
+    if stop is not None and stop[0] <= record["steps"]:
+        step, error, reason = stop
+        seconds = next(r["seconds"] for r in record["history"] if r["step"] == step)
+        record.update(other_steps=step, other_error=error, other_seconds=seconds,
+                      other_reason=reason)
+    return record
+
+
+def replayed(record: dict, patience: int) -> dict:
+    """A recorded run with today's stop rules at `patience` applied to its losses (its
+    first piece only, as `replay` does)."""
+    from pdedsl.train import StopRules
+
+    shadow = StopRules(steps=10**9, tol=0.0, patience=patience, seconds=math.inf)
+    shadow.start(record["initial_loss"])
+    stop = None
+    for row in record["history"][:record.get("first_piece", len(record["history"]))]:
+        errors = [v for k, v in row.items() if k.startswith("l2_")]
+        if (ending := shadow.check(row["loss"], 0.0, errors)) is not None:
+            stop = (row["step"], max(errors, default=math.nan), ending[1])
+            break
+    record = {k: v for k, v in record.items() if not k.startswith("other_")}
+    return with_stop(record, stop)
+
+
+def markdown(records: list[dict], patience: int, default: int, intro: str) -> str:
+    lines = [intro, "", f"A dash: the rules with `patience` = {patience} do not end the run "
+             f"by the step where those with {default} did.", "",
+             f"| example | seed | steps ({default}) | error ({default}) | steps ({patience}) | "
+             f"error ({patience}) | error ratio | training s saved |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in records:
+        if "other_steps" in r:
+            ratio = r["other_error"] / r["error"] if r["error"] > 0 else math.nan
+            other = (f"{r['other_steps']} | {r['other_error']:.2e} | {ratio:.2f} | "
+                     f"{r['seconds'] - r['other_seconds']:.1f}")
+        else:
+            other = "— | — | — | —"
+        lines.append(f"| {r['example']} | {r['seed']} | {r['steps']} | {r['error']:.2e} | {other} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> list[dict]:
+    from pdedsl.language.settings import SOLVERS
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--examples", help="comma-separated names (default: every example)")
+    parser.add_argument("--patience", type=int, default=3)
+    parser.add_argument("--seeds", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--replay", type=Path, help="a patience-runs.json to replay, not run")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.replay:
+        recorded = json.loads(args.replay.read_text())
+        records = [replayed(r, args.patience) for r in recorded["runs"]]
+        default, intro = recorded["patience"], (
+            f"The runs of {args.replay.name} (made with `patience` = {recorded['patience']} at "
+            f"{recorded['version']}) and where today's stop rules with `patience` = "
+            f"{args.patience} end them, replayed on their losses (bench/patience.py --replay).")
+    else:
+        default = SOLVERS["anagram"]["patience"].default
+        records = runs(args)
+        intro = (f"Each example solved once with the defaults (`patience` = {default}); the "
+                 f"stop rules with `patience` = {args.patience} replayed on the same run's "
+                 f"losses (bench/patience.py). Load average at the end: "
+                 f"{os.getloadavg()[0]:.1f}.")
+        (args.out / "patience-runs.json").write_text(json.dumps(
+            {"patience": default, "version": version(), "runs": records}) + "\n")
+    (args.out / "patience.md").write_text(markdown(records, args.patience, default, intro))
+    print(markdown(records, args.patience, default, intro))
+    return records
+
+
+def runs(args) -> list[dict]:
+    names = args.examples.split(",") if args.examples else sorted(
+        p.stem for p in (ROOT / "examples").glob("*.pde"))
+    records = []
+    for name in names:
+        for seed in range(args.seeds):
+            records.append(replay(ROOT / "examples" / f"{name}.pde", args.patience, seed))
+            print(json.dumps({k: v for k, v in records[-1].items() if k != "history"}), flush=True)
+    return records
+
+
+def version() -> str:
+    import subprocess
+
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                          capture_output=True, text=True).stdout.strip()
+
+
+if __name__ == "__main__":
+    main()
