@@ -24,6 +24,7 @@ from .language.errors import PdeError
 from .language.problem import Problem
 from .language.settings import (MODELS, SAMPLE, SEED, SOLVER, SOLVERS, default_network, defaults,
                                 solver_defaults, validate_options)
+from .language.show import readable
 
 
 @dataclass(frozen=True)
@@ -177,8 +178,14 @@ def _with_constants(problem: Problem, constants: dict, guesses: dict, where: str
         if bad:
             raise PdeError(f"{', '.join(bad)}: a constant takes a finite real number",
                            filename=where) from None
-        given = ", ".join(f"{k} = {v}" for k, v in values.items())  # a shape, a range, 1/k at 0
+        given = ", ".join(f"{k} = {_shown(v)}" for k, v in values.items())  # a shape, 1/k at 0
         raise PdeError(f"{given}: {error}", filename=where) from None
+
+
+def _shown(value: object) -> object:
+    """A constant's new value in a message: one of more than 15 digits (`L=1e300` is
+    the integer 10^300) as a float."""
+    return f"{float(value):.15g}" if readable(value) is not value else value
 
 
 def _finite_number(value: object) -> bool:

@@ -185,8 +185,8 @@ def test_a_scale_whose_exact_solution_overflows_is_refused(value, reaches):
     squares overflow a double, so its error cannot be measured (nor its problem held)."""
     with pytest.raises(PdeError) as info:
         configure(parse(SCALED), {"L": value})
-    assert info.value.message.endswith(  # (after 'L = 1000...0', the value as configure has it)
-        f": the exact solution of u reaches {reaches}: beyond 1e+150, its "
+    assert info.value.message == (
+        f"L = {float(value):g}: the exact solution of u reaches {reaches}: beyond 1e+150, its "
         "squares overflow a double, so no error can be measured against it")
     changed, _ = configure(parse(SCALED), {"L": "1e20"})
     assert changed.bounds() == [(0.0, 1e20)]
@@ -198,10 +198,21 @@ def test_the_overflow_is_said_by_check_set(tmp_path, capsys):
     (tmp_path / "scaled.pde").write_text(SCALED)
     assert main(["check", str(tmp_path / "scaled.pde"), "--set", "L=1e300"]) == 2
     said = capsys.readouterr().err
-    assert said.startswith(f"{tmp_path / 'scaled.pde'}: error: L = ")
+    assert said.startswith(f"{tmp_path / 'scaled.pde'}: error: L = 1e+300: ")
     assert said.endswith(": the exact solution of u reaches 2.5e+599 at x = 5e+299: beyond "
                          "1e+150, its squares overflow a double, so no error can be measured "
                          "against it\n")
+
+
+def test_check_shows_a_huge_new_value_as_a_float(tmp_path, capsys):
+    """`--set L=1e20` is the integer 10^20: check shows it in 15 digits, not 21."""
+    from pdedsl.cli import main
+
+    (tmp_path / "scaled.pde").write_text(SCALED)
+    assert main(["check", str(tmp_path / "scaled.pde"), "--set", "L=1e20"]) == 0
+    assert "  L = 1.0e+20\n" in capsys.readouterr().out
+    assert main(["check", str(tmp_path / "scaled.pde"), "--set", "L=1/3"]) == 0
+    assert "  L = 1/3\n" in capsys.readouterr().out
 
 
 def test_a_new_range_must_still_hold_the_points_and_the_data(tmp_path):

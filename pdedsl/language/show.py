@@ -36,7 +36,7 @@ def show(problem: Problem, *, latex: bool = False, unicode: bool = True) -> str:
         for v in problem.variables
     ])
     section("region", _region(problem, inside))
-    section("constants", [math(sympy.Eq(c.symbol, c.value, evaluate=False))
+    section("constants", [math(sympy.Eq(c.symbol, readable(c.value), evaluate=False))
                           for c in problem.constants])
     section("periodic", [", ".join(problem.periodic)] if problem.periodic else [])
     section("unknowns", [f"{u.name}({', '.join(u.variables)})" for u in problem.unknowns])
@@ -52,6 +52,14 @@ def show(problem: Problem, *, latex: bool = False, unicode: bool = True) -> str:
     section("data", [_observations(o) for o in problem.observations])
     section("settings", _settings(problem))
     return "\n".join(lines)
+
+
+def readable(value):
+    """A number of more than 15 digits (`--set L=1e300` is the integer 10^300) as a
+    float of 15 digits; anything else as it is."""
+    if isinstance(value, sympy.Rational) and max(len(str(abs(value.p))), len(str(value.q))) > 15:
+        return sympy.Float(value, 15)
+    return value
 
 
 class _SourcePrinter(StrPrinter):
