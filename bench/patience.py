@@ -4,8 +4,8 @@
     .venv/bin/python bench/patience.py --replay bench/recorded/patience-runs.json --patience 3
 
 Each example is solved once with the defaults (the file's own settings kept). Its losses
-step by step are fed, as the run makes them, to a second set of stop rules that differ
-only in `patience`; the step where those would have stopped the run, and the error there,
+step by step are recorded and fed to a second set of stop rules that differ only in
+`patience`; the step where those would have stopped the run, and the error there,
 are read off the same run. A training run is deterministic, so this is the run the other
 patience gives, up to the step where it stops (a run that stops later than the defaults
 is not replayed: its row says so). Only the first piece of a run is replayed: a run the
@@ -33,47 +33,27 @@ KEPT = ("step", "loss", "seconds", "eta")  # of each history row, with the error
 def replay(path: Path, patience: int, seed: int) -> dict:
     """One defaults run of `path` and where stop rules with `patience` would have ended it."""
     from pdedsl.api import prepare
-    from pdedsl.train import StopRules
 
     prepared = prepare(path, seed=seed)
-    options = prepared.config.solver_options
-    shadow = StopRules(steps=options["steps"], tol=options["tol"], patience=patience,
-                       seconds=math.inf, target=options["target"])
-    shadow.start(float(prepared.ls.loss(prepared.theta)))
-    state = {"pieces": 0, "stop": None, "rows": [], "first_piece": 0}
-
-    def on_start(*_):
-        state["pieces"] += 1
-        if state["pieces"] == 2:
-            state["first_piece"] = len(state["rows"])
-
+    rows, starts = [], []
     # an inverse problem trains its fields alone for `hold` steps, then starts its stop
-    # rules anew with the constants free: only that first piece is replayed
-    hold = options["hold"] if prepared.problem.fitted else math.inf
-
-    def callback(row):
-        state["rows"].append(row)
-        if row["step"] == hold:
-            state["pieces"] += 1
-            state["first_piece"] = len(state["rows"])
-        if state["pieces"] > 1 or state["stop"] is not None:
-            return
-        errors = [v for k, v in row.items() if k.startswith("l2_")]
-        ending = shadow.check(row["loss"], 0.0, errors)
-        if ending is not None:
-            state["stop"] = (row["step"], max(errors, default=math.nan), ending[1])
-
-    solution = prepared.train(callback=callback, on_start=on_start)
-    rows = state["rows"]
-    final = max((v for k, v in rows[-1].items() if k.startswith("l2_")), default=math.nan)
-    record = {"example": path.stem, "seed": seed, "steps": solution.steps, "error": final,
-              "status": solution.status, "seconds": solution.seconds,
-              "reason": solution.reason, "pieces": state["pieces"],
-              "first_piece": state["first_piece"] or len(rows),
-              "initial_loss": shadow.initial_loss,
+    # rules anew with the constants free; a refined run starts them anew on more points
+    hold = prepared.config.solver_options["hold"] if prepared.problem.fitted else math.inf
+    solution = prepared.train(callback=rows.append,
+                              on_start=lambda *_: starts.append(len(rows)))
+    pieces = [*starts[1:], *([hold] if hold < len(rows) else [])]
+    record = {"example": path.stem, "seed": seed, "steps": solution.steps,
+              "error": max(_errors(rows[-1]), default=math.nan), "status": solution.status,
+              "seconds": solution.seconds, "reason": solution.reason,
+              "pieces": 1 + len(pieces), "first_piece": min(pieces, default=len(rows)),
+              "initial_loss": float(prepared.ls.loss(prepared.theta)),
               "history": [{k: v for k, v in r.items() if k in KEPT or k.startswith("l2_")}
                           for r in rows]}
-    return with_stop(record, state["stop"])
+    return replayed(record, patience)
+
+
+def _errors(row: dict) -> list[float]:
+    return [v for k, v in row.items() if k.startswith("l2_")]
 
 
 def with_stop(record: dict, stop: tuple | None) -> dict:
@@ -95,7 +75,7 @@ def replayed(record: dict, patience: int) -> dict:
     shadow.start(record["initial_loss"])
     stop = None
     for row in record["history"][:record.get("first_piece", len(record["history"]))]:
-        errors = [v for k, v in row.items() if k.startswith("l2_")]
+        errors = _errors(row)
         if (ending := shadow.check(row["loss"], 0.0, errors)) is not None:
             stop = (row["step"], max(errors, default=math.nan), ending[1])
             break

@@ -24,7 +24,7 @@ from .language.errors import PdeError
 from .language.problem import Problem
 from .language.settings import (MODELS, SAMPLE, SEED, SOLVER, SOLVERS, default_network, defaults,
                                 solver_defaults, validate_options)
-from .language.show import readable
+from .language.show import too_long
 
 
 @dataclass(frozen=True)
@@ -183,9 +183,8 @@ def _with_constants(problem: Problem, constants: dict, guesses: dict, where: str
 
 
 def _shown(value: object) -> object:
-    """A constant's new value in a message: one of more than 15 digits (`L=1e300` is
-    the integer 10^300) as a float."""
-    return f"{float(value):.15g}" if readable(value) is not value else value
+    """A constant's new value in a message (`too_long`: as a float)."""
+    return f"{float(value):.15g}" if too_long(value) else value
 
 
 def _finite_number(value: object) -> bool:

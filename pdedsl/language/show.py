@@ -36,7 +36,7 @@ def show(problem: Problem, *, latex: bool = False, unicode: bool = True) -> str:
         for v in problem.variables
     ])
     section("region", _region(problem, inside))
-    section("constants", [math(sympy.Eq(c.symbol, readable(c.value), evaluate=False))
+    section("constants", [math(sympy.Eq(c.symbol, _number(c.value), evaluate=False))
                           for c in problem.constants])
     section("periodic", [", ".join(problem.periodic)] if problem.periodic else [])
     section("unknowns", [f"{u.name}({', '.join(u.variables)})" for u in problem.unknowns])
@@ -54,12 +54,15 @@ def show(problem: Problem, *, latex: bool = False, unicode: bool = True) -> str:
     return "\n".join(lines)
 
 
-def readable(value):
-    """A number of more than 15 digits (`--set L=1e300` is the integer 10^300) as a
-    float of 15 digits; anything else as it is."""
-    if isinstance(value, sympy.Rational) and max(len(str(abs(value.p))), len(str(value.q))) > 15:
-        return sympy.Float(value, 15)
-    return value
+def _number(value: sympy.Expr) -> sympy.Expr:
+    return sympy.Float(value, 15) if too_long(value) else value
+
+
+def too_long(value) -> bool:
+    """Whether a value is a number of more than 15 digits (`--set L=1e300` is the
+    integer 10^300), shown as a float of 15 digits instead."""
+    return isinstance(value, sympy.Rational) and max(len(str(abs(value.p))),
+                                                     len(str(value.q))) > 15
 
 
 class _SourcePrinter(StrPrinter):
