@@ -202,6 +202,9 @@ CASES = [
     ("value at a corner", H + "u(1, 0) = 1\n", "write 'u = 1 at x = 1, y = 0'", 4, 1),
     ("value inside an expression", H + "u_xx + u(0, y) = 1\n", "write u or u(x, y); a value on a face is a condition: write 'u = ... on x = 0'", 4, 8),
     ("unknown without variables", "x in [0, 1]\ny in [0, 1]\nunknown k\n", "an unknown needs its variables: unknown k(x, y); for an unknown constant, write 'fit k = 1' (with a first guess)", 3, 9),
+    ("exact solution too large", "const L = 1e300\nx in [0, L]\nunknown u(x)\n-u_xx = 2\n"
+     "exact u = x*(L - x)\n", "the exact solution of u reaches 2.5e+599 at x = 5e+299: beyond "
+     "1e+150, its squares overflow a double, so no error can be measured against it", 5, 7),
     # size
     ("deep brackets", H + "u = " + "(" * 150 + "1" + ")" * 150 + "\n", "brackets nested too deeply", 4, 105),
     ("deep minus", H + "u = " + "-" * 500 + "1\n", "expression nested too deeply", 4, None),

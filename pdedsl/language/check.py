@@ -1,14 +1,16 @@
 """Whole-problem checks: what no single statement can tell is wrong.
 
 Run after `build`, before anything trains: a problem must have an unknown and an
-equation, every unknown must appear in an equation, and every equation and
-condition must mention an unknown.
+equation, every unknown must appear in an equation, every equation and
+condition must mention an unknown, and an exact solution must be small enough for
+an error to be measured against it.
 """
 
 from __future__ import annotations
 
 import sympy
 
+from . import revalue
 from .errors import PdeError
 from .problem import Equation, MeanCondition, Problem, Settings
 
@@ -44,6 +46,11 @@ def check(problem: Problem, text: str, filename: str = "<input>") -> None:
                 f"the unknown '{unknown.name}' appears in no equation",
                 _declaration(text, unknown.name),
             )
+    for name in problem.exact:
+        try:
+            revalue.check_scale(problem, name)
+        except ValueError as too_large:
+            raise error(str(too_large), _declaration(text, name, "exact")) from None
 
 
 def _position(statement) -> tuple[int, int]:
@@ -55,14 +62,14 @@ def _unknowns_in(expr: sympy.Basic) -> set[str]:
     return {f.func.__name__ for f in expr.atoms(sympy.core.function.AppliedUndef)}
 
 
-def _declaration(text: str, name: str):
-    """Where `unknown NAME` is written, to point at it."""
+def _declaration(text: str, name: str, keyword: str = "unknown"):
+    """Where `unknown NAME` (or `exact NAME`, by `keyword`) is written, to point at it."""
     import re
 
     from .problem import Location
 
     for number, line in enumerate(text.splitlines(), start=1):
-        match = re.match(rf"\s*unknown\s+({re.escape(name)})\b", line)
+        match = re.match(rf"\s*{keyword}\s+({re.escape(name)})\b", line)
         if match:
             return Location(number, match.start(1) + 1)
     return None

@@ -36,6 +36,13 @@ def check_values(problem) -> None:
         _within_scale(problem, values, name, expr)
 
 
+def check_scale(problem, name: str) -> None:
+    """Raise ValueError if the exact solution of `name` is too large to measure an error
+    against with the file's own constants (`const L = 1e300`, `exact u = x*(L - x)`):
+    the same refusal as a new value's, so the run does not end with 'L2 u nan'."""
+    _within_scale(problem, _resolved(problem), name, problem.exact[name])
+
+
 LARGEST_SOLUTION = 1e150  # beyond, an exact solution's squares summed over points overflow
 
 
