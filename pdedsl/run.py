@@ -121,7 +121,7 @@ def _checkpoint_meta(folder: str | Path) -> dict:
 def write(folder: str | Path, solution: Solution, file: str | None = None) -> Path:
     """Write the checkpoint, `summary.json` and `history.csv` into `folder`."""
     folder = Path(folder)
-    solution.save(folder)
+    solution.write_checkpoint(folder)  # (its figures may be being drawn: they stay)
     (folder / SUMMARY).write_text(json.dumps(summary(solution, file), indent=1) + "\n")
     write_history(folder / HISTORY, solution.history)
     return folder

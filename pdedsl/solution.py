@@ -220,7 +220,17 @@ class Solution:
         return summary_html(self)
 
     def save(self, folder: str | Path) -> Path:
-        """Write the checkpoint (model leaves + what rebuilds the model) into `folder`."""
+        """Write the checkpoint (model leaves + what rebuilds the model) into `folder`.
+        In the folder of an earlier run, that run's figures are removed first: beside this
+        checkpoint they would show another solution (`pdedsl solve` removes them too)."""
+        from .plots import remove_figures
+
+        remove_figures(folder)
+        return self.write_checkpoint(folder)
+
+    def write_checkpoint(self, folder: str | Path) -> Path:
+        """`save` without removing figures: the run folder's writer calls it while this
+        run's own figures are being drawn there."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         eqx.tree_serialise_leaves(folder / CHECKPOINT, self.model)

@@ -80,3 +80,20 @@ def test_a_reused_folder_holds_only_the_last_run(tmp_path, capsys):
     assert files(out) == RUN | USERS  # the figures were of the run before this piece
     assert json.loads((out / "summary.json").read_text())["steps"] == 4
     assert all((out / name).read_text() == "mine" for name in USERS)
+
+
+def test_solution_save_into_an_earlier_run_folder_removes_its_figures(tmp_path):
+    """`Solution.save(folder)` from Python wrote a new checkpoint beside the earlier run's
+    figures (solution_v.png of an unknown the new problem lacks); files not pdedsl's stay."""
+    from pdedsl import parse, solve
+    from pdedsl.cli import main
+
+    (tmp_path / "b.pde").write_text(ONE)
+    out = tmp_path / "run"
+    assert main(["solve", str(tmp_path / "b.pde"), "--out", str(out), *SMALL]) == 0
+    for name in ["solution_v.png", *USERS]:
+        (out / name).write_text("earlier")
+    solution = solve(parse(ONE), steps=1, width=4, depth=1, interior=16)
+    solution.save(out)
+    assert files(out) == RUN | USERS
+    assert solution.save(tmp_path / "fresh").is_dir()  # a new folder: made, nothing to remove
