@@ -78,11 +78,22 @@ def fitted_uncertainty(tangent, problem, rcond: float) -> Uncertainty:
                 f"{name} is poorly determined: only {100 * seen[j]:.0f}% of its effect on "
                 f"the residuals lies above the cut (σ > {rcond:g}·σ_max)")
         elif se[j] > RELATIVE * abs(value[j]):
-            warnings.append(
-                f"{name} is poorly determined: its standard error {se[j]:.3g} is "
-                f"{100 * se[j] / max(abs(value[j]), 1e-300):.0f}% of its value {value[j]:.6g}")
+            warnings.append(f"{name} is poorly determined: its standard error {se[j]:.3g} "
+                            f"{_against(se[j], value[j])}")
     return Uncertainty(dict(zip(names, map(float, value))), dict(zip(names, map(float, se))),
                        dict(zip(names, map(float, seen))), warnings)
+
+
+def _against(se: float, value: float) -> str:
+    """The standard error against the value, in words a reader takes in at a glance:
+    a percentage up to 100 times the value, then a factor; against 0, neither (a
+    constant trained from a first guess of 0 printed a percentage of 300 digits)."""
+    if value == 0:
+        return "exceeds its value 0"
+    ratio = se / abs(value)
+    if ratio < 100:
+        return f"is {100 * ratio:.0f}% of its value {value:.6g}"
+    return f"is {ratio:.3g} times its value {value:.6g}"
 
 
 def _undetermined(names: list[str], value: np.ndarray) -> Uncertainty:

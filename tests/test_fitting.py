@@ -276,6 +276,24 @@ def test_a_constant_no_residual_can_see_is_flagged():
     assert warning.startswith("c is poorly determined")
 
 
+def test_a_constant_still_at_a_first_guess_of_0_is_flagged_in_plain_words():
+    """`fit k = 0`, held for the first steps: the warning said its standard error was a
+    percentage of 0 some 300 digits long."""
+    import re
+
+    from pdedsl.uncertainty import _against
+
+    text = ("x in [0, 1]\nunknown u(x)\nfit k = 0\nu_xx = k\nu = 0 on x = 0, x = 1\n"
+            "u = 1 at x = 1/2\n")
+    solution = solve(text, width=4, depth=1, interior=16, steps=2, hold=5)
+    assert solution.fitted["k"] == 0
+    (warning,) = solution.uncertainty.warnings
+    assert re.fullmatch(r"k is poorly determined: its standard error \S+ exceeds its value 0",
+                        warning)
+    assert _against(0.5, 2.0) == "is 25% of its value 2"
+    assert _against(7.64, 3e-5) == "is 2.55e+05 times its value 3e-05"
+
+
 def test_a_run_whose_derivatives_are_not_finite_is_still_reported(tmp_path):
     """sqrt(x*u^2) at x = 0 has a NaN derivative: such a run diverges at once, and its
     summary (the fitted constant, with no standard error) must still be written."""
