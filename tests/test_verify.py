@@ -139,6 +139,46 @@ def test_too_few_initial_conditions_for_the_time_order():
     assert warnings_of(text + "u_t = 0 on t = 1\n") == []
 
 
+def test_too_few_conditions_for_the_order_in_a_box_variable():
+    """`u_xx = 1` with `u = 0 on x = 0` alone checked clean, and so did a 2D Laplacian
+    with one face given: the solution is not determined."""
+    w = only("x in [0, 2]\nunknown u(x)\nu_xx = 1\nu = 0 on x = 0\n")
+    assert (w.line, w.column) == (3, 1)
+    assert w.message == ("u has a second-order derivative in x, which needs 2 conditions on "
+                         "x = 0 and x = 2 (or at points naming x), but 1 is given")
+    assert warnings_of("x in [0, 2]\nunknown u(x)\nu_xx = 1\nu = 0 on x = 0\n"
+                       "u_x = 1 on x = 0\n") == []  # an initial value problem in x
+    assert warnings_of("x in [0, 2]\nunknown u(x)\nu_xx = 1\nu = 0 at x = 0\n"
+                       "u = 0 at x = 1\n") == []
+    system = ("x in [0, 1]\nunknown u(x)\nunknown v(x)\nu_xx = v\nv_xx = u\n"
+              "u = 0 on boundary\n")
+    assert only(system).message == (
+        "the derivatives in x (u: order 2, v: order 2) need 4 conditions on x = 0 and x = 1 "
+        "(or at points naming x), but 2 are given")
+    coupled = "x in [0, 1]\nunknown u(x)\nunknown v(x)\nu_x = v\nv_x = 1\nu = 0 on boundary\n"
+    assert warnings_of(coupled) == []  # two conditions on u serve the pair
+    found = warnings_of(SQUARE + "laplacian(u) = 1\nu = 0 on x = 0\n")
+    assert [(w.line, w.message.split(",")[0]) for w in found] == [
+        (4, "u has a second-order derivative in x"), (4, "u has a second-order derivative in y")]
+
+
+def test_two_conditions_that_set_one_thing_to_two_values():
+    """`u = 0 on boundary` beside `u = 1 on x = 0`, or two values at one point, checked
+    clean; no solution meets both."""
+    w = only(SQUARE + "laplacian(u) = 0\nu = 0 on boundary\nu = 1 on x = 0\n")
+    assert (w.line, w.column) == (6, 1)
+    assert w.message == ("this condition contradicts the one on line 5 on x = 0: both set the "
+                         "same expression, to values that differ by up to 1; no solution meets "
+                         "both")
+    one = "x in [0, 1]\nunknown u(x)\nu_xx = 1\nu = 0 on x = 1\n"
+    w = only(one + "u = 0 at x = 1/2\nu = 3 at x = 1/2\n")
+    assert (w.line, w.message) == (6, "this condition contradicts the one on line 5 at x = 1/2: "
+                                      "both set the same expression, to values that differ by "
+                                      "3; no solution meets both")
+    assert "differ by 1;" in only(one + "dn(u) = 2 on x = 0\nu_x = -1 on x = 0\n").message
+    assert warnings_of(one + "dn(u) = 2 on x = 0\n-u_x = 2 on x = 0\n") == []  # the same
+
+
 def test_pure_neumann_problem_free_constant_and_incompatible_data():
     found = warnings_of(SQUARE + "-laplacian(u) = 1\ndn(u) = 0 on boundary\n")
     free, incompatible = found

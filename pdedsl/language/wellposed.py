@@ -1,8 +1,10 @@
 """Warnings about what a valid problem leaves undetermined or contradicts.
 
 Each check is a function `(problem, reporter) -> list[PdeWarning]`: a time-dependent
-problem without enough initial conditions, an unknown fixed only up to a constant,
-Neumann data that cannot be compatible, an exact solution for some unknowns only.
+problem without enough initial conditions, a box variable with fewer conditions on its
+faces than its derivatives need, an unknown fixed only up to a constant,
+Neumann data that cannot be compatible, two conditions that set one thing to two
+values, an exact solution for some unknowns only.
 """
 
 from __future__ import annotations
@@ -46,8 +48,10 @@ class Reporter:
 
 def warnings(problem: Problem, reporter: Reporter) -> list[PdeWarning]:
     """Every structural warning about `problem`."""
-    return [*initial_conditions(problem, reporter), *free_constants(problem, reporter),
-            *neumann_compatibility(problem, reporter), *partial_exact(problem, reporter)]
+    return [*initial_conditions(problem, reporter), *face_conditions(problem, reporter),
+            *free_constants(problem, reporter),
+            *neumann_compatibility(problem, reporter), *contradictions(problem, reporter),
+            *partial_exact(problem, reporter)]
 
 
 # ------------------------------------------------------------------ time
@@ -89,6 +93,47 @@ def _time_order(problem: Problem, name: str, t: sympy.Symbol) -> tuple[int, Loca
                 if order > best:
                     best, where = order, equation.location
     return best, where
+
+
+# ------------------------------------------------------------------ space
+def face_conditions(problem: Problem, reporter: Reporter) -> list[PdeWarning]:
+    """Derivatives in a box variable x of order n (summed over the unknowns: `u_x = v`,
+    `v_x = -u` needs 2 in all) need n conditions on x's two faces or at points that name
+    x: `u_xx = 1` with `u = 0 on x = 0` alone leaves a slope free. Not for periodic or
+    region variables, nor where data may determine the fields."""
+    if problem.observations:
+        return []
+    region = problem.region.variables if problem.region is not None else ()
+    found = []
+    for variable in problem.spatial:
+        if variable.name in problem.periodic or variable.name in region:
+            continue
+        orders = {u.name: _time_order(problem, u.name, variable.symbol)
+                  for u in problem.unknowns if variable.name in u.variables}
+        orders = {name: order for name, order in orders.items() if order[0]}
+        needed = sum(order for order, _ in orders.values())
+        given = sum(f.variable == variable.name for c in problem.conditions for f in c.faces)
+        given += sum(variable.name in c.point for c in problem.point_conditions)
+        if given < needed:
+            where = min((w for _, w in orders.values() if w), key=lambda w: (w.line, w.column),
+                        default=None)
+            found.append(reporter.at(where, _too_few(problem, variable.name, orders, given)))
+    return found
+
+
+def _too_few(problem: Problem, name: str, orders: dict, given: int) -> str:
+    """The warning's words: what needs the conditions, how many, where."""
+    ends = " and ".join(f"{name} = {end:g}" for end in problem.bounds()[problem.names.index(name)])
+    needed = sum(order for order, _ in orders.values())
+    if len(orders) == 1:
+        ((unknown, (order, _)),) = orders.items()
+        what = f"{unknown} has a {ORDINALS.get(order, f'order-{order}')}-order derivative " \
+               f"in {name}, which needs"
+    else:
+        what = (f"the derivatives in {name} ("
+                + ", ".join(f"{u}: order {o}" for u, (o, _) in orders.items()) + ") need")
+    return (f"{what} {needed} conditions on {ends} (or at points naming {name}), but {given} "
+            f"{'is' if given == 1 else 'are'} given")
 
 
 # ------------------------------------------------------------------ constants
@@ -225,6 +270,78 @@ def _face_integral(problem, face, flux, names) -> tuple[float, float] | None:
     others = [(n, b) for n, b in zip(names, problem.bounds()) if n != face.variable]
     on_face = flux.subs(sympy.Symbol(face.variable), problem.face_value(face))
     return _integral(on_face, [b for _, b in others], [n for n, _ in others])
+
+
+# ------------------------------------------------------------------ contradictions
+def contradictions(problem: Problem, reporter: Reporter) -> list[PdeWarning]:
+    """Two conditions on a face they share (or two point conditions at one place) whose
+    residuals differ by a nonzero function free of the unknowns: `u = 0 on x = 0` and
+    `u = 1 on x = 0`, or `on boundary` beside either. No solution meets both; the run
+    would split the difference."""
+    found = []
+    conditions = problem.conditions
+    for i, first in enumerate(conditions):
+        for second in conditions[i + 1:]:
+            for face in (f for f in first.faces if f in second.faces):
+                fixed = {face.variable: problem.face_value(face)}
+                difference = _difference(problem, first.on_face(face), second.on_face(face),
+                                         fixed)
+                if difference is not None:  # one message a pair, whatever faces it shares
+                    found.append(_contradiction(reporter, first, second,
+                                                f"on {_face(problem, face)}", difference))
+                    break
+    points = problem.point_conditions
+    for i, first in enumerate(points):
+        for second in points[i + 1:]:
+            if problem.point_values(first) == problem.point_values(second):
+                difference = _difference(problem, first.residual, second.residual,
+                                         problem.point_values(first))
+                if difference is not None:
+                    found.append(_contradiction(reporter, first, second, f"at {first.where}",
+                                                difference))
+    return found
+
+
+def _face(problem: Problem, face: Face) -> str:
+    return f"{face.variable} = {problem.face_value(face):g}"
+
+
+def _contradiction(reporter, first, second, place: str, difference: str) -> PdeWarning:
+    line = first.location.line if first.location else "?"
+    return reporter.at(second.location, (
+        f"this condition contradicts the one on line {line} {place}: both set the same "
+        f"expression, to values that differ by {difference}; no solution meets both"))
+
+
+def _difference(problem: Problem, a: sympy.Expr, b: sympy.Expr, fixed: dict[str, float]
+                ) -> str | None:
+    """Where residuals `a` and `b` (= 0 both) differ by (or sum to) a function free of the
+    unknowns that is not 0 at random points of the place (`fixed` variables held):
+    that function's largest value there, written out; else None."""
+    values = problem.constant_values()
+    names = [v.name for v in problem.variables]
+    free = [(n, bound) for n, bound in zip(names, problem.bounds()) if n not in fixed]
+    points = numeric.random_points([bound for _, bound in free], 16) if free else np.zeros((1, 0))
+    held = {sympy.Symbol(n): value for n, value in fixed.items()}
+    for combined in (a - b, a + b):
+        if _unknowns(combined) or not _unknowns(a):
+            continue
+        try:
+            sizes = [np.abs(numeric.function(e.subs(values).subs(held),
+                                             [n for n, _ in free])(points))
+                     for e in (combined, _data(a), _data(b))]
+        except numeric.NotNumeric:
+            continue
+        gap, scale = sizes[0].max(), max(sizes[1].max(), sizes[2].max())
+        if np.isfinite(gap) and gap > 1e-9 * scale:
+            return f"{gap:.3g}" if not free else f"up to {gap:.3g}"
+    return None
+
+
+def _data(expr: sympy.Expr) -> sympy.Expr:
+    """`expr` with every unknown and derivative set to 0: the data it holds."""
+    return expr.replace(lambda e: isinstance(e, (sympy.Derivative, NormalDerivative,
+                                                 AppliedUndef)), lambda e: sympy.S.Zero)
 
 
 # ------------------------------------------------------------------ exact
