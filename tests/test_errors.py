@@ -235,6 +235,23 @@ def test_error_display_has_position_line_and_caret():
     )
 
 
+def test_a_long_line_is_shown_around_its_caret():
+    """An error at column 10,008 of a long sum printed the whole line and 10,007 spaces."""
+    sum_ = " + ".join(["x"] * 2500)
+    line = "u_xx = " + sum_ + " + q"
+    with pytest.raises(PdeError) as info:
+        parse("x in [0, 1]\nunknown u(x)\n" + line + "\n", filename="long.pde")
+    head, shown, caret = str(info.value).split("\n")
+    assert head == "long.pde:3:10008: error: undeclared name 'q'"
+    assert shown == "    ..." + line[-100:]
+    assert caret == " " * 4 + " " * 102 + "^" and shown[len(caret) - 1] == "q"
+    with pytest.raises(PdeError) as info:
+        parse("x in [0, 1]\nunknown u(x)\nu_xx = q + " + sum_ + "\n")
+    _, shown, caret = str(info.value).split("\n")
+    assert shown == "    u_xx = q + " + sum_[:89] + "..."
+    assert caret == " " * 11 + "^"
+
+
 def test_face_may_be_any_constant_expression_of_an_end():
     text = "const L = 2\nx in [0, L]\nunknown u(x)\nu_xx = 0\nu = 0 on x = 2*L/2\n"
     assert parse(text).conditions[0].faces[0].side == "upper"

@@ -67,7 +67,24 @@ def located(kind: str, message: str, filename: str, text: str | None, line: int 
         return head
     source_line = "".join(c if c.isprintable() else "\ufffd"  # nothing a terminal acts on
                           for c in lines[line - 1].expandtabs(1))
-    return f"{head}\n    {source_line}\n    {' ' * (column - 1)}^"
+    shown, caret = _window(source_line, column)
+    return f"{head}\n    {shown}\n    {' ' * (caret - 1)}^"
+
+
+SHOWN = 100  # the most characters of a source line shown under a message
+
+
+def _window(source_line: str, column: int) -> tuple[str, int]:
+    """The part of a long line around `column`, with `...` where it is cut, and the
+    caret's column in it: a line of 10,000 characters, and as many spaces before its
+    caret, would bury the message."""
+    if len(source_line) <= SHOWN:
+        return source_line, column
+    start = max(0, min(column - 1 - SHOWN // 2, len(source_line) - SHOWN))
+    end = start + SHOWN
+    before = "..." if start else ""
+    after = "..." if end < len(source_line) else ""
+    return before + source_line[start:end] + after, column - start + len(before)
 
 
 def wrong_type(expected: str, value: object) -> PdeError:
