@@ -1,7 +1,5 @@
 """`python -m pdedsl`: the same as the `pdedsl` command."""
 
-import sys
+from .cli import command
 
-from .cli import main
-
-sys.exit(main())
+command()

@@ -7,6 +7,7 @@ Each subcommand imports what it needs inside its own function, so that
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -18,6 +19,17 @@ from .language import PdeError
 # Exit statuses: 0 converged or ran its steps, 1 diverged, 2 an input error, 130 Ctrl-C.
 EXIT = {"converged": 0, "max_steps": 0, "diverged": 1, "interrupted": 130}
 INTERRUPTED = 130
+
+
+def command() -> None:
+    """The `pdedsl` command and `python -m pdedsl`: `main`, then the process ends at once.
+    When `main` returns, everything is written; what Python would still do is take JAX's
+    compiled programs and backends apart one object at a time, which nothing needs (0.4 s
+    of a 10 s solve)."""
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def main(argv: list[str] | None = None) -> int:
