@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from . import geometry
+from .language.check import unmeasured
 from .language.errors import PdeError
 from .language.problem import Problem
 from .language.settings import (MODELS, SAMPLE, SEED, SOLVER, SOLVERS, default_network, defaults,
@@ -114,9 +115,8 @@ def _whole_rows(problem: Problem, options: dict, where: str) -> None:
 def _target_needs_exact(problem: Problem, options: dict, where: str) -> None:
     """`target` stops at the errors against `exact`: refuse it unless every unknown, or
     every fitted constant (an inverse problem's answer), has an exact value to measure."""
-    constants = [f.name for f in problem.fitted if f.name not in problem.fitted_exact()]
-    if options["target"] > 0 and problem.without_exact and (constants or not problem.fitted):
-        missing = ", ".join((*problem.without_exact, *constants))
+    if options["target"] > 0 and unmeasured(problem):
+        missing = ", ".join(unmeasured(problem))
         raise PdeError(f"target = {options['target']:g} stops at the error against the exact "
                        f"solution, and the file gives none for {missing}", filename=where)
 

@@ -205,6 +205,9 @@ CASES = [
     ("exact solution too large", "const L = 1e300\nx in [0, L]\nunknown u(x)\n-u_xx = 2\n"
      "exact u = x*(L - x)\n", "the exact solution of u reaches 2.5e+599 at x = 5e+299: beyond "
      "1e+150, its squares overflow a double, so no error can be measured against it", 5, 7),
+    ("target without an exact solution", "x in [0, 1]\nunknown u(x)\nu_xx = 1\nsolver anagram(steps = 3,\n"
+     "  target = 1e-3)\n", "target = 0.001 stops at the error against the exact solution, and the "
+     "file gives none for u", 5, 3),
     # size
     ("deep brackets", H + "u = " + "(" * 150 + "1" + ")" * 150 + "\n", "brackets nested too deeply", 4, 105),
     ("deep minus", H + "u = " + "-" * 500 + "1\n", "expression nested too deeply", 4, None),

@@ -46,11 +46,26 @@ def check(problem: Problem, text: str, filename: str = "<input>") -> None:
                 f"the unknown '{unknown.name}' appears in no equation",
                 _declaration(text, unknown.name),
             )
+    target = problem.settings.solver_options.get("target", 0)
+    if target and unmeasured(problem):
+        raise error(f"target = {target:g} stops at the error against the exact solution, and "
+                    f"the file gives none for {', '.join(unmeasured(problem))}",
+                    _setting(text, "target"))
     for name in problem.exact:
         try:
             revalue.check_scale(problem, name)
         except ValueError as too_large:
             raise error(str(too_large), _declaration(text, name, "exact")) from None
+
+
+def unmeasured(problem: Problem) -> list[str]:
+    """What `target` (stop at the errors against `exact`) cannot measure: every unknown,
+    or every fitted constant (an inverse problem's answer), needs an exact value; else
+    the names without one."""
+    constants = [f.name for f in problem.fitted if f.name not in problem.fitted_exact()]
+    if problem.without_exact and (constants or not problem.fitted):
+        return [*problem.without_exact, *constants]
+    return []
 
 
 def _position(statement) -> tuple[int, int]:
@@ -60,6 +75,21 @@ def _position(statement) -> tuple[int, int]:
 
 def _unknowns_in(expr: sympy.Basic) -> set[str]:
     return {f.func.__name__ for f in expr.atoms(sympy.core.function.AppliedUndef)}
+
+
+def _setting(text: str, name: str):
+    """Where the setting `NAME = ...` of the solver statement is written (its brackets
+    may run over several lines)."""
+    import re
+
+    from .problem import Location
+
+    statement = re.search(r"^[ \t]*solver\b", text, re.MULTILINE)
+    found = statement and re.compile(rf"\b{re.escape(name)}\s*=").search(text, statement.end())
+    if not found:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    return Location(line, found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1)
 
 
 def _declaration(text: str, name: str, keyword: str = "unknown"):
