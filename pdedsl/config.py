@@ -115,10 +115,10 @@ def _whole_rows(problem: Problem, options: dict, where: str) -> None:
 def _target_needs_exact(problem: Problem, options: dict, where: str) -> None:
     """`target` stops at the errors against `exact`: refuse it unless every unknown, or
     every fitted constant (an inverse problem's answer), has an exact value to measure."""
-    if options["target"] > 0 and unmeasured(problem):
-        missing = ", ".join(unmeasured(problem))
+    if options["target"] > 0 and (missing := unmeasured(problem)):
         raise PdeError(f"target = {options['target']:g} stops at the error against the exact "
-                       f"solution, and the file gives none for {missing}", filename=where)
+                       f"solution, and the file gives none for {', '.join(missing)}",
+                       filename=where)
 
 
 def check_memory(problem: Problem, config: Config, where: str = "<input>",

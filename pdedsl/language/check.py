@@ -8,11 +8,13 @@ an error to be measured against it.
 
 from __future__ import annotations
 
+import re
+
 import sympy
 
 from . import revalue
 from .errors import PdeError
-from .problem import Equation, MeanCondition, Problem, Settings
+from .problem import Equation, Location, MeanCondition, Problem, Settings
 
 
 def check(problem: Problem, text: str, filename: str = "<input>") -> None:
@@ -47,10 +49,9 @@ def check(problem: Problem, text: str, filename: str = "<input>") -> None:
                 _declaration(text, unknown.name),
             )
     target = problem.settings.solver_options.get("target", 0)
-    if target and unmeasured(problem):
+    if target and (missing := unmeasured(problem)):
         raise error(f"target = {target:g} stops at the error against the exact solution, and "
-                    f"the file gives none for {', '.join(unmeasured(problem))}",
-                    _setting(text, "target"))
+                    f"the file gives none for {', '.join(missing)}", _setting(text, "target"))
     for name in problem.exact:
         try:
             revalue.check_scale(problem, name)
@@ -80,10 +81,6 @@ def _unknowns_in(expr: sympy.Basic) -> set[str]:
 def _setting(text: str, name: str):
     """Where the setting `NAME = ...` of the solver statement is written (its brackets
     may run over several lines)."""
-    import re
-
-    from .problem import Location
-
     statement = re.search(r"^[ \t]*solver\b", text, re.MULTILINE)
     found = statement and re.compile(rf"\b{re.escape(name)}\s*=").search(text, statement.end())
     if not found:
@@ -94,10 +91,6 @@ def _setting(text: str, name: str):
 
 def _declaration(text: str, name: str, keyword: str = "unknown"):
     """Where `unknown NAME` (or `exact NAME`, by `keyword`) is written, to point at it."""
-    import re
-
-    from .problem import Location
-
     for number, line in enumerate(text.splitlines(), start=1):
         match = re.match(rf"\s*{keyword}\s+({re.escape(name)})\b", line)
         if match:

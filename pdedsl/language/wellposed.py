@@ -71,7 +71,7 @@ def initial_conditions(problem: Problem, reporter: Reporter) -> list[PdeWarning]
     found = []
     t = time.symbol
     for unknown in problem.unknowns:
-        order, where = _time_order(problem, unknown.name, t)
+        order, where = _order(problem, unknown.name, t)
         given = sum(unknown.name in _unknowns(c.eq) for c in initial)
         if given < order:
             words = ORDINALS.get(order, f"order-{order}")
@@ -82,9 +82,9 @@ def initial_conditions(problem: Problem, reporter: Reporter) -> list[PdeWarning]
     return found
 
 
-def _time_order(problem: Problem, name: str, t: sympy.Symbol) -> tuple[int, Location | None]:
-    """The highest order of a t-derivative of unknown `name` in the equations, and the
-    first equation where it appears."""
+def _order(problem: Problem, name: str, t: sympy.Symbol) -> tuple[int, Location | None]:
+    """The highest order of a derivative in the variable t (time or space) of unknown
+    `name` in the equations, and the first equation where it appears."""
     best, where = 0, None
     for equation in problem.equations:
         for d in equation.eq.atoms(sympy.Derivative):
@@ -108,7 +108,7 @@ def face_conditions(problem: Problem, reporter: Reporter) -> list[PdeWarning]:
     for variable in problem.spatial:
         if variable.name in problem.periodic or variable.name in region:
             continue
-        orders = {u.name: _time_order(problem, u.name, variable.symbol)
+        orders = {u.name: _order(problem, u.name, variable.symbol)
                   for u in problem.unknowns if variable.name in u.variables}
         orders = {name: order for name, order in orders.items() if order[0]}
         needed = sum(order for order, _ in orders.values())
@@ -117,14 +117,14 @@ def face_conditions(problem: Problem, reporter: Reporter) -> list[PdeWarning]:
         if given < needed:
             where = min((w for _, w in orders.values() if w), key=lambda w: (w.line, w.column),
                         default=None)
-            found.append(reporter.at(where, _too_few(problem, variable.name, orders, given)))
+            found.append(reporter.at(where, _too_few(problem, variable.name, orders, needed,
+                                                     given)))
     return found
 
 
-def _too_few(problem: Problem, name: str, orders: dict, given: int) -> str:
+def _too_few(problem: Problem, name: str, orders: dict, needed: int, given: int) -> str:
     """The warning's words: what needs the conditions, how many, where."""
     ends = " and ".join(f"{name} = {end:g}" for end in problem.bounds()[problem.names.index(name)])
-    needed = sum(order for order, _ in orders.values())
     if len(orders) == 1:
         ((unknown, (order, _)),) = orders.items()
         what = f"{unknown} has a {ORDINALS.get(order, f'order-{order}')}-order derivative " \
