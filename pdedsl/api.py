@@ -205,7 +205,9 @@ class Prepared:
 
     def not_finite(self, theta: jax.Array) -> str:
         """Where the residuals at θ are first not finite (a source term such as sqrt(x)
-        where x < 0): ': the residual of line 3, 'u_xx = sqrt(x)', at x = …', or ''."""
+        where x < 0): ': the residual of line 3, 'u_xx = sqrt(x)', at x = …'; or, all
+        finite, the block whose squares overflow (data of 1e300); or ''."""
+        largest, where = 0.0, ""
         for block, compiled in zip(self.ls.blocks, self.compiled.blocks):
             values = np.atleast_1d(np.asarray(block.values(theta, block.points)))
             bad = np.flatnonzero(~np.isfinite(values))
@@ -213,6 +215,11 @@ class Prepared:
                 point = np.asarray(block.points)[bad[0]] if not block.reduces else ()
                 at = ", ".join(f"{n} = {v:.6g}" for n, v in zip(self.problem.names, point))
                 return f": the residual of {self._statement(compiled)}" + (f" at {at}" if at else "")
+            if values.size and np.abs(values).max() > largest:
+                largest, where = float(np.abs(values).max()), self._statement(compiled)
+        if largest > np.sqrt(np.finfo(np.asarray(theta).dtype).max / 2):
+            return (f": the residual of {where} reaches {largest:.1e}, too large to square in "
+                    f"{np.asarray(theta).dtype} (scale the problem's data down)")
         return ""
 
     def _statement(self, block) -> str:

@@ -140,6 +140,12 @@ def error_estimate(solution, filt: Filter | None = None, points=None) -> dict:
                                    solution.evaluation_points, filt)
     theta = jnp.asarray(np.asarray(flatten(solution.model)[0]))  # on the default device
     r, finite, values, change = (np.asarray(a) for a in linearised.call(theta))
+    with np.errstate(over="ignore", invalid="ignore"):  # residuals too large to square: nan
+        return _measured(solution, linearised.rows, r, finite, values, change)
+
+
+def _measured(solution, rows, r, finite, values, change) -> dict:
+    """`error_estimate`'s dictionary from the linearisation's outputs at θ."""
     if not finite:  # a diverged run's θ
         return {"l2_relative": {u: float("nan") for u in solution.unknowns},
                 "residual_rms": {b.label: float("nan") for b in solution.compiled.blocks},
@@ -147,11 +153,11 @@ def error_estimate(solution, filt: Filter | None = None, points=None) -> dict:
     norms = np.linalg.norm(values, axis=0)
     norms = np.where(norms > 0, norms, np.sqrt(len(values)))
     estimate = np.linalg.norm(change, axis=0) / norms
-    offsets = np.cumsum([0, *linearised.rows])  # a mean condition's block is one row
+    offsets = np.cumsum([0, *rows])  # a mean condition's block is one row
     rms = {}
     for k, block in enumerate(solution.compiled.blocks):
-        rows = r[offsets[k]:offsets[k + 1]]  # scaled by 1/√N_b: ‖rows‖ is the RMS
-        rms[block.label] = float(np.linalg.norm(rows))
+        part = r[offsets[k]:offsets[k + 1]]  # scaled by 1/√N_b: ‖part‖ is the RMS
+        rms[block.label] = float(np.linalg.norm(part))
     fresh, own = np.sqrt(sum(v * v for v in rms.values())), np.sqrt(2 * solution.loss)
     return {"l2_relative": {u: float(e) for u, e in zip(solution.unknowns, estimate)},
             "residual_rms": rms, "residual_ratio": float(fresh / own) if own > 0 else np.nan}

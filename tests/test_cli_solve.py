@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -520,3 +521,21 @@ def test_points_too_few_are_a_warning_in_the_summary_and_on_stderr(tmp_path):
     (warning,) = json.loads((tmp_path / "run" / "summary.json").read_text())["warnings"]
     assert "the points are too few for this solution" in warning
     assert f"pdedsl: warning: {warning}" in " ".join(done.stderr.split())
+
+
+def test_data_too_large_to_square_names_its_condition(tmp_path, capsys):
+    """A condition's data of 1e300 are finite but their squares are not: the run cannot
+    start, its reason names the condition, and no numpy warning reaches the user."""
+    from pdedsl import cli
+
+    pde = tmp_path / "huge.pde"
+    pde.write_text("x in [0, 1]\nunknown u(x)\nconst L = 1e300\nu_xx = 0\n"
+                   "u = 0 on x = 0\nu = L on x = 1\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert cli.main(["solve", str(pde), "--steps", "2", "--no-plots",
+                         "--out", str(tmp_path / "run")]) == 1
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    captured = capsys.readouterr()
+    assert "line 6, 'u = L on x = 1', reaches 1.0e+300, too large to square" in (
+        " ".join(captured.err.split()))
