@@ -272,6 +272,10 @@ def load_problem(path_or_text: str | Path | Problem) -> Problem:
     if isinstance(path_or_text, Path) or "\n" not in path_or_text:
         # a problem states one statement per line, several of them: one line is a path
         # ("problem.txt" missing: "no such file", not a syntax error in its name)
+        if isinstance(path_or_text, str) and not path_or_text.endswith(".pde") and not Path(
+                path_or_text).exists() and any(c in path_or_text for c in " =[("):  # text
+            raise PdeError("no such file (a problem's text has one statement per line: "
+                           "several lines, not one)", filename=path_or_text)
         return parse_file(path_or_text)  # (a folder: "is a directory, not a file")
     return parse(path_or_text)
 

@@ -276,6 +276,18 @@ def test_solve_of_a_missing_file_says_no_such_file_whatever_its_suffix(tmp_path,
     with pytest.raises(PdeError, match=f"^{name}: error: no such file"):
         solve(name, steps=1)
 
+
+def test_a_problem_text_on_one_line_is_a_missing_file_that_says_why(tmp_path, monkeypatch):
+    """One line is read as a path; text that is clearly not one says that a problem's text
+    takes several lines."""
+    from pdedsl import solve
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(PdeError, match=r"^x in \[0, 1\]: error: no such file \(a problem's "
+                                       r"text has one statement per line"):
+        solve("x in [0, 1]", steps=1)
+
+
 def test_numpy_numbers_are_settings_and_bad_constants_say_so():
     """NumPy's integers are whole numbers; NaN and True are no constant's value; a fitted
     constant's first guess given as text is read as the file reads a constant."""
