@@ -322,6 +322,10 @@ def _overrides(args) -> dict:
         name, equals, value = item.partition("=")
         if not equals or not name.strip() or not value.strip():
             raise PdeError(f"--set expects NAME=VALUE, not '{item}'", filename="pdedsl")
+        if "=" in value:  # "width=10 depth=2": one --set per setting
+            each = " ".join(f"--set {part}" for part in item.split())
+            raise PdeError(f"--set takes one NAME=VALUE, not '{item}': give {each}",
+                           filename="pdedsl")
         overrides[name.strip()] = value.strip()
     for name in ("solver", "steps", "seed", "devices"):
         if getattr(args, name, None) is not None:

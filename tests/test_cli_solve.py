@@ -308,6 +308,7 @@ def test_divergence_keeps_the_last_good_checkpoint(tmp_path):
     (["missing.pde"], "missing.pde: error: no such file"),
     ([str(POISSON), "--solver", "simplex"], "unknown solver 'simplex'"),
     ([str(POISSON), "--set", "width"], "NAME=VALUE"),
+    ([str(POISSON), "--set", "width=10 depth=2"], "give --set width=10 --set depth=2"),
     ([str(POISSON), "--set", "nonsense=1"], "no setting or constant named 'nonsense'"),
     ([str(POISSON), "--set", "width=-3"], "setting 'width' must be at least 1"),
     (["--resume", "nowhere"], "not a run folder"),

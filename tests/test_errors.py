@@ -27,6 +27,7 @@ CASES = [
     ("a constant as diff's order", "const n = 2\nx in [0, 1]\nunknown u(x)\ndiff(u, x, n) = 1\n", "diff: the order is written as a whole number from 1 to 20, not a constant ('n')", 4, 12),
     ("region over one variable", "(x) in disk((0, 0), 1)\n", "a region is over 2 or 3 variables, (x, y) in ...; one variable takes a range: x in [a, b]", 1, 5),
     ("missing comma between faces", E + "u = 0 on x = 0 y = 1\n", "unexpected 'y', expected ',' or end of line", 5, 16),
+    ("a face named twice", E + "u = 0 on x = 0, y = 1, x = 0\n", "'x = 0' is named twice in this condition (another face meant?)", 5, 24),
     ("missing comma between settings", E + "sample interior = 5 boundary = 3\n", "unexpected 'boundary', expected ',' or end of line", 5, 21),
     ("missing comma in a range", "x in [0 1]\n", "unexpected '1', expected ','", 1, 9),
     ("unicode minus", H + "u = 1 \u2212 x\n", "unexpected character '\u2212' (write '-')", 4, 7),

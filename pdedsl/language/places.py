@@ -54,6 +54,11 @@ class Places:
             else:
                 name, value_tree = place.children
                 new = [WrittenFace(self.face(name, value_tree), name, False)]
+                if any(f.face == new[0].face and not f.from_boundary for f in faces):
+                    v = self.scope.variables[str(name)]
+                    end = v.lower if new[0].face.side == "lower" else v.upper
+                    raise self.error(f"'{name} = {end}' is named twice in this condition "
+                                     "(another face meant?)", name)
             faces.extend(f for f in new if f.face not in [g.face for g in faces])
         return faces
 
