@@ -95,8 +95,6 @@ def run_check(args) -> int:
     try:
         print(show(problem, latex=args.latex, unicode=unicode), flush=True)
     except BrokenPipeError:  # `pdedsl check f | head`: the reader left early; not an error
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     for warning in warnings:
         print(warning, file=sys.stderr)
@@ -199,8 +197,6 @@ def run_solve(args) -> int:
 def _writable(folder) -> None:
     """Say before training, not after it, that the run folder cannot be written: a file is
     in its place or in its path, or the place is read-only."""
-    import os
-
     existing = folder
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
@@ -218,8 +214,6 @@ MAX_HOST_DEVICES = 64
 def _host_devices(count: int, given: str = "--devices") -> None:
     """Ask XLA for `count` CPU devices (it reads XLA_FLAGS once, when JAX starts; the
     flag changes nothing on an accelerator's own devices). `given`: who asked."""
-    import os
-
     if count < 1:
         raise PdeError(f"--devices must be at least 1, not {count}", filename="pdedsl")
     if count > MAX_HOST_DEVICES:  # XLA's CPU collectives time out or crash beyond
