@@ -189,7 +189,7 @@ def project_randomized(J: jax.Array, r: jax.Array, rank: int, power: int, seed: 
     of the small QᵀΦ̂. σ beyond the sketch count as zero: exact when Φ̂'s numerical rank
     is below the sketch, a coarser truncation than the cut when it is not."""
     Q = _range(J, min(rank + OVERSAMPLE, *J.shape), power, seed)
-    Ub, s, Vt = jnp.linalg.svd(Q.T @ J, full_matrices=False)
+    Ub, s, Vt = qr_svd(Q.T @ J)
     left = lambda v: Ub.T @ (Q.T @ v)  # noqa: E731
     return left(r), s, Vt, left
 
