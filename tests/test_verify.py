@@ -179,6 +179,25 @@ def test_two_conditions_that_set_one_thing_to_two_values():
     assert warnings_of(one + "dn(u) = 2 on x = 0\n-u_x = 2 on x = 0\n") == []  # the same
 
 
+def test_two_conditions_that_contradict_on_a_region_boundary():
+    """On a region: `u = 0 on boundary` beside `u = 1 on hole`, or two normal derivatives
+    on a line, checked clean; conditions that agree where they meet, or do not meet, do."""
+    plate = ("region plate = rectangle((0, 0), (2, 1))\nregion hole = disk((1, 1/2), 1/4)\n"
+             "(x, y) in plate minus hole\nunknown u(x, y)\n-laplacian(u) = 0\n")
+    w = only(plate + "u = 0 on boundary\nu = 1 on hole\n")
+    assert (w.line, w.column) == (7, 1)
+    assert w.message == ("this condition contradicts the one on line 6 on hole: both set the "
+                         "same expression, to values that differ by up to 1; no solution meets "
+                         "both")
+    w = only(plate + "u = 0 on x = 0, x = 2\ndn(u) = 0 on y = 0, y = 1, hole\n"
+                     "-dn(u) = x - 2 on y = 1\n")
+    assert w.line == 8 and "on line 7 on y = 1" in w.message
+    assert 1 < float(w.message.split("up to ")[1].split(";")[0]) <= 2  # |x - 2| on y = 1
+    assert warnings_of(plate + "u = 0 on boundary\nu = 0 on hole\n") == []
+    assert warnings_of(plate + "u = 0 on x = 0, hole\nu = 1 on x = 2\n"
+                               "dn(u) = 0 on y = 0, y = 1\n") == []  # they never meet
+
+
 def test_pure_neumann_problem_free_constant_and_incompatible_data():
     found = warnings_of(SQUARE + "-laplacian(u) = 1\ndn(u) = 0 on boundary\n")
     free, incompatible = found

@@ -15,8 +15,11 @@ import numpy as np
 import sympy
 from sympy.core.function import AppliedUndef
 
+from ..boundary import boundary
+from ..selection import select
 from . import numeric
 from .errors import PdeWarning
+from .operators import normal_symbol
 from .problem import Face, Location, NormalDerivative, Problem
 
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth"}
@@ -51,6 +54,7 @@ def warnings(problem: Problem, reporter: Reporter) -> list[PdeWarning]:
     return [*initial_conditions(problem, reporter), *face_conditions(problem, reporter),
             *free_constants(problem, reporter),
             *neumann_compatibility(problem, reporter), *contradictions(problem, reporter),
+            *region_contradictions(problem, reporter),
             *partial_exact(problem, reporter)]
 
 
@@ -318,24 +322,66 @@ def _difference(problem: Problem, a: sympy.Expr, b: sympy.Expr, fixed: dict[str,
     """Where residuals `a` and `b` (= 0 both) differ by (or sum to) a function free of the
     unknowns that is not 0 at random points of the place (`fixed` variables held):
     that function's largest value there, written out; else None."""
-    values = problem.constant_values()
     names = [v.name for v in problem.variables]
     free = [(n, bound) for n, bound in zip(names, problem.bounds()) if n not in fixed]
     points = numeric.random_points([bound for _, bound in free], 16) if free else np.zeros((1, 0))
     held = {sympy.Symbol(n): value for n, value in fixed.items()}
+    return _gap(problem, a, b, [n for n, _ in free], points, held)
+
+
+def _gap(problem: Problem, a: sympy.Expr, b: sympy.Expr, names: list[str], points,
+         held: dict | None = None) -> str | None:
+    """`_difference` at `points`, whose columns are the symbols `names` (`held` put in last:
+    the unknowns' derivatives are gone by then)."""
+    values = problem.constant_values()
     for combined in (a - b, a + b):
         if _unknowns(combined) or not _unknowns(a):
             continue
         try:
-            sizes = [np.abs(numeric.function(e.subs(values).subs(held),
-                                             [n for n, _ in free])(points))
+            sizes = [np.abs(numeric.function(e.subs(values).subs(held or {}), names)(points))
                      for e in (combined, _data(a), _data(b))]
         except numeric.NotNumeric:
             continue
         gap, scale = sizes[0].max(), max(sizes[1].max(), sizes[2].max())
         if np.isfinite(gap) and gap > 1e-9 * scale:
-            return f"{gap:.3g}" if not free else f"up to {gap:.3g}"
+            return f"{gap:.3g}" if not names else f"up to {gap:.3g}"
     return None
+
+
+def region_contradictions(problem: Problem, reporter: Reporter) -> list[PdeWarning]:
+    """`contradictions` on a region's boundary: two conditions whose places share a piece
+    of it (`on boundary` beside `on hole`), compared at random points of the first piece
+    they share, `dn` read with the region's outward normal there."""
+    if problem.region is None:
+        return []
+    shape, variables = problem.region.shape, problem.region.variables
+    conditions = [c for c in problem.conditions if c.selectors and not c.faces]
+    try:
+        chosen = [set(select(shape, c.selectors)) for c in conditions]
+    except ValueError:  # a selector with nothing on it: the solve says so
+        return []
+    others = [(v.name, bound) for v, bound in zip(problem.variables, problem.bounds())
+              if v.name not in variables]  # the time variable
+    names = [*variables, *(normal_symbol(v).name for v in variables), *(n for n, _ in others)]
+    pieces, found = boundary(shape).pieces, []
+    for i, first in enumerate(conditions):
+        for j in range(i + 1, len(conditions)):
+            shared = chosen[i] & chosen[j]
+            if not shared:
+                continue
+            piece = pieces[min(shared)]
+            u = np.random.default_rng(0).uniform(size=(16, len(variables) - 1))
+            x = piece.curve.point(u[:, 0] if len(variables) == 2 else u)
+            times = (numeric.random_points([bound for _, bound in others], 16) if others
+                     else np.zeros((16, 0)))
+            points = np.hstack([x, piece.sign * piece.curve.normal(x), times])
+            second = conditions[j]
+            a, b = (c.on_region(variables) for c in (first, second))
+            if (difference := _gap(problem, a, b, names, points)) is not None:
+                smaller = second if chosen[j] <= chosen[i] else first
+                found.append(_contradiction(reporter, first, second, f"on {smaller.where}",
+                                            difference))
+    return found
 
 
 def _data(expr: sympy.Expr) -> sympy.Expr:
