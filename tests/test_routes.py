@@ -25,13 +25,14 @@ SHAPES = {"tall": (60, 14), "wide": (14, 60), "square": (30, 30)}
 KEPT = 8
 
 
-def gapped(shape, seed=0):
-    """A matrix with KEPT singular values in [1e-2, 1] and the rest below 1e-14."""
-    rng = np.random.default_rng(seed)
+def gapped(shape, seed=0, tilt=0.0):
+    """A matrix with KEPT singular values in [1e-2, 1] and the rest below 1e-14; `tilt`
+    turns its singular vectors a little (seed 7's draw, the same spectrum)."""
+    rng, turn = np.random.default_rng(seed), np.random.default_rng(7)
     n, p = shape
     m = min(n, p)
-    U, _ = np.linalg.qr(rng.normal(size=(n, m)))
-    V, _ = np.linalg.qr(rng.normal(size=(p, m)))
+    U, _ = np.linalg.qr(rng.normal(size=(n, m)) + tilt * turn.normal(size=(n, m)))
+    V, _ = np.linalg.qr(rng.normal(size=(p, m)) + tilt * turn.normal(size=(p, m)))
     s = np.concatenate([np.logspace(0, -2, KEPT), 1e-14 * np.logspace(0, -2, m - KEPT)])
     return (U * s) @ V.T, rng.normal(size=n)
 
@@ -95,13 +96,36 @@ def test_the_route_is_chosen_by_shape_and_settings():
                                       "sketch")] == [0, 1, 2, 3, 4, 5, 8]
 
 
-def sketch_step(ls, theta, dense):
+def sketch_step(ls, theta, dense, basis=None):
     """One `auto` step's factors on a square-ish Φ̂ of at least SKETCH_FROM rows and
-    columns, and whether the next step is dense."""
-    def run(theta):
-        _, r, (a, s, Vt, _), code, after = routes.factor(Anagram(), ls, theta, dense)
-        return r, a, s, Vt, code, after
-    return jax.jit(run)(theta)
+    columns, and whether the next step is dense (with `basis`: and the next basis)."""
+    def run(theta, basis):
+        _, r, (a, s, Vt, _), code, (after, basis) = routes.factor(Anagram(), ls, theta, dense,
+                                                                  basis)
+        return r, a, s, Vt, code, after, basis
+    *found, basis_next = jax.jit(run)(theta, basis)
+    return (*found, basis_next) if basis is not None else tuple(found)
+
+
+def test_a_sketch_starts_from_the_last_steps_basis():
+    """Φ̂ of one step, then Φ̂ turned a little: the second sketch, started from the
+    first's right singular vectors without subspace iterations, still gives the SVD's
+    step to 1e-10, and the basis it passes on spans the leading right subspace."""
+    shape = (660, 700)
+    A, b = gapped(shape)
+    width = linalg.sketch_width(*shape)
+    start = jnp.zeros((shape[1], width))
+    *_, basis = sketch_step(linear(A, b), jnp.zeros(shape[1]), False, start)
+    V = np.linalg.svd(A)[2][:KEPT].T
+    np.testing.assert_allclose(np.asarray(basis)[:, :KEPT] @ np.asarray(basis)[:, :KEPT].T,
+                               V @ V.T, atol=1e-10)
+    moved, _ = gapped(shape, tilt=0.1)
+    r, a, s, Vt, code, after, _ = sketch_step(linear(moved, b), jnp.zeros(shape[1]), False, basis)
+    assert int(code) == routes.CODES["sketch"]
+    np.testing.assert_allclose(s[:KEPT], np.linalg.svd(moved, compute_uv=False)[:KEPT], rtol=1e-10)
+    got = apply(factors(s, 1e-6 * s[0])[None], a, Vt)[0]
+    expected = np.linalg.pinv(moved, rtol=1e-6) @ np.asarray(r)
+    assert np.linalg.norm(got - expected) <= 1e-10 * np.linalg.norm(expected)
 
 
 def test_a_square_jacobian_is_sketched_while_its_sigma_above_the_cut_fit():

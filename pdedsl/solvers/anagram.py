@@ -48,7 +48,7 @@ import jax.numpy as jnp
 from ..language.settings import SOLVERS
 from ..least_squares import LeastSquares
 from . import filter as filters
-from . import routes
+from . import linalg, routes
 from .line_search import advance, batched_losses, ladder
 from .path import path_coefficients
 
@@ -143,6 +143,7 @@ class AnagramState(eqx.Module):
     actions: jax.Array  # times the stall detector acted
     crawled: jax.Array  # consecutive full steps (η = 1) that crawl under Tikhonov damping
     dense: jax.Array  # the `sketch` route takes the full SVD (routes.py)
+    basis: jax.Array  # the `sketch` route starts from it: P × width, zeros at first (else 0)
 
 
 class Anagram(eqx.Module):
@@ -181,11 +182,15 @@ class Anagram(eqx.Module):
         shift = self.schedule if self.cut == "schedule" else 0
         dtype = theta.dtype
         zero = jnp.asarray(0, jnp.int32)
+        P = theta.shape[0]
+        sketched = routes.choose(self.linalg, self.chunk, self.devices, ls.size, P) == "sketch"
+        basis = jnp.zeros((P, linalg.sketch_width(ls.size, P)) if sketched else (0,), dtype)
         return AnagramState(jnp.asarray(shift, dtype), jnp.asarray(MU_START, dtype), zero, zero, zero,
-                            jnp.asarray(False))
+                            jnp.asarray(False), basis)
 
     def step(self, ls: LeastSquares, theta: jax.Array, state: AnagramState):
-        ls, r, factored, route, dense = routes.factor(self, ls, theta, state.dense)
+        ls, r, factored, route, (dense, basis) = routes.factor(self, ls, theta, state.dense,
+                                                               state.basis)
         fac = Factored(*factored)
         loss0 = 0.5 * jnp.dot(r, r)
         lam = state.mu * fac.s[0] ** 2 if self.damping == "lm" else 0.0
@@ -204,7 +209,7 @@ class Anagram(eqx.Module):
         shift, crawled = self._refine_damping(shift, chosen, loss0, state.crawled)
         mu = self._adapt_mu(fac, chosen, loss0, state.mu, act)
         new_state = AnagramState(shift, mu, jnp.where(act, 0, stalled),
-                                 state.actions + act.astype(jnp.int32), crawled, dense)
+                                 state.actions + act.astype(jnp.int32), crawled, dense, basis)
         cut = cuts.base * 10.0**chosen.shift
         info = step_info(chosen.loss, chosen.eta, fac.s, cut)
         info.update(rcond_used=cut / fac.s[0], cut_shift=chosen.shift, stalled=stalled,

@@ -205,7 +205,8 @@ def _range(J: jax.Array, width: int, power: int, seed: int = 0) -> jax.Array:
 
 
 # `auto` on a square-ish Φ̂ (neither side twice the other) of at least SKETCH_FROM on its
-# short side m: a randomized SVD of ⌈m / SKETCH_SHARE⌉ columns (one power iteration) while
+# short side m: a randomized SVD of ⌈m / SKETCH_SHARE⌉ columns (one power iteration, or
+# from the second step none, warm-started: bench/recorded/robustness-warm-sketch.md) while
 # the spectrum's σ above the cut fit in it, the full SVD from a step where they do not until
 # one where they fit again. The default networks of 2D problems keep 120 to 600 of the
 # 1020 σ of their Φ̂ above the cut (bench/recorded/robustness-sketch.md compares the routes).
@@ -218,20 +219,24 @@ def sketch_width(N: int, P: int) -> int:
 
 
 def project_sketch(J: jax.Array, r: jax.Array, dense: jax.Array, rcond: float,
-                   atol: float | None):
-    """The sketch, or the full SVD where `dense`: ((Uᵀr, σ, Vᵀ, v ↦ Uᵀv), dense next).
-    The sketch's factors are padded with zeros to the SVD's m (a zero σ is cut). The next
-    step is dense when this step's σ at the sketch's last column is above the cut: the
-    sketch was full (it truncated coarser than the cut), or, after a dense step, would be."""
+                   atol: float | None, basis: jax.Array | None = None):
+    """The sketch, or the full SVD where `dense`: ((Uᵀr, σ, Vᵀ, v ↦ Uᵀv), dense next,
+    basis next). The sketch's factors are padded with zeros to the SVD's m (a zero σ is
+    cut). The next step is dense when this step's σ at the sketch's last column is above
+    the cut: the sketch was full (it truncated coarser than the cut), or, after a dense
+    step, would be. `basis` (P × width, zeros at the start) is the last step's leading
+    right singular vectors: the sketch starts from them (`_warm_range`)."""
     N, P = J.shape
     m, width = min(N, P), sketch_width(N, P)
+    basis = jnp.zeros((P, width), J.dtype) if basis is None else basis
 
     def full(_):
         U, s, Vt = svd(J)
         return U.T, s, Vt
 
     def sketched(_):
-        Q = _range(J, width, power=1)
+        Q = jax.lax.cond(jnp.any(basis != 0), lambda: _warm_range(J, basis),
+                         lambda: _range(J, width, power=1))
         Ub, s, Vt = qr_svd(Q.T @ J)  # wide: its QR first (0.046 s against 0.067 s at 340 × 1185)
         pad = m - width
         return (jnp.pad((Q @ Ub).T, ((0, pad), (0, 0))), jnp.pad(s, (0, pad)),
@@ -239,7 +244,23 @@ def project_sketch(J: jax.Array, r: jax.Array, dense: jax.Array, rcond: float,
 
     Ut, s, Vt = jax.lax.cond(dense, full, sketched, None)
     cut = atol if atol is not None else rcond * s[0]
-    return (Ut @ r, s, Vt, lambda v: Ut @ v), s[width - 1] > cut
+    return (Ut @ r, s, Vt, lambda v: Ut @ v), s[width - 1] > cut, Vt[:width].T
+
+
+# A warm sketch draws this share of its columns afresh: directions new to this step's Φ̂.
+FRESH_SHARE = 8
+
+
+def _warm_range(J: jax.Array, basis: jax.Array) -> jax.Array:
+    """The range of Φ̂ V for the last step's leading right singular vectors V (and a few
+    random columns), without subspace iterations: between two steps the leading subspace
+    moves little, and Φ̂ V already spans the new one about as well as a random start after
+    one iteration, at a third of the products and QRs."""
+    P, width = basis.shape
+    fresh = -(-width // FRESH_SHARE)
+    omega = jax.random.normal(jax.random.PRNGKey(1), (P, fresh), J.dtype)
+    Q, _ = jnp.linalg.qr(J @ jnp.concatenate([basis[:, :width - fresh], omega], axis=1))
+    return Q
 
 
 DENSE = {"svd": project_svd, "tall": project_tall, "wide": project_wide}

@@ -13,7 +13,7 @@ step records its route in the history column `route`, a code of `ROUTES`:
 | 5 | `krylov`: Golub-Kahan bidiagonalisation, matrix-free | `krylov` |
 | 6 | `devices`: QR per device, then of the stacked R's | `devices` > 1 |
 | 7 | `devices-chunked`: each device streams its rows | `devices` > 1 and `chunk` > 0 |
-| 8 | `sketch`: randomized SVD of ⌈m/3⌉ columns while the σ above the cut fit in it | `auto` where `svd` would be, with m = min(N, P) ≥ 600 |
+| 8 | `sketch`: randomized SVD of ⌈m/3⌉ columns (warm-started) while the σ above the cut fit in it | `auto` where `svd` would be, with m = min(N, P) ≥ 600 |
 
 A `sketch` step that finds the σ above its cut too many for the sketch (or a dense one that
 finds them few enough) sets the next step's route: its steps record 8 or 0.
@@ -65,10 +65,11 @@ def _through_normal(s: jax.Array, Vt: jax.Array, transposed):
     return lambda v: inverse * (Vt @ transposed(v))
 
 
-def factor(solver, ls: LeastSquares, theta: jax.Array, dense=False):
-    """(ls, r, (Uᵀr, σ, Vᵀ, v ↦ Uᵀv), route code, dense next) for the step at θ. The `ls`
-    returned is the one the rest of the step evaluates: sharded or chunked like the
-    route's rows. `dense`: the `sketch` route takes the full SVD this step."""
+def factor(solver, ls: LeastSquares, theta: jax.Array, dense=False, basis=None):
+    """(ls, r, (Uᵀr, σ, Vᵀ, v ↦ Uᵀv), route code, (dense, basis) next) for the step at θ.
+    The `ls` returned is the one the rest of the step evaluates: sharded or chunked like
+    the route's rows. `dense`: the `sketch` route takes the full SVD this step; `basis`:
+    the sketch starts from it (`linalg.project_sketch`); other routes pass both on."""
     route = choose(solver.linalg, solver.chunk, solver.devices, ls.size, theta.shape[0])
     if (solver.chunk or solver.devices > 1) and not ls.blocks:
         raise ValueError("chunk and devices build Φ̂ from each block's rows: this least-squares "
@@ -83,26 +84,27 @@ def factor(solver, ls: LeastSquares, theta: jax.Array, dense=False):
     dense = jnp.asarray(dense)
     if route == "sketch":
         r, J = ls.jacobian(theta)
-        fac, after = linalg.project_sketch(J, r, dense, solver.rcond, solver.atol)
-        return ls, r, fac, jnp.where(dense, CODES["svd"], code), after
+        fac, after, basis = linalg.project_sketch(J, r, dense, solver.rcond, solver.atol, basis)
+        return ls, r, fac, jnp.where(dense, CODES["svd"], code), (after, basis)
     if route == "krylov":
         r, fac = krylov.project(ls, theta, solver.rank)
-        return ls, r, fac, code, dense
+        return ls, r, fac, code, (dense, basis)
     if route == "chunked":
         r, R, transposed = chunks.triangle(ls, theta, solver.chunk)
         a, s, Vt, _ = linalg.from_triangle(R)
-        return ls, r, (a, s, Vt, _through_normal(s, Vt, transposed)), code, dense
+        return ls, r, (a, s, Vt, _through_normal(s, Vt, transposed)), code, (dense, basis)
     if route == "devices-chunked":
         r, S, transposed = sharded.streamed_triangles(theta)
         a, s, Vt, _ = linalg.from_triangle(jnp.linalg.qr(S, mode="r"))  # QR of the stack
-        return ls, r, (a, s, Vt, _through_normal(s, Vt, transposed)), code, dense
+        return ls, r, (a, s, Vt, _through_normal(s, Vt, transposed)), code, (dense, basis)
     r, J = ls.jacobian(theta)
     if route == "randomized":
-        return ls, r, linalg.project_randomized(J, r, solver.rank, solver.power), code, dense
+        fac = linalg.project_randomized(J, r, solver.rank, solver.power)
+        return ls, r, fac, code, (dense, basis)
     if route == "devices":
         S, rotate = sharded.triangles(J, r)
         P = J.shape[1]
         a, s, Vt, left = linalg.project(S[:, :P], S[:, P], _second_stage(solver.linalg))
-        return ls, r, (a, s, Vt, lambda v: left(rotate(v))), code, dense
-    return ls, r, linalg.project(J, r, route), code, dense
+        return ls, r, (a, s, Vt, lambda v: left(rotate(v))), code, (dense, basis)
+    return ls, r, linalg.project(J, r, route), code, (dense, basis)
 
