@@ -9,6 +9,8 @@ parse -> configure (settings, overrides, defaults) -> compile -> sample -> model
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -43,6 +45,17 @@ class Prepared:
     model: Model
     ls: LeastSquares
     theta: jax.Array
+
+    @functools.cached_property
+    def fingerprint(self) -> str | None:
+        """What the step is traced from: the problem, the settings and the points (a kept
+        trace serves a run with the same, `pdedsl.traces`); None for a sharded step."""
+        if self.config.solver_options.get("devices", 1) > 1:
+            return None
+        digest = hashlib.sha256(repr((self.problem, self.config)).encode())
+        for block in self.points:
+            digest.update(np.ascontiguousarray(block).tobytes())
+        return digest.hexdigest()
 
     def on_points(self, points: list[np.ndarray]) -> Prepared:
         """The same problem on other points (one array per block)."""
@@ -158,7 +171,7 @@ class Prepared:
         if hold == 0:
             return train(self.ls, solver, theta, StopRules(**stop), errors=errors,
                          **measured, columns=columns, callback=callback,
-                         first_step=first_step, adapt=adapt)
+                         first_step=first_step, adapt=adapt, fingerprint=self.fingerprint)
         count = len(self.problem.fitted)
         host = np.asarray(theta)
         held = host[-count:]  # p, θ's last entries
@@ -172,7 +185,8 @@ class Prepared:
                       errors=(lambda t: errors(join(t))) if errors else None,
                       **measured,
                       columns=lambda t: columns(np.concatenate([np.asarray(t), held])),
-                      callback=callback, first_step=first_step, adapt=adapt)
+                      callback=callback, first_step=first_step, adapt=adapt,
+                      fingerprint=self.fingerprint and f"{self.fingerprint} held {held.tolist()}")
         first.theta = jnp.asarray(np.concatenate([np.asarray(first.theta), held]), theta.dtype)
         if (first.status in ("diverged", "interrupted") or hold == stop["steps"]
                 or first.seconds >= stop["seconds"]):
@@ -182,7 +196,8 @@ class Prepared:
             rest = train(self.ls, solver, first.theta, StopRules(**{**stop, **later}),
                          errors=errors, **measured, columns=columns,
                          callback=lambda row: callback(_later(row, first.seconds)),
-                         first_step=first_step + hold, adapt=adapt, points=first.points)
+                         first_step=first_step + hold, adapt=adapt, points=first.points,
+                         fingerprint=self.fingerprint)
         except KeyboardInterrupt:  # Ctrl-C while the step with the constants compiled
             done = first.history[-1]["step"] if first.history else first_step
             return dataclasses.replace(first, status="interrupted",

@@ -20,6 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .language.problem import fitted_error
+from . import traces
 from .least_squares import LeastSquares, with_points
 from .solvers import Filter, Solver
 
@@ -140,6 +141,7 @@ def train(
     fitted_exact: Mapping[str, float] | None = None,
     callback: Callable[[dict], None] | None = None,
     first_step: int = 0, spectrum_every: int = 10, adapt=None, points: list | None = None,
+    fingerprint: str | None = None,
 ) -> Result:
     """Run `solver` from θ until a stop rule fires.
 
@@ -148,11 +150,12 @@ def train(
     which `target` measures against `fitted_exact`); `callback(row)` sees every row;
     `first_step` numbers a resumed run's rows; a solver's `spectrum` (σ, cut) is recorded
     every `spectrum_every` steps. `adapt` (a `pdedsl.adapt.Resampler`) moves the points
-    (from `points`, default those of `ls`) every `adapt.every` steps: the step takes them."""
+    (from `points`, default those of `ls`) every `adapt.every` steps: the step takes them.
+    `fingerprint`: what `ls` and `solver` were built from (`traces.compiled`), if known."""
     started = time.perf_counter()
     if adapt is not None:
         ls, points = _moving_points(ls, theta, points)
-    theta, state, step, measure = _compile(ls, solver, theta, errors, adapt)
+    theta, state, step, measure = _compile(ls, solver, theta, errors, adapt, fingerprint)
     result = Result(theta, compile_seconds=time.perf_counter() - started,
                     reason=f"ran all {stop.steps} steps")
     training, last_spectrum, info, initial_loss = 0.0, None, None, math.nan
@@ -255,12 +258,13 @@ def _moved(adapt, ls: LeastSquares, theta, points, stop: StopRules, result: Resu
     return points
 
 
-def _compile(ls: LeastSquares, solver: Solver, theta, errors, adapt=None):
+def _compile(ls: LeastSquares, solver: Solver, theta, errors, adapt=None, fingerprint=None):
     """θ placed where the step runs, the initial state, the compiled step and error
     measure. The step also returns the loss at the θ it starts from: the first step
     gives the initial loss, and no function is compiled for it alone. A step on several
     devices (`devices` > 1) returns θ replicated over them: the error measure is
-    compiled for that θ. With `adapt` the step takes the points as a third argument."""
+    compiled for that θ. With `adapt` the step takes the points as a third argument. A
+    `fingerprint` of what the step is traced from lets a kept trace serve (`traces`)."""
     state = solver.init(ls, theta)
     if adapt is None:
         def run(theta, state):
@@ -271,8 +275,10 @@ def _compile(ls: LeastSquares, solver: Solver, theta, errors, adapt=None):
             at = with_points(ls, points)
             return *solver.step(at, theta, state), at.loss(theta)
         moving = (tuple(b.points for b in ls.blocks),)
-    step = jax.jit(run).lower(theta, state, *moving).compile()
-    theta = jax.device_put(theta, step.input_shardings[0][0])
+    step = traces.compiled(run, (theta, state, *moving), fingerprint) if fingerprint else None
+    if step is None:
+        step = jax.jit(run).lower(theta, state, *moving).compile()
+        theta = jax.device_put(theta, step.input_shardings[0][0])
     measure = jax.jit(errors).lower(theta).compile() if errors is not None else None
     return theta, state, step, measure
 
