@@ -145,8 +145,9 @@ def test_system_of_unknowns():
 
 
 def test_condition_places():
-    text = "laplacian(u) = 0\nu = 0 on x = 0, y = 1, x = 0\n"
-    assert one(text).conditions[0].faces == (Face("x", "lower"), Face("y", "upper"))
+    text = "laplacian(u) = 0\nu = 0 on x = 0, y = 1, boundary\n"
+    assert one(text).conditions[0].faces == (Face("x", "lower"), Face("y", "upper"),
+                                             Face("x", "upper"), Face("y", "lower"))
     p = parse("time t in [0, 1]\nx in [0, 1]\nunknown u(t, x)\nu_t = u_xx\n"
               "u = 0 on boundary\nu_t = 0 on t = 0\nu = 1 on boundary, t = 0\n")
     assert p.conditions[0].faces == (Face("x", "lower"), Face("x", "upper"))
