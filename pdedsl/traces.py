@@ -39,11 +39,10 @@ def compiled(run: Callable, args: tuple, fingerprint: str) -> Callable | None:
         return None
     leaves, tree = jax.tree.flatten(args)
     path = folder / f"{_key(fingerprint, leaves)}.step"
-    kept = _read(path) or _write(path, run, tree, leaves)
+    kept = _read(path, leaves) or _write(path, run, tree, leaves)
     if kept is None:
         return None
-    exported, meta = kept
-    call = jax.jit(exported.call).lower(*leaves).compile()
+    call, meta = kept
     state_tree, count = jax.tree.structure(args[1]), meta["state"]
     info_tree = jax.tree.structure(_skeleton(meta["info"]))
 
@@ -97,20 +96,24 @@ def _source_hash() -> str:
     return digest.hexdigest()
 
 
-def _read(path: Path):
-    """(exported step, its meta) from `path`, or None (missing, unreadable, another format)."""
+def _read(path: Path, leaves: list):
+    """(the kept step compiled for `leaves`, its meta) from `path`, or None: missing,
+    unreadable, of another format, or not a step of these arguments."""
     from jax import export
 
     try:
         header, blob = path.read_bytes().split(b"\n", 1)
-        return export.deserialize(bytearray(blob)), json.loads(header)
+        exported, meta = export.deserialize(bytearray(blob)), json.loads(header)
+        meta["state"], meta["info"]  # noqa: B018 (both there)
+        return jax.jit(exported.call).lower(*leaves).compile(), meta
     except Exception:  # a missing, partly written or foreign file: trace again
         return None
 
 
 def _write(path: Path, run: Callable, tree, leaves: list):
     """Export `run` over the flat `leaves`, keep it at `path` (written whole, then
-    renamed), and return it as read back; None if it cannot be exported."""
+    renamed), and return it as `_read` does (compiled from the bytes kept, so that the
+    next run's compile is this one's); None if it cannot be exported."""
     from jax import export
 
     meta: dict = {}
@@ -137,7 +140,7 @@ def _write(path: Path, run: Callable, tree, leaves: list):
         _prune(path.parent)
     except OSError:
         pass
-    return export.deserialize(blob), meta
+    return jax.jit(export.deserialize(blob).call).lower(*leaves).compile(), meta
 
 
 def _prune(folder: Path) -> None:

@@ -82,3 +82,18 @@ def test_no_step_is_kept_with_the_cache_off(tmp_path, monkeypatch):
     theta, state, info, loss = step(jnp.arange(3.0), jnp.zeros(()))
     assert theta.tolist() == [1, 2, 3] and float(info["loss"]) == 3 and float(loss) == 2
     assert [float(v) for v in info["pair"]] == [0, 1] and isinstance(info["pair"], tuple)
+
+
+def test_a_kept_step_of_other_arguments_is_traced_again(tmp_path, monkeypatch):
+    """Should two steps ever share a key, the second is not called with the first's
+    arguments: it is traced again and kept in its place."""
+    monkeypatch.setenv("PDEDSL_JAX_CACHE", str(tmp_path))
+    monkeypatch.setattr(traces, "_key", lambda fingerprint, leaves: "same")
+
+    def run(theta, state):
+        return 2 * theta, state, {"loss": jnp.sum(theta)}, jnp.sum(theta)
+
+    three = traces.compiled(run, (jnp.ones(3), jnp.zeros(())), "a")
+    five = traces.compiled(run, (jnp.ones(5), jnp.zeros(())), "b")
+    assert three(jnp.ones(3), jnp.zeros(()))[0].tolist() == [2.0] * 3
+    assert five(jnp.ones(5), jnp.zeros(()))[0].tolist() == [2.0] * 5
