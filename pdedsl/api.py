@@ -230,11 +230,12 @@ class Prepared:
                 point = np.asarray(block.points)[bad[0]] if not block.reduces else ()
                 at = ", ".join(f"{n} = {v:.6g}" for n, v in zip(self.problem.names, point))
                 return f": the residual of {self._statement(compiled)}" + (f" at {at}" if at else "")
-            if values.size and np.abs(values).max() > largest:
-                largest, where = float(np.abs(values).max()), self._statement(compiled)
-        if largest > np.sqrt(np.finfo(np.asarray(theta).dtype).max / 2):
+            size = float(np.abs(values).max(initial=0))
+            if size > largest:
+                largest, where = size, self._statement(compiled)
+        if largest > np.sqrt(np.finfo(theta.dtype).max / 2):
             return (f": the residual of {where} reaches {largest:.1e}, too large to square in "
-                    f"{np.asarray(theta).dtype} (scale the problem's data down)")
+                    f"{theta.dtype} (scale the problem's data down)")
         return ""
 
     def _statement(self, block) -> str:

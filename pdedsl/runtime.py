@@ -35,6 +35,13 @@ def cache_folder() -> Path:
     return Path.home() / ".cache" / "pdedsl"
 
 
+def jax_cache() -> Path | None:
+    """The folder of compiled steps (PDEDSL_JAX_CACHE, default cache_folder()/jax), or
+    None where it is off."""
+    cache = os.environ.get(CACHE_VARIABLE, str(cache_folder() / "jax"))
+    return None if cache.lower() in ("", "0", "off") else Path(cache)
+
+
 def limit_blas_threads() -> None:
     """One OpenBLAS thread unless the environment says otherwise."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -76,7 +83,7 @@ def setup() -> None:
     limit_blas_threads()
     if not jax.config.jax_enable_x64:
         jax.config.update("jax_enable_x64", True)
-    cache = os.environ.get(CACHE_VARIABLE, str(cache_folder() / "jax"))
-    if cache.lower() not in ("", "0", "off") and not jax.config.jax_compilation_cache_dir:
-        jax.config.update("jax_compilation_cache_dir", cache)
+    cache = jax_cache()
+    if cache is not None and not jax.config.jax_compilation_cache_dir:
+        jax.config.update("jax_compilation_cache_dir", str(cache))
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)

@@ -73,10 +73,8 @@ def _skeleton(shape):
 
 
 def _folder() -> Path | None:
-    cache = os.environ.get(runtime.CACHE_VARIABLE, str(runtime.cache_folder() / "jax"))
-    if cache.lower() in ("", "0", "off"):
-        return None
-    return Path(cache) / "steps"
+    cache = runtime.jax_cache()
+    return None if cache is None else cache / "steps"
 
 
 def _key(fingerprint: str, leaves: list) -> str:

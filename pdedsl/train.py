@@ -139,9 +139,8 @@ def train(
     error_names: tuple[str, ...] = (),
     columns: Callable[[jax.Array], dict[str, float]] | None = None,
     fitted_exact: Mapping[str, float] | None = None,
-    callback: Callable[[dict], None] | None = None,
+    callback: Callable[[dict], None] | None = None, fingerprint: str | None = None,
     first_step: int = 0, spectrum_every: int = 10, adapt=None, points: list | None = None,
-    fingerprint: str | None = None,
 ) -> Result:
     """Run `solver` from θ until a stop rule fires.
 
@@ -149,9 +148,9 @@ def train(
     each step; `columns(θ)` (on the host) more, such as fitted constants (`fit_<name>`,
     which `target` measures against `fitted_exact`); `callback(row)` sees every row;
     `first_step` numbers a resumed run's rows; a solver's `spectrum` (σ, cut) is recorded
-    every `spectrum_every` steps. `adapt` (a `pdedsl.adapt.Resampler`) moves the points
-    (from `points`, default those of `ls`) every `adapt.every` steps: the step takes them.
-    `fingerprint`: what `ls` and `solver` were built from (`traces.compiled`), if known."""
+    every `spectrum_every` steps; `fingerprint`: what `ls` and `solver` were built from, if
+    known (`traces.compiled`). `adapt` (a `pdedsl.adapt.Resampler`) moves the points (from
+    `points`, default those of `ls`) every `adapt.every` steps: the step takes them."""
     started = time.perf_counter()
     if adapt is not None:
         ls, points = _moving_points(ls, theta, points)
@@ -186,9 +185,8 @@ def train(
                 result.status, result.reason = ending
                 break
             if adapt is not None and adapt.due(k - first_step) and k < first_step + stop.steps:
-                t0 = time.perf_counter()
-                points = _moved(adapt, ls, theta, points, stop, result)
-                training += time.perf_counter() - t0
+                points, seconds = _moved(adapt, ls, theta, points, stop, result)
+                training += seconds
     return _finish(result, solver, theta, training, info, last_spectrum,
                    points if adapt is not None else None)
 
@@ -250,12 +248,13 @@ def _started(initial_loss: float, stop: StopRules, result: Result) -> bool:
 
 
 def _moved(adapt, ls: LeastSquares, theta, points, stop: StopRules, result: Result):
-    """The points drawn anew where the residual is large; the loss and the stop rules
-    go on from the loss on them."""
+    """The points drawn anew where the residual is large, and the seconds that took (they
+    count as training); the loss and the stop rules go on from the loss on them."""
+    started = time.perf_counter()
     points = adapt.resample(ls, theta, points)
     result.loss = adapt.loss(ls, theta, points)
     stop.moved(result.loss)
-    return points
+    return points, time.perf_counter() - started
 
 
 def _compile(ls: LeastSquares, solver: Solver, theta, errors, adapt=None, fingerprint=None):

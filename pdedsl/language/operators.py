@@ -42,8 +42,10 @@ class Mean(sympy.Function):
 
     @classmethod
     def eval(cls, arg):
-        """The mean of a number is that number (`mean(1)`, or `mean(k)` once k's value
-        is put in): left unevaluated, it would be a 'number' no double holds."""
+        """SymPy's evaluation hook of the node (not Python's eval: it sees a SymPy
+        expression, never text). The mean of a number is that number (`mean(1)`, or
+        `mean(k)` once k's value is put in): left unevaluated, it would be a 'number' no
+        double holds."""
         if arg.is_number:
             return arg
         return None
