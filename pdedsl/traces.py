@@ -1,9 +1,10 @@
 """Traced steps kept on disk, so that solving a file again skips tracing its step.
 
 Before a warm run of examples/laplace.pde compiled its step (0.25 s from JAX's
-persistent cache), tracing and lowering it took 0.84 s (0.51 and 0.33, medians of 3). `jax.export` keeps the lowered
-step (StableHLO) as bytes: reading them back and lowering the call takes under 0.1 s,
-and the compile that follows is the same as the first run's, so JAX's cache answers it.
+persistent cache), tracing and lowering it took 0.84 s (0.51 and 0.33, medians of 3).
+`jax.export` keeps the lowered step (StableHLO) as bytes: reading them back and lowering
+the call takes under 0.1 s, and the compile that follows is the same as the first run's,
+so JAX's cache answers it.
 
 A kept step is used only where all that it was traced from is the same: pdedsl's own
 source, the versions of jax and jaxlib, the backend, the run's `fingerprint` (its
