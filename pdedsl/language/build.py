@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 import sympy
 from lark import Token, Tree
-from sympy.core.function import AppliedUndef
 
 from . import calls, magnitude
 from . import settings as schema
@@ -19,21 +18,9 @@ from .expressions import ExpressionBuilder
 from .inverse import Inverse
 from .places import Places, WrittenFace
 from .regions import Regions
-from .problem import (
-    Condition,
-    Constant,
-    Equation,
-    Location,
-    Mean,
-    MeanCondition,
-    NormalDerivative,
-    PointCondition,
-    Problem,
-    Settings,
-    Source,
-    Unknown,
-    Variable,
-)
+from .problem import (Condition, Constant, Equation, Location, Mean, MeanCondition,
+                      NormalDerivative, PointCondition, Problem, Settings, Source, Unknown,
+                      Variable, unknowns_in)
 from .scope import Context, Scope
 from .vocabulary import CONSTANTS, builtin_kind, did_you_mean
 
@@ -225,7 +212,7 @@ class StatementBuilder:
         outside = (eq.lhs - eq.rhs).xreplace({m: sympy.Dummy() for m in means})
         mean_call = next(tree.find_pred(
             lambda t: t.data == "call" and str(t.children[0]) == "mean"))
-        unknowns = sorted({f.func.__name__ for f in outside.atoms(AppliedUndef)})
+        unknowns = sorted(unknowns_in(outside))
         if unknowns:
             raise self.error(
                 f"mean(...) beside {', '.join(unknowns)} outside it: an equation holds either "

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import re
 
-import sympy
-
 from . import revalue
 from .errors import PdeError
-from .problem import Equation, Location, MeanCondition, Problem, Settings
+from .problem import Equation, Location, MeanCondition, Problem, Settings, unknowns_in
 
 
 def check(problem: Problem, text: str, filename: str = "<input>") -> None:
@@ -38,10 +36,10 @@ def check(problem: Problem, text: str, filename: str = "<input>") -> None:
     statements = (*problem.equations, *problem.mean_conditions, *problem.conditions,
                   *problem.point_conditions)
     for statement in sorted(statements, key=_position):
-        if not _unknowns_in(statement.eq):
+        if not unknowns_in(statement.eq):
             kind = "equation" if isinstance(statement, (Equation, MeanCondition)) else "condition"
             raise error(f"this {kind} mentions no unknown", statement.location)
-    in_equations = set().union(*(_unknowns_in(e.eq) for e in problem.equations))
+    in_equations = set().union(*(unknowns_in(e.eq) for e in problem.equations))
     for unknown in problem.unknowns:
         if unknown.name not in in_equations:
             raise error(
@@ -72,10 +70,6 @@ def unmeasured(problem: Problem) -> list[str]:
 def _position(statement) -> tuple[int, int]:
     location = statement.location
     return (location.line, location.column) if location else (0, 0)
-
-
-def _unknowns_in(expr: sympy.Basic) -> set[str]:
-    return {f.func.__name__ for f in expr.atoms(sympy.core.function.AppliedUndef)}
 
 
 def _setting(text: str, name: str):

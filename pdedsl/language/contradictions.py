@@ -19,7 +19,7 @@ from ..selection import select
 from . import numeric
 from .errors import PdeWarning
 from .operators import normal_symbol
-from .problem import Face, NormalDerivative, Problem
+from .problem import Face, NormalDerivative, Problem, unknowns_in
 
 if TYPE_CHECKING:
     from .wellposed import Reporter
@@ -83,7 +83,7 @@ def _gap(problem: Problem, a: sympy.Expr, b: sympy.Expr, names: list[str], point
     the unknowns' derivatives are gone by then)."""
     values = problem.constant_values()
     for combined in (a - b, a + b):
-        if unknowns(combined) or not unknowns(a):
+        if unknowns_in(combined) or not unknowns_in(a):
             continue
         try:
             sizes = [np.abs(numeric.function(e.subs(values).subs(held or {}), names)(points))
@@ -137,8 +137,3 @@ def _data(expr: sympy.Expr) -> sympy.Expr:
     """`expr` with every unknown and derivative set to 0: the data it holds."""
     return expr.replace(lambda e: isinstance(e, (sympy.Derivative, NormalDerivative,
                                                  AppliedUndef)), lambda e: sympy.S.Zero)
-
-
-def unknowns(expr: sympy.Basic) -> set[str]:
-    """The names of the unknowns `expr` holds."""
-    return {f.func.__name__ for f in expr.atoms(AppliedUndef)}

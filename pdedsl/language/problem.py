@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Mapping
 
 import sympy
+from sympy.core.function import AppliedUndef
 
 from .operators import Mean, NormalDerivative, normal_derivative_along, normal_symbol
-from .region import Region, moved_selectors, range_end
+from .region import Region
 
 if TYPE_CHECKING:
     from .data import Observations
@@ -71,6 +72,11 @@ class Unknown:
     def applied(self) -> sympy.Expr:
         """`u(x, y)`: the node equations use for this unknown."""
         return self.function(*(sympy.Symbol(v) for v in self.variables))
+
+
+def unknowns_in(expr: sympy.Basic) -> set[str]:
+    """The names of the unknowns `expr` holds."""
+    return {f.func.__name__ for f in expr.atoms(AppliedUndef)}
 
 
 @dataclass(frozen=True)
@@ -343,49 +349,10 @@ class Problem:
             for c in self.constants
         )
         changed = dataclasses.replace(self, constants=constants)
-        from .revalue import check_values  # (it imports this module)
+        from .revalue import check_values, with_region  # (they import this module)
 
         check_values(changed)  # an empty range, 1/k at k = 0: ValueError
-        return changed._with_region() if self.region is not None else changed
-
-    def _with_region(self) -> Problem:
-        """The region rebuilt for the current constants, its variables' ranges and the
-        conditions' planes following (ValueError for a bad shape, a range that no longer
-        holds it, or a condition's place, a point or an observation no longer on it)."""
-        values = self.constant_values()
-        region = self.region.with_values(values)
-        box = dict(zip(region.variables, region.bounds()))
-        variables = tuple(
-            dataclasses.replace(v, lower=range_end(box[v.name][0]), upper=range_end(box[v.name][1]))
-            if v.name in region.declared else v for v in self.variables)
-        conditions = []
-        for c in self.conditions:
-            try:
-                selectors = moved_selectors(c.selectors, region.shape, values)
-            except ValueError as error:
-                line = f" on line {c.location.line}" if c.location else ""
-                raise ValueError(f"the condition{line}: {error}") from None
-            conditions.append(dataclasses.replace(c, selectors=selectors))
-        self._check_points(region, values)
-        problem = dataclasses.replace(self, region=region, variables=variables,
-                                      conditions=tuple(conditions))
-        for name, (lower, upper) in zip(problem.names, problem.bounds()):
-            if name in box and not (lower <= box[name][0] + 1e-9 and box[name][1] <= upper + 1e-9):
-                raise ValueError(f"the region no longer fits in the range of {name}")
-        return problem
-
-    def _check_points(self, region: Region, values) -> None:
-        """Each point condition's place and each observation still in the (new) region."""
-        for c in self.point_conditions:
-            point = {name: float(value.subs(values)) for name, value in c.point.items()}
-            if (missed := region.misses(point, c.where)) is not None:
-                line = f" on line {c.location.line}" if c.location else ""
-                raise ValueError(f"the point condition{line}: {missed}")
-        for data in self.observations:
-            columns = [data.variables.index(v) for v in region.variables]
-            if set(region.variables) <= set(data.measured) and \
-                    not region.shape.contains(data.points[:, columns]).all():
-                raise ValueError(f"the data of {data.path} hold points outside the region")
+        return with_region(changed) if self.region is not None else changed
 
     def with_guesses(self, **values: float) -> Problem:
         """A copy with some fitted constants given new first guesses."""

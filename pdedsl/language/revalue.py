@@ -1,16 +1,19 @@
 """What a constant's new value (`--set L=-1`, `solve(k=0)`) may break, found before
 anything trains: the file was checked with the old values, so a range may now be empty,
 or an equation hold 1/k at k = 0 or sqrt(k) at k = -1, which would stop the solve
-deep in compilation or train on a loss that is not finite.
+deep in compilation or train on a loss that is not finite. A region is rebuilt for the
+new values (`with_region`), its conditions' places and points checked on it again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import sympy
 
 from . import expressions, magnitude
+from .region import moved_selectors, range_end
 
 def check_values(problem) -> None:
     """Raise ValueError saying what the problem's constant values break."""
@@ -41,6 +44,45 @@ def check_scale(problem, name: str) -> None:
     against with the file's own constants (`const L = 1e300`, `exact u = x*(L - x)`):
     the same refusal as a new value's, so the run does not end with 'L2 u nan'."""
     _within_scale(problem, _resolved(problem), name, problem.exact[name])
+
+
+def with_region(problem):
+    """The problem with its region rebuilt for the current constants, its variables'
+    ranges and the conditions' planes following (ValueError for a bad shape, a range that
+    no longer holds it, or a condition's place, a point or an observation no longer on it)."""
+    values = problem.constant_values()
+    region = problem.region.with_values(values)
+    box = dict(zip(region.variables, region.bounds()))
+    variables = tuple(
+        dataclasses.replace(v, lower=range_end(box[v.name][0]), upper=range_end(box[v.name][1]))
+        if v.name in region.declared else v for v in problem.variables)
+    conditions = []
+    for c in problem.conditions:
+        try:
+            selectors = moved_selectors(c.selectors, region.shape, values)
+        except ValueError as error:
+            raise ValueError(f"the condition{_on_line(c)}: {error}") from None
+        conditions.append(dataclasses.replace(c, selectors=selectors))
+    _points_on_region(problem, region, values)
+    moved = dataclasses.replace(problem, region=region, variables=variables,
+                                conditions=tuple(conditions))
+    for name, (lower, upper) in zip(moved.names, moved.bounds()):
+        if name in box and not (lower <= box[name][0] + 1e-9 and box[name][1] <= upper + 1e-9):
+            raise ValueError(f"the region no longer fits in the range of {name}")
+    return moved
+
+
+def _points_on_region(problem, region, values) -> None:
+    """Each point condition's place and each observation still in the (new) region."""
+    for c in problem.point_conditions:
+        point = {name: float(value.subs(values)) for name, value in c.point.items()}
+        if (missed := region.misses(point, c.where)) is not None:
+            raise ValueError(f"the point condition{_on_line(c)}: {missed}")
+    for data in problem.observations:
+        columns = [data.variables.index(v) for v in region.variables]
+        if set(region.variables) <= set(data.measured) and \
+                not region.shape.contains(data.points[:, columns]).all():
+            raise ValueError(f"the data of {data.path} hold points outside the region")
 
 
 LARGEST_SOLUTION = 1e150  # beyond, an exact solution's squares summed over points overflow

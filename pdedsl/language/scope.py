@@ -8,7 +8,6 @@ from typing import Literal
 import sympy
 
 from .problem import Constant, Fitted, Problem, Unknown, Variable
-from .problem import Constant, Problem, Unknown, Variable
 from .region import ShapeSpec
 from .vocabulary import KEYWORDS
 

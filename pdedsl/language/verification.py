@@ -18,7 +18,7 @@ from sympy.core.function import AppliedUndef
 from . import calls, numeric, wellposed
 from .errors import PdeWarning
 from .problem import (Mean, MeanCondition, Problem, normal_derivative_along,
-                      normal_derivative_on, normal_symbol)
+                      normal_derivative_on, normal_symbol, unknowns_in)
 
 SAMPLES = 50  # random points per equation, face or point condition
 SATISFIED = 1e-10  # worst |residual| relative to the size of the terms, in float64
@@ -44,7 +44,7 @@ def exact_solution(problem: Problem, reporter: wellposed.Reporter) -> list[PdeWa
     unknown_values = {f.name for f in problem.fitted if f.exact is None}
     worst: dict[int, tuple] = {}  # id(statement) -> (relative, statement, where, result)
     for statement, where, sides, fixed in _checks(problem):
-        if not _unknowns(sides[0] - sides[1]) <= set(problem.exact):
+        if not unknowns_in(sides[0] - sides[1]) <= set(problem.exact):
             continue  # an unknown without exact solution: nothing to compare
         if {str(s) for s in (sides[0] - sides[1]).free_symbols} & unknown_values:
             continue  # a fitted constant without exact value: likewise
@@ -275,8 +275,4 @@ def _region_points(problem: Problem, fixed) -> np.ndarray:
 
 def _point(point, problem: Problem) -> str:
     return ", ".join(f"{v.name}={x:.3g}" for v, x in zip(problem.variables, point))
-
-
-def _unknowns(expr: sympy.Basic) -> set[str]:
-    return {f.func.__name__ for f in expr.atoms(AppliedUndef)}
 

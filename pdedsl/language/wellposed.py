@@ -17,9 +17,8 @@ from sympy.core.function import AppliedUndef
 
 from . import numeric
 from .contradictions import contradictions, region_contradictions
-from .contradictions import unknowns as _unknowns
 from .errors import PdeWarning
-from .problem import Face, Location, NormalDerivative, Problem
+from .problem import Face, Location, NormalDerivative, Problem, unknowns_in
 
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth"}
 COMPATIBLE = 1e-6  # |∫Δu - ∮∂u/∂n| relative to the size of the two sides
@@ -75,7 +74,7 @@ def initial_conditions(problem: Problem, reporter: Reporter) -> list[PdeWarning]
     t = time.symbol
     for unknown in problem.unknowns:
         order, where = _order(problem, unknown.name, t)
-        given = sum(unknown.name in _unknowns(c.eq) for c in initial)
+        given = sum(unknown.name in unknowns_in(c.eq) for c in initial)
         if given < order:
             words = ORDINALS.get(order, f"order-{order}")
             found.append(reporter.at(where, (
@@ -182,7 +181,7 @@ def _undifferentiated(expr: sympy.Expr) -> set[str]:
     """The unknowns that appear in `expr` outside any derivative (mean(u) counts)."""
     hidden = expr.replace(lambda e: isinstance(e, (sympy.Derivative, NormalDerivative)),
                           lambda e: sympy.Dummy())
-    return {f.func.__name__ for f in hidden.atoms(AppliedUndef)}
+    return unknowns_in(hidden)
 
 
 # ------------------------------------------------------------------ Neumann data
