@@ -48,10 +48,20 @@ NOT_FINITE_AT_START = "the loss is not finite at the start"
 #   step 250 to 450, the error still falling) shrinks its falls by less than half, or not
 #   every step; three falls in a row that halve are not enough to tell (heat.pde stopped
 #   at step 156 and 6.9e-8 on three, where it reaches 8.9e-9; bench/recorded/patience.md).
+# - too slow for the budget: at the rate the loss fell over the last WINDOW steps (or
+#   `patience`, if longer: a large patience turns every floor rule off) it would take more
+#   than MIN_HALVING steps, and more than HORIZON times the steps left, to halve. Such a
+#   tail moves the error by noise: poisson_annulus.pde's loss fell 0.2 % a step from
+#   step 100 to its 300th while its error stayed at 2.3e-8 to 2.4e-8; heat.pde's slowest
+#   stretch (0.33 % a step, halving in 208 steps, around step 300 of 500) is followed by
+#   faster falls that take its error from 3.6e-8 to 8.9e-9, and HORIZON leaves it running.
 ROUNDING = 1e-26
 FLAT = 1e-4
 SHRINK = 0.5
 DROP = 1e-6
+WINDOW = 10
+HORIZON = 2.0
+MIN_HALVING = 100
 BLOW_UP = 1e6  # a loss this many times its start is a divergence
 
 
@@ -86,13 +96,15 @@ class StopRules:
     previous: float = math.nan
     flat_steps: int = 0
     falls: tuple[float, ...] = ()  # the last `patience` + 1 falls of the loss
+    lowest: tuple[float, ...] = ()  # the lowest loss so far after each of the last steps
+    taken: int = 0  # steps checked
 
     def start(self, initial_loss: float) -> None:
         self.initial_loss = self.previous = initial_loss
 
     def moved(self, loss: float) -> None:
         """The points moved: progress is counted from the loss on the new points."""
-        self.previous, self.flat_steps, self.falls = loss, 0, ()
+        self.previous, self.flat_steps, self.falls, self.lowest = loss, 0, (), ()
 
     def check(self, loss: float, training_seconds: float,
               errors: Sequence[float] = ()) -> tuple[str, str] | None:
@@ -100,6 +112,8 @@ class StopRules:
         self.flat_steps = self.flat_steps + 1 if flat else 0
         self.falls = (*self.falls, self.previous - loss)[-self.patience - 1:]
         self.previous = min(loss, self.previous)
+        self.taken += 1
+        self.lowest = (*self.lowest, self.previous)[-max(WINDOW, self.patience) - 1:]
         if loss <= self.tol:
             return "converged", f"loss {loss:.3g} ≤ tol {self.tol:g}"
         if self.target > 0 and errors and max(errors) <= self.target:
@@ -114,9 +128,25 @@ class StopRules:
             return "converged", (f"the floor: the loss converges to {loss - rest:.3g} (its "
                                  f"falls shrank for {self.patience} steps; {rest / loss:.1e} "
                                  f"of it is left to gain)")
+        if (slow := self._too_slow()) and loss <= DROP * self.initial_loss:
+            return "converged", slow
         if training_seconds >= self.seconds:
             return "max_steps", f"used the time budget of {self.seconds:g} s"
         return None
+
+    def _too_slow(self) -> str:
+        """Why the loss, at its rate over the last steps, cannot halve within the steps
+        left ('' while it can, or before there are enough steps to tell)."""
+        window, left = len(self.lowest) - 1, self.steps - self.taken
+        if window < max(WINDOW, self.patience) or not 0 < self.lowest[-1] < self.lowest[0]:
+            return ""
+        rate = (self.lowest[-1] / self.lowest[0]) ** (1 / window)
+        halving = math.log(0.5) / math.log(rate)
+        if halving <= max(HORIZON * left, MIN_HALVING):
+            return ""
+        return (f"too slow for the budget: the loss falls {1 - rate:.2%} a step (to "
+                f"{self.lowest[-1]:.3g}, {self.lowest[-1] / self.initial_loss:.1e} of its start), "
+                f"so it would take {halving:.0f} steps to halve, and {left} are left")
 
     def _rest(self, loss: float) -> float:
         """The fall still to come if the falls keep shrinking as they did over the last

@@ -189,11 +189,24 @@ def test_a_run_stops_at_its_floor_and_only_there(tiny):
     result = _run(tiny, flat, patience=4)
     assert result.status == "converged" and "4 steps without progress" in result.reason
     assert len(result.history) == 5 + 4
-    # A slow but steady fall is progress, however slow: 0.5 % a step runs to the budget.
-    slow = drop + [drop[-1] * 0.995**k for k in range(1, 60)]
+    # A slow but steady fall that can still halve the loss in the steps left is progress:
+    # 2 % a step (halving in 34 steps) runs to the budget.
+    slow = drop + [drop[-1] * 0.98**k for k in range(1, 60)]
     result = _run(tiny, slow)
     assert result.status == "max_steps" and len(result.history) == len(slow)
-    assert result.reason == f"ran all {len(slow)} steps"  # 0.995^16: not still falling
+    assert result.reason == f"ran all {len(slow)} steps"  # 0.98^16: not still falling
+    # 0.2 % a step halves the loss in 346 steps: more than twice the 49 left once ten
+    # steps of it are seen (step 15), so the run ends there; with 400 steps it goes on
+    # while twice the steps left are more than 346, to step 227.
+    crawl = [drop[-1] * 0.998**k for k in range(1, 400)]
+    result = _run(tiny, (drop + crawl)[:64])
+    assert result.status == "converged" and "too slow for the budget" in result.reason
+    assert len(result.history) == 15 and "346 steps to halve, and 49 are left" in result.reason
+    result = _run(tiny, drop + crawl[:395])
+    assert result.status == "converged" and len(result.history) == 227
+    # A large patience (Adam's is its step budget) waits as long before judging the rate.
+    result = _run(tiny, (drop + crawl)[:64], patience=64)
+    assert result.status == "max_steps" and len(result.history) == 64
     # A run that ran out of steps while its loss fell tenfold every 22 steps says by how
     # much it fell over its last quarter (16 of 64 steps): more steps would go on.
     falling = drop + [drop[-1] * 0.9**k for k in range(1, 60)]

@@ -74,7 +74,8 @@ def _stop(steps: int, patience: int) -> dict[str, Option]:
         "patience": Option(int, "stop after this many steps in a row without progress (the loss "
                            "falling by less than 1e-4 of itself) or with shrinking falls that "
                            "leave less than 1e-4 of it to gain, once the loss is a millionth "
-                           "of its start", patience, minimum=1),
+                           "of its start (and the steps over which the rate of a slow fall is "
+                           "judged, at least 10)", patience, minimum=1),
         "seconds": Option(float, "stop after this much training time", math.inf, above=0),
     }
 
