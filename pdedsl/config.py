@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from . import geometry
-from .language.check import unmeasured
+from .language.check import constraint_unfit, rows_split, unmeasured
 from .language.errors import PdeError
 from .language.problem import Problem
 from .language.settings import (MODELS, SAMPLE, SEED, SOLVER, SOLVERS, default_network, defaults,
@@ -39,7 +39,18 @@ class Config:
     seed: int = 0
 
     def to_json(self) -> dict:
-        return dataclasses.asdict(self)
+        """As standard JSON (no Infinity): a value with no limit, `seconds = inf`, is "inf"."""
+        return {name: {k: _no_limit(v) for k, v in value.items()} if isinstance(value, dict)
+                else value for name, value in dataclasses.asdict(self).items()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Config:
+        return cls(**{name: {k: math.inf if v == "inf" else v for k, v in value.items()}
+                      if isinstance(value, dict) else value for name, value in data.items()})
+
+
+def _no_limit(value):
+    return "inf" if isinstance(value, float) and value == math.inf else value
 
 
 def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -> tuple[Problem, Config]:
@@ -95,6 +106,8 @@ def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -
         _sample_settings(problem, _check(where, sample, SAMPLE)),
         seed,
     )
+    if unfit := constraint_unfit(problem, config.model):  # `--set constraint=exact`
+        raise PdeError(unfit, filename=where)
     check_memory(problem, config, where, set(overrides))
     return problem, config
 
@@ -102,13 +115,9 @@ def configure(problem: Problem, overrides: Mapping[str, object] | None = None) -
 def _whole_rows(problem: Problem, options: dict, where: str) -> None:
     """A mean condition's one row needs every interior point at once: refuse the settings
     that build Φ̂ a part of the rows at a time, at the mean condition's line."""
-    split = [f"{name} = {options[name]}" for name, plain in (("chunk", 0), ("devices", 1))
-             if options.get(name, plain) != plain]
-    if problem.mean_conditions and split:
+    if split := rows_split(problem, options):
         at = problem.mean_conditions[0].location
-        raise PdeError(f"a mean condition needs all the interior points at once: it cannot be "
-                       f"trained with {' and '.join(split)} (leave them at their defaults)",
-                       filename=where, text=problem.source.text if problem.source else None,
+        raise PdeError(split, filename=where, text=problem.source.text if problem.source else None,
                        line=at.line if at else None, column=at.column if at else None)
 
 

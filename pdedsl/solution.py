@@ -292,7 +292,7 @@ class Solution:
         changed = {k: v for k, v in meta.get("guesses", {}).items() if guessed.get(k) != v}
         if changed:
             problem = problem.with_guesses(**changed)
-        config = Config(**meta["config"])
+        config = Config.from_json(meta["config"])
         skeleton = build_model(problem, config)
         model = eqx.tree_deserialise_leaves(folder / CHECKPOINT, skeleton)
         history = meta["history"]

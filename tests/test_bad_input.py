@@ -20,19 +20,21 @@ def _check(*args: str, cwd=None, command="check") -> subprocess.CompletedProcess
                           capture_output=True, text=True, errors="replace")
 
 
-@pytest.mark.parametrize("data, said", [
-    (PNG, "not a text file: it contains NUL bytes (the first at line 3, column 1)"),
-    (bytes(range(256)), "not a text file: it contains NUL bytes (the first at line 1, column 1)"),
-    (b"x in [0, 1]\nunknown \x1b[31mu(x)\n", "not a text file: it contains the control "
-     "byte 0x1b (at line 2, column 9)"),
+@pytest.mark.parametrize("data, at, said", [
+    (PNG, "3:1", "not a text file: it contains NUL bytes"),
+    (bytes(range(256)), "1:1", "not a text file: it contains NUL bytes"),
+    (b"x in [0, 1]\nunknown \x1b[31mu(x)\n", "2:9",
+     "not a text file: it contains the control byte 0x1b"),
 ])
-def test_a_binary_file_is_named_so_without_its_bytes(tmp_path, data, said):
+def test_a_binary_file_is_named_so_without_its_bytes(tmp_path, data, at, said):
+    """FILE:LINE:COL of the first such byte, and no source line: its bytes would go to
+    the terminal."""
     path = tmp_path / "picture.png"
     path.write_bytes(data)
     with pytest.raises(PdeError) as info:
         parse_file(path)
-    assert str(info.value) == f"{path}: {'error'}: {said}"
-    assert info.value.line is None and info.value.text is None
+    assert str(info.value) == f"{path}:{at}: error: {said}"
+    assert info.value.text is None
 
 
 def test_random_bytes_on_the_command_line(tmp_path):
@@ -41,7 +43,8 @@ def test_random_bytes_on_the_command_line(tmp_path):
     result = _check(str(path))
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr.startswith(f"{path}: error: not a text file: it contains ")
+    assert result.stderr.startswith(f"{path}:")
+    assert ": error: not a text file: it contains " in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 

@@ -100,7 +100,12 @@ def test_run_folder_holds_summary_history_checkpoint_and_figures(base_run):
     assert {"summary.json", "history.csv", "checkpoint.eqx", "checkpoint.json",
             "training.png", "solution_u.png"} <= names
 
-    summary = json.loads((base_run / "summary.json").read_text())
+    def standard(constant):  # Infinity and NaN are not JSON: strict readers refuse them
+        raise AssertionError(f"summary.json holds {constant}")
+
+    summary = json.loads((base_run / "summary.json").read_text(), parse_constant=standard)
+    json.loads((base_run / "checkpoint.json").read_text(), parse_constant=standard)
+    assert summary["config"]["solver_options"]["seconds"] == "inf"  # no time budget
     source = base_run.parent / "scaled.pde"
     assert SUMMARY_KEYS <= set(summary)
     assert summary["file"] == str(source)

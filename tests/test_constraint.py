@@ -82,9 +82,22 @@ def test_without_a_value_condition_the_model_is_unchanged():
     assert not isinstance(model.fields[0], Constrained)
 
 
+BALL = "(x, y, z) in ball((0, 0, 0), 1)\nunknown u(x, y, z)\nlaplacian(u) = 0\nu = 0 on boundary\n"
+
+
 def test_a_3d_region_is_refused():
+    """Given with --set or solve(...): refused as the settings are read, before compiling."""
     from pdedsl.language import PdeError
 
     with pytest.raises(PdeError, match="2D regions and boxes only"):
-        constrained("(x, y, z) in ball((0, 0, 0), 1)\nunknown u(x, y, z)\nlaplacian(u) = 0\n"
-                    "u = 0 on boundary\n")
+        constrained(BALL)
+
+
+def test_a_3d_region_is_refused_at_the_setting_in_the_file():
+    """Written in the file: `pdedsl check` says so too, with a caret under the setting."""
+    from pdedsl.language import PdeError
+
+    with pytest.raises(PdeError) as info:
+        parse(BALL + "model mlp(width = 8, constraint = exact)\n")
+    assert "2D regions and boxes only (this region is 3D)" in info.value.message
+    assert (info.value.line, info.value.column) == (5, 22)

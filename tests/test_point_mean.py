@@ -203,3 +203,13 @@ def test_a_mean_condition_refuses_chunk_and_devices_at_its_line(setting):
     name = next(iter(setting))
     assert f"cannot be trained with {name} = " in info.value.message
     assert info.value.line == NEUMANN_2D.splitlines().index("mean(u^2) - 2*mean(x*u) = 1/3") + 1
+
+
+def test_a_mean_condition_beside_chunk_in_the_file_is_an_error_of_the_file():
+    """Written in the file, `pdedsl check` finds it (it parses), at the mean condition."""
+    from pdedsl.language import PdeError, parse
+
+    with pytest.raises(PdeError) as info:
+        parse(NEUMANN_2D + "solver anagram(chunk = 64)\n")
+    assert "cannot be trained with chunk = 64" in info.value.message
+    assert info.value.line == NEUMANN_2D.splitlines().index("mean(u^2) - 2*mean(x*u) = 1/3") + 1

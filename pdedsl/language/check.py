@@ -55,6 +55,32 @@ def check(problem: Problem, text: str, filename: str = "<input>") -> None:
             revalue.check_scale(problem, name)
         except ValueError as too_large:
             raise error(str(too_large), _declaration(text, name, "exact")) from None
+    if split := rows_split(problem, problem.settings.solver_options):
+        raise error(split, problem.mean_conditions[0].location)
+    if unfit := constraint_unfit(problem, problem.settings.model):
+        raise error(unfit, _setting(text, "constraint", "model"))
+
+
+def rows_split(problem: Problem, options: dict) -> str:
+    """Why a mean condition cannot train with these solver options ('' if it can): its one
+    row needs every interior point at once, and `chunk` or `devices` build Φ̂ a part of
+    the rows at a time."""
+    split = [f"{name} = {options[name]}" for name, plain in (("chunk", 0), ("devices", 1))
+             if options.get(name, plain) != plain]
+    if not (problem.mean_conditions and split):
+        return ""
+    return (f"a mean condition needs all the interior points at once: it cannot be trained "
+            f"with {' and '.join(split)} (leave them at their defaults)")
+
+
+def constraint_unfit(problem: Problem, model: dict) -> str:
+    """Why `constraint = exact` cannot build this problem's conditions in ('' if it can):
+    it knows the distance to a box's faces in any dimension, to a region's boundary in 2D."""
+    region = problem.region
+    if model.get("constraint") != "exact" or region is None or region.dimension == 2:
+        return ""
+    return (f"constraint = exact builds conditions in on 2D regions and boxes only (this "
+            f"region is {region.dimension}D): use constraint = none")
 
 
 def unmeasured(problem: Problem) -> list[str]:
@@ -72,10 +98,10 @@ def _position(statement) -> tuple[int, int]:
     return (location.line, location.column) if location else (0, 0)
 
 
-def _setting(text: str, name: str):
-    """Where the setting `NAME = ...` of the solver statement is written (its brackets
-    may run over several lines)."""
-    statement = re.search(r"^[ \t]*solver\b", text, re.MULTILINE)
+def _setting(text: str, name: str, statement: str = "solver"):
+    """Where the setting `NAME = ...` of the `solver` (or `model`, ...) statement is
+    written (its brackets may run over several lines)."""
+    statement = re.search(rf"^[ \t]*{statement}\b", text, re.MULTILINE)
     found = statement and re.compile(rf"\b{re.escape(name)}\s*=").search(text, statement.end())
     if not found:
         return None

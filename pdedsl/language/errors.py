@@ -62,8 +62,8 @@ def located(kind: str, message: str, filename: str, text: str | None, line: int 
         return f"{filename}: {kind}: {message}"
     column = column or 1
     head = f"{filename}:{line}:{column}: {kind}: {message}"
-    lines = (text or "").splitlines() or [""]  # an empty file: an empty line
-    if not 1 <= line <= len(lines):
+    lines = None if text is None else text.splitlines() or [""]  # an empty file: an empty line
+    if lines is None or not 1 <= line <= len(lines):
         return head
     source_line = "".join(c if c.isprintable() else "\ufffd"  # nothing a terminal acts on
                           for c in lines[line - 1].expandtabs(1))

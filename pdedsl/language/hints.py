@@ -98,6 +98,21 @@ def juxtaposition_hint(token: Token, text: str) -> str:
     return ""
 
 
+def number_hint(token: Token, text: str) -> str:
+    """`1e` or `2.5e+` (an exponent with no digits) and `1.2.3` (two decimal points): a
+    malformed number, said so, where the parser sees only an unexpected token."""
+    if token.line is None:
+        return ""
+    before = text.split("\n")[token.line - 1][: token.column - 1]
+    if not re.search(r"(^|[^A-Za-z0-9_.])[0-9.]*[0-9][0-9.]*$", before):
+        return ""  # not directly after a number (`x1e` is a name)
+    if re.fullmatch(r"[eE]", str(token)) or str(token)[0] in "eE" and "." in before[-1:]:
+        return ": a number's exponent needs digits (1e-3, 2.5E+2)"
+    if str(token).startswith(".") and "." in re.search(r"[0-9.]*$", before).group():
+        return ": a number has one decimal point"
+    return ""
+
+
 def one_variable_region_hint(token: Token, text: str) -> str:
     """`(x) in disk(...)`: regions take two or three variables; one takes a range."""
     if str(token) != "in" or token.line is None:

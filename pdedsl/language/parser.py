@@ -19,7 +19,7 @@ from .build import build
 from .check import check
 from .errors import PdeError, wrong_type
 from .problem import Problem
-from .hints import (character_hint, cut_word, juxtaposition_hint, keyword_declared,
+from .hints import (character_hint, cut_word, juxtaposition_hint, keyword_declared, number_hint,
                     misspelt_keyword, one_variable_region_hint)
 from .vocabulary import KEYWORDS, did_you_mean
 
@@ -178,7 +178,8 @@ def _syntax_error(error, lark, text, filename) -> PdeError:
         return _error(f"unknown statement '{word}': did you mean '{keyword}'?",
                       word, text, filename)
     what = "end of line" if token.type == "_NL" else f"'{token}'"
-    hint = juxtaposition_hint(token, text) or one_variable_region_hint(token, text)
+    hint = (number_hint(token, text) or juxtaposition_hint(token, text)
+            or one_variable_region_hint(token, text))
     return _error(
         f"unexpected {what}{hint or _expectation(expected, lark)}", token, text, filename
     )
@@ -302,17 +303,15 @@ def _place(data: bytes, offset: int) -> tuple[int, int]:
 
 def _binary(data: bytes, filename: str) -> PdeError | None:
     """A file with NUL or other control bytes (an image, an archive) is no text: said
-    with where, never with its line (its bytes would go to the terminal)."""
+    at FILE:LINE:COL, never with its line (its bytes would go to the terminal)."""
     found = _CONTROL.search(data)
     if found is None:
         return None
-    if b"\0" in data:
-        line, column = _place(data, data.index(b"\0"))
-        what = f"NUL bytes (the first at line {line}, column {column})"
-    else:
-        line, column = _place(data, found.start())
-        what = f"the control byte 0x{data[found.start()]:02x} (at line {line}, column {column})"
-    return PdeError(f"not a text file: it contains {what}", filename=filename)
+    at = data.index(b"\0") if b"\0" in data else found.start()
+    what = "NUL bytes" if b"\0" in data else f"the control byte 0x{data[at]:02x}"
+    line, column = _place(data, at)
+    return PdeError(f"not a text file: it contains {what}", filename=filename, line=line,
+                    column=column)
 
 
 def _not_utf8(error: UnicodeDecodeError, data: bytes, filename: str) -> PdeError:

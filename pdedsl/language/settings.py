@@ -230,9 +230,19 @@ def validate_options(
         if name not in allowed:
             close = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
             hint = f": did you mean '{close[0]}'?" if close else ""
+            if owners := _owners(name):  # `solver adam(rcond = ...)`
+                hint = f": '{name}' is a setting of {' and '.join(owners)}"
             raise KeyError(f"{what} has no setting '{name}' (known: {', '.join(allowed)}){hint}")
         try:
             checked[name] = allowed[name].validate(value)
         except ValueError as error:
             raise ValueError(f"setting '{name}' {error}") from None
     return checked
+
+
+def _owners(name: str) -> list[str]:
+    """The statements that have a setting `name`: ['solver anagram, engd']."""
+    solvers = [solver for solver, table in SOLVERS.items() if name in table]
+    models = [model for model, table in MODELS.items() if name in table]
+    return ([f"solver {', '.join(solvers)}"] if solvers else []) + \
+        ([f"model {', '.join(models)}"] if models else []) + (["sample"] if name in SAMPLE else [])
