@@ -188,8 +188,12 @@ class Prepared:
                       callback=callback, first_step=first_step, adapt=adapt,
                       fingerprint=self.fingerprint and f"{self.fingerprint} held {held.tolist()}")
         first.theta = jnp.asarray(np.concatenate([np.asarray(first.theta), held]), theta.dtype)
-        if (first.status in ("diverged", "interrupted") or hold == stop["steps"]
-                or first.seconds >= stop["seconds"]):
+        if first.status in ("diverged", "interrupted") or first.seconds >= stop["seconds"]:
+            return first
+        if hold == stop["steps"]:  # `hold` at least the steps: the constants never moved
+            first.reason += (f"; the fitted constants kept their first guesses: hold = "
+                             f"{self.config.solver_options['hold']} holds them for the steps "
+                             f"before it, and the run had {stop['steps']}")
             return first
         later = {"steps": stop["steps"] - hold, "seconds": stop["seconds"] - first.seconds}
         try:

@@ -173,6 +173,13 @@ def test_hold_keeps_the_constant_at_its_guess_then_releases_it():
     assert all(b["seconds"] >= a["seconds"] for a, b in zip(solution.history, solution.history[1:]))
 
 
+def test_a_hold_as_long_as_the_run_says_the_constants_never_moved():
+    solution = tiny(steps=4, hold=10).train()
+    assert [row["fit_k"] for row in solution.history] == [1.0] * 4
+    assert solution.reason.endswith("; the fitted constants kept their first guesses: hold = "
+                                    "10 holds them for the steps before it, and the run had 4")
+
+
 def test_target_measures_the_fitted_constants_too():
     """Without an exact field, `target` stops at the first step whose fitted constants
     are all within it of their exact values; without those either, it is refused."""
