@@ -141,7 +141,7 @@ def test_a_point_outside_the_region_of_a_pde_file(tmp_path):
 def test_a_point_outside_the_region_from_python(tmp_path):
     (tmp_path / "obs.csv").write_text("x,t,y,u\n0.5,0,0,1\n")
     problem = parse(DISK_TIME, filename=str(tmp_path / "p.pde"))
-    with pytest.raises(PdeError, match=r"row 0: the point \(t = 0.0, y = 0.9, x = 0.9\) is outside"):
+    with pytest.raises(PdeError, match=r"row 0 \(from 0\): the point \(t = 0.0, y = 0.9, x = 0.9\) is outside"):
         observations_for(problem, {"t": [0.0], "x": [0.9], "y": [0.9], "u": [1.0]})
 
 
@@ -274,9 +274,9 @@ TABLE_ERRORS = [
     ({"t": [0.0], "x": [0.0], "u": ["a"]}, "column 'u' is not numeric"),
     ({"t": [], "x": [], "u": []}, "the data have no rows"),
     ({"t": [0.0, 0.5], "x": [0.0, 1.0], "u": [1.0, np.inf]},
-     "column 'u' row 1: inf is not a finite number"),
+     "column 'u' row 1 (from 0): inf is not a finite number"),
     ({"t": [0.0, 0.5], "x": [0.0, 3.0], "u": [1.0, 2.0]},
-     "row 1: x = 3.0 is outside the domain (x in [0, 2])"),
+     "row 1 (from 0): x = 3.0 is outside the domain (x in [0, 2])"),
 ]
 
 

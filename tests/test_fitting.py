@@ -244,7 +244,7 @@ def test_data_given_to_prepare_replace_the_files(form, tmp_path):
 
 
 def test_data_outside_the_domain_from_python_is_an_error():
-    with pytest.raises(PdeError, match="row 1: x = 2.0 is outside the domain"):
+    with pytest.raises(PdeError, match=r"row 1 \(from 0\): x = 2.0 is outside the domain"):
         prepare(REACTION, data={"x": [0.5, 2.0], "u": [1, 2]}, **TINY)
 
 

@@ -39,9 +39,9 @@ def observations_from_table(
     bad = np.argwhere(~np.isfinite(matrix))
     if bad.size:
         row, j = (int(k) for k in bad[0])
-        raise fail(f"column '{names[j]}' row {row}: {matrix[row, j]} is not a finite number")
+        raise fail(f"column '{names[j]}' row {row} (from 0): {matrix[row, j]} is not a finite number")
     return make_observations(name, matrix, names, variables, unknowns, bounds, inside,
-                         lambda message, row, j: fail(f"row {row}: {message}"), None)
+                         lambda message, row, j: fail(f"row {row} (from 0): {message}"), None)
 
 
 def observations_for(problem, data) -> tuple[Observations, ...]:
