@@ -32,6 +32,8 @@ MAX_NUMBER_CHARS = 100
 MAX_NUMBER_BITS = 10_000  # exact numbers bigger than about 10^3000 are refused (Python
 # prints integers of at most 4300 digits)
 FLOAT_MAX = sympy.Float(sys.float_info.max)  # a finished expression's numbers must be doubles
+FLOAT_TINY = sympy.Float(5e-324)  # the smallest double: an exact number below it would be 0
+TOO_SMALL = "number too small (less than about 4.9e-324, the smallest double: it would be 0)"
 INFINITE = (sympy.zoo, sympy.oo, -sympy.oo, sympy.nan)
 
 
@@ -84,6 +86,8 @@ class ExpressionBuilder:
         except (OverflowError, TypeError, ValueError):
             raise self.error("not a finite number (too large to compute)", tree) from None
         if resolved.is_Rational:
+            if 0 < abs(resolved) < FLOAT_TINY:
+                raise self.error(TOO_SMALL, tree)
             return resolved
         return numeric
 
@@ -100,6 +104,8 @@ class ExpressionBuilder:
                              tree)
         if any(n.is_extended_real is False for n in parts):
             raise self.error("not a real number (such as sqrt(-1) or acos(2))", tree)
+        if any(0 < abs(n) < FLOAT_TINY for n in value.atoms(sympy.Rational)):
+            raise self.error(TOO_SMALL, tree)
         return value
 
     def resolve(self, expr: sympy.Expr, tree=None) -> sympy.Expr:
@@ -187,8 +193,10 @@ class ExpressionBuilder:
         if len(text) > MAX_NUMBER_CHARS:
             raise self.error(f"number too long (more than {MAX_NUMBER_CHARS} characters)", token)
         mantissa, _, exponent = text.lower().partition("e")
-        if exponent and abs(int(exponent)) > 1000:
-            raise self.error("number too large", token)
+        if exponent and abs(int(exponent)) > 1000 and sympy.Rational(mantissa or "0") != 0:
+            small = int(exponent) < 0
+            raise self.error(f"number too {'small' if small else 'large'} (an exponent "
+                             f"{'below -1000' if small else 'beyond 1000'})", token)
         return sympy.Rational(text)
 
     def _power(self, base: sympy.Expr, exponent: sympy.Expr, tree: Tree) -> sympy.Expr:
@@ -198,12 +206,13 @@ class ExpressionBuilder:
                 raise self.error("division by zero (0 to a negative power)", tree)
             bits = max(base.p.bit_length(), base.q.bit_length())
             if bits > 1 and abs(exponent) * bits > MAX_NUMBER_BITS:
-                raise self.error("number too large", tree)
+                small = (exponent < 0) != (abs(base) < 1)  # 10^-5000, (1/10)^5000
+                raise self.error(TOO_SMALL if small else "number too large", tree)
         return self._checked_size(self.guarded(sympy.Pow, (base, exponent), tree), tree)
 
     def _checked_size(self, value: sympy.Expr, node) -> sympy.Expr:
         if value.is_Rational and max(value.p.bit_length(), value.q.bit_length()) > MAX_NUMBER_BITS:
-            raise self.error("number too large", node)
+            raise self.error(TOO_SMALL if abs(value) < 1 else "number too large", node)
         return value
 
     # ------------------------------------------------------------- names
