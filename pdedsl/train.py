@@ -140,11 +140,11 @@ class StopRules:
         window, left = len(self.lowest) - 1, self.steps - self.taken
         if window < max(WINDOW, self.patience) or not 0 < self.lowest[-1] < self.lowest[0]:
             return ""
-        rate = (self.lowest[-1] / self.lowest[0]) ** (1 / window)
-        halving = math.log(0.5) / math.log(rate)
+        fall = (math.log(self.lowest[0]) - math.log(self.lowest[-1])) / window  # a step
+        halving = math.log(2) / fall if fall > 0 else math.inf  # (a fall of an ulp: 0)
         if halving <= max(HORIZON * left, MIN_HALVING):
             return ""
-        return (f"too slow for the budget: the loss falls {1 - rate:.2%} a step (to "
+        return (f"too slow for the budget: the loss falls {-math.expm1(-fall):.2%} a step (to "
                 f"{self.lowest[-1]:.3g}, {self.lowest[-1] / self.initial_loss:.1e} of its start), "
                 f"so it would take {halving:.0f} steps to halve, and {left} are left")
 

@@ -204,6 +204,10 @@ def test_a_run_stops_at_its_floor_and_only_there(tiny):
     assert len(result.history) == 15 and "346 steps to halve, and 49 are left" in result.reason
     result = _run(tiny, drop + crawl[:395])
     assert result.status == "converged" and len(result.history) == 227
+    # A fall of one rounding unit over the window is no fall at all (and no error).
+    stop = StopRules(100, 0.0, 3, math.inf, initial_loss=1.0)
+    stop.lowest = (1e-9,) * 10 + (np.nextafter(1e-9, 0),)
+    assert "would take inf steps to halve" in stop._too_slow()
     # A large patience (Adam's is its step budget) waits as long before judging the rate.
     result = _run(tiny, (drop + crawl)[:64], patience=64)
     assert result.status == "max_steps" and len(result.history) == 64
