@@ -30,7 +30,6 @@ from sympy.core.function import AppliedUndef
 from .boundary import boundary
 from .compile import lower_function
 from .curves import Arc, Segment
-from .language.errors import PdeError
 from .language.problem import Condition, Face, NormalDerivative, Problem
 from .selection import select
 
@@ -93,11 +92,9 @@ def _value_condition(condition: Condition, problem: Problem):
 
 
 def _selected(problem: Problem, condition: Condition):
+    """The pieces of a 2D region's boundary a condition holds on (`configure` refuses
+    the constraint on other regions: `check.constraint_unfit`)."""
     region = problem.region
-    if region.dimension != 2:
-        raise PdeError("constraint = exact builds conditions in on 2D regions and boxes only "
-                       f"(this region is {region.dimension}D): use constraint = none",
-                       filename=problem.source.name if problem.source else "<input>")
     b = boundary(region.shape)
     return [b.pieces[k] for k in select(region.shape, list(condition.selectors))]
 

@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGE = (ROOT / "docs" / "troubleshooting.md").read_text()
 RAISERS = ["cli.py", "cli_compare.py", "config.py", "run.py", "sharding.py", "constraint.py"]
 LITERAL = re.compile(r"PdeError\(\s*f?\"([^\"]+)\"")
+# refusals of settings that config.py raises from the file's checks (for --set too)
+SHARED = ("language/check.py", re.compile(r"return \(f?\"([^\"]+)\""))
 # a reason: the string after a status, one that `result.reason` is set to, or a failure's
 REASON = re.compile(r"(?:\"(?:converged|max_steps|diverged|interrupted)\",\s*\(?|"
                     r"result\.reason = (?=f)|return (?=f))f?\"([^\"]+)\"")
@@ -30,8 +32,8 @@ def fixed_text(template: str) -> str:
 
 def messages() -> list[tuple[str, str]]:
     found = []
-    for name in RAISERS:
-        for m in LITERAL.finditer((ROOT / "pdedsl" / name).read_text()):
+    for name, pattern in [*((name, LITERAL) for name in RAISERS), SHARED]:
+        for m in pattern.finditer((ROOT / "pdedsl" / name).read_text()):
             text = fixed_text(m[1])
             if len(text) >= 5:  # not a bare "{name}: {error}", which passes another's on
                 found.append((name, text))

@@ -79,8 +79,8 @@ def constraint_unfit(problem: Problem, model: dict) -> str:
     region = problem.region
     if model.get("constraint") != "exact" or region is None or region.dimension == 2:
         return ""
-    return (f"constraint = exact builds conditions in on 2D regions and boxes only (this "
-            f"region is {region.dimension}D): use constraint = none")
+    return (f"constraint = exact builds conditions in on 2D regions and boxes only "
+            f"(this region is {region.dimension}D): use constraint = none")
 
 
 def unmeasured(problem: Problem) -> list[str]:

@@ -106,7 +106,7 @@ def number_hint(token: Token, text: str) -> str:
     before = text.split("\n")[token.line - 1][: token.column - 1]
     if not re.search(r"(^|[^A-Za-z0-9_.])[0-9.]*[0-9][0-9.]*$", before):
         return ""  # not directly after a number (`x1e` is a name)
-    if re.fullmatch(r"[eE]", str(token)) or str(token)[0] in "eE" and "." in before[-1:]:
+    if re.fullmatch(r"[eE]", str(token)):
         return ": a number's exponent needs digits (1e-3, 2.5E+2)"
     if str(token).startswith(".") and "." in re.search(r"[0-9.]*$", before).group():
         return ": a number has one decimal point"

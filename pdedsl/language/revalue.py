@@ -15,6 +15,7 @@ import sympy
 from . import expressions, magnitude
 from .region import moved_selectors, range_end
 
+
 def check_values(problem) -> None:
     """Raise ValueError saying what the problem's constant values break."""
     values = _resolved(problem)
